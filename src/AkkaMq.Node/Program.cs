@@ -1,1 +1,6 @@
-namespace AkkaMq.Node; internal static class Program { public static int Main() => 0; }
+namespace AkkaMq.Node;
+
+internal static class Program
+{
+    public static Task<int> Main(string[] args) => Cli.InvokeAsync(args, Console.Out, Console.Error);
+}

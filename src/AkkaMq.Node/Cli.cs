@@ -1,0 +1,33 @@
+using System.CommandLine;
+using AkkaMq.Node.Commands;
+
+namespace AkkaMq.Node;
+
+/// <summary>The <c>akkamq</c> command line: one executable, one sub-command per task.</summary>
+public static class Cli
+{
+    /// <summary>Exit code for configuration that cannot be used; nothing was started.</summary>
+    public const int BadConfigExitCode = 2;
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("AkkaMq: a RocketMQ-compatible message broker that fails over by itself.");
+        root.Add(RunCommand.Build());
+        root.Add(ConfigCommand.Build());
+        root.Add(HoconCommand.Build());
+        return root;
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/>, writing to the given streams (tests pass their own).</summary>
+    public static Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellation = default)
+    {
+        var configuration = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            // The run command handles SIGINT/SIGTERM itself so the shutdown phases can complete.
+            ProcessTerminationTimeout = null,
+        };
+        return Build().Parse(args).InvokeAsync(configuration, cancellation);
+    }
+}

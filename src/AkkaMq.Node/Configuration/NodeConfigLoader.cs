@@ -1,0 +1,152 @@
+using System.Net;
+using AkkaMq.Hocon;
+
+namespace AkkaMq.Node.Configuration;
+
+/// <summary>
+/// Builds a node's effective configuration: its own file over the shipped reference.conf
+/// (embedded in this assembly), substitutions resolved with environment variables as fallback,
+/// then bound strictly onto <see cref="NodeSettings"/>.
+/// </summary>
+public static class NodeConfigLoader
+{
+    public const string RootPath = "akkamq";
+    private const string ReferenceResource = "reference.conf";
+
+    public static Config LoadReference()
+    {
+        using var stream = typeof(NodeConfigLoader).Assembly.GetManifestResourceStream(ReferenceResource)
+            ?? throw new InvalidOperationException($"{ReferenceResource} is not embedded in {typeof(NodeConfigLoader).Assembly.GetName().Name}");
+        using var reader = new StreamReader(stream);
+        return Config.ParseString(reader.ReadToEnd(), ReferenceResource);
+    }
+
+    /// <summary>The node file merged over reference.conf and resolved.</summary>
+    public static Config LoadEffective(string path, Func<string, string?>? environment = null)
+    {
+        if (!File.Exists(path))
+        {
+            throw new NodeConfigurationException($"{path}: configuration file not found");
+        }
+
+        try
+        {
+            return Config.ParseFile(path).WithFallback(LoadReference()).Resolve(environment);
+        }
+        catch (ConfigException e)
+        {
+            throw new NodeConfigurationException(e.Message, e);
+        }
+    }
+
+    /// <summary>Binds and checks <c>akkamq</c>; every problem names its key and where it was set.</summary>
+    public static NodeSettings Bind(Config effective)
+    {
+        NodeSettings settings;
+        try
+        {
+            settings = ConfigBinder.Bind<NodeSettings>(effective, RootPath);
+        }
+        catch (ConfigException e)
+        {
+            throw new NodeConfigurationException(e.Message, e);
+        }
+
+        var problems = new List<string>();
+        Check(settings, effective, problems);
+        if (problems.Count > 0)
+        {
+            throw new NodeConfigurationException(string.Join(Environment.NewLine, problems));
+        }
+
+        return settings;
+    }
+
+    public static NodeSettings Load(string path, Func<string, string?>? environment = null) =>
+        Bind(LoadEffective(path, environment));
+
+    private static void Check(NodeSettings s, Config config, List<string> problems)
+    {
+        void Problem(string key, string what)
+        {
+            var full = RootPath + "." + key;
+            var origin = config.OriginOf(full);
+            var where = origin is null ? "" : $"{origin.Description}:{origin.Line}:{origin.Column}: ";
+            problems.Add($"{where}{full}: {what}");
+        }
+
+        if (s.Roles.Count == 0)
+        {
+            Problem("roles", "a node needs at least one role (namesrv, broker, controller)");
+        }
+        else if (s.Roles.Distinct().Count() != s.Roles.Count)
+        {
+            Problem("roles", "a role is listed twice");
+        }
+
+        if (s.Coordination.Kind == CoordinationKind.Etcd)
+        {
+            Problem("coordination.kind", "etcd coordination is not available in this version; use embedded");
+        }
+
+        if (!TryParseEndpoint(s.Namesrv.Listen, out _))
+        {
+            Problem("namesrv.listen", $"expected host:port, got '{s.Namesrv.Listen}'");
+        }
+
+        if (!TryParseEndpoint(s.Broker.Listen, out _))
+        {
+            Problem("broker.listen", $"expected host:port, got '{s.Broker.Listen}'");
+        }
+
+        if (!TryParseEndpoint(s.Broker.Advertise, out var advertise) || advertise.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            // Message ids embed the store host as 4 address bytes, so clients need an IPv4 address.
+            Problem("broker.advertise", $"expected an IPv4 address and port that clients can reach, got '{s.Broker.Advertise}'");
+        }
+
+        CheckStore(s.Broker.Store, Problem);
+    }
+
+    private static void CheckStore(StoreSettingsSection store, Action<string, string> problem)
+    {
+        const long MinSegment = 64 * 1024;
+        if (store.CommitlogSegmentSize.Bytes < MinSegment)
+        {
+            problem("broker.store.commitlog-segment-size", $"must be at least 64k, got {store.CommitlogSegmentSize.Bytes} bytes");
+        }
+
+        if (store.MaxMessageSize.Bytes <= 0 || store.MaxMessageSize.Bytes >= store.CommitlogSegmentSize.Bytes)
+        {
+            problem("broker.store.max-message-size", "must be positive and smaller than commitlog-segment-size");
+        }
+
+        if (store.FlushInterval <= TimeSpan.Zero)
+        {
+            problem("broker.store.flush-interval", "must be positive");
+        }
+
+        if (store.FileReservedTime <= TimeSpan.Zero)
+        {
+            problem("broker.store.file-reserved-time", "must be positive");
+        }
+    }
+
+    /// <summary>Parses <c>host:port</c>; the host is an IP literal or <c>localhost</c>.</summary>
+    public static bool TryParseEndpoint(string text, out IPEndPoint endpoint)
+    {
+        endpoint = null!;
+        if (text.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase))
+        {
+            text = "127.0.0.1" + text["localhost".Length..];
+        }
+
+        if (!IPEndPoint.TryParse(text, out var parsed) || !text.Contains(':') || parsed.Port < 0 || parsed.Port > 65535)
+        {
+            return false;
+        }
+
+        endpoint = parsed;
+        return true;
+    }
+}

@@ -1,0 +1,32 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaMq.Remoting.Transport;
+
+/// <summary>Every log line of the transport, as source-generated delegates.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing connection {Remote}: malformed frame: {Reason}")]
+    public static partial void MalformedFrame(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {Remote} I/O ended: {Message}")]
+    public static partial void IoEnded(ILogger logger, string remote, string message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handler failed for request code {Code} from {Remote}")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, int code, string remote);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Response with opaque {Opaque} from {Remote} matches no pending request")]
+    public static partial void UnmatchedResponse(ILogger logger, int opaque, string remote);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {Remote} stopped with {Count} requests still running")]
+    public static partial void StopTimedOut(ILogger logger, string remote, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {Remote} could not flush queued frames before closing")]
+    public static partial void FlushTimedOut(ILogger logger, string remote);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Remoting server listening on {EndPoint}")]
+    public static partial void Listening(ILogger logger, EndPoint endPoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Accept failed on {EndPoint}: {Message}")]
+    public static partial void AcceptFailed(ILogger logger, EndPoint endPoint, string message);
+}

@@ -1,0 +1,369 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using AkkaMq.Remoting.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaMq.Remoting.Transport;
+
+/// <summary>
+/// One TCP connection speaking RocketMQ remoting, used by both server and client: requests
+/// flow both ways and are matched to responses by opaque.
+/// <para>
+/// Ownership: the read loop alone reads the pipe and dispatches frames; the write loop alone
+/// writes it, draining a queue that any thread may add to, so writes are serialized without a
+/// lock and frames queued together go out in one flush. <see cref="_pending"/> maps this side's
+/// outstanding opaques to their waiters.
+/// </para>
+/// </summary>
+public sealed class RemotingConnection : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly PipeReader _reader;
+    private readonly PipeWriter _writer;
+    private readonly Channel<RemotingCommand> _outbound;
+    private readonly ConcurrentDictionary<int, TaskCompletionSource<RemotingCommand>> _pending = new();
+    private readonly IRemotingRequestHandler? _handler;
+    private readonly RemotingSettings _settings;
+    private readonly ILogger _logger;
+    private readonly Action<RemotingConnection>? _onClosed;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly CancellationTokenSource _stopReading = new();
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _readLoop = Task.CompletedTask;
+    private Task _writeLoop = Task.CompletedTask;
+    private TaskCompletionSource? _drained;
+    private int _nextOpaque;
+    private int _inFlight;
+    private int _closeStarted;
+    private bool _stopping;
+
+    internal RemotingConnection(
+        Socket socket,
+        IRemotingRequestHandler? handler,
+        RemotingSettings settings,
+        ILogger logger,
+        Action<RemotingConnection>? onClosed)
+    {
+        _socket = socket;
+        _handler = handler;
+        _settings = settings;
+        _logger = logger;
+        _onClosed = onClosed;
+        socket.NoDelay = true;
+        RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        RemoteAddress = FormatAddress(RemoteEndPoint);
+        var stream = new NetworkStream(socket, ownsSocket: false);
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        _outbound = Channel.CreateUnbounded<RemotingCommand>(new UnboundedChannelOptions { SingleReader = true });
+    }
+
+    public IPEndPoint RemoteEndPoint { get; }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>The peer as <c>ip:port</c> (IPv4-mapped addresses shown as IPv4), as RocketMQ prints it.</summary>
+    public string RemoteAddress { get; }
+
+    public bool IsClosed => Volatile.Read(ref _closeStarted) != 0;
+
+    /// <summary>Completes once the connection is fully closed.</summary>
+    public Task Completion => _closed.Task;
+
+    /// <summary>Requests from the peer that are being handled now.</summary>
+    public int InFlightRequests => Volatile.Read(ref _inFlight);
+
+    /// <summary>
+    /// Sends a request to the peer and waits for the response with the same opaque.
+    /// Throws <see cref="RemotingTimeoutException"/> after <paramref name="timeout"/> and
+    /// <see cref="RemotingConnectionException"/> if the connection closes first.
+    /// </summary>
+    public async Task<RemotingCommand> InvokeAsync(RemotingCommand request, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        int opaque = Interlocked.Increment(ref _nextOpaque);
+        request.Opaque = opaque;
+        request.Flag &= ~(RemotingCommand.ResponseFlag | RemotingCommand.OnewayFlag);
+        var waiter = new TaskCompletionSource<RemotingCommand>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[opaque] = waiter;
+        try
+        {
+            if (IsClosed || !_outbound.Writer.TryWrite(request))
+            {
+                throw ClosedException();
+            }
+
+            return await waiter.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new RemotingTimeoutException(RemoteAddress, request.Code, timeout);
+        }
+        finally
+        {
+            _pending.TryRemove(opaque, out _);
+        }
+    }
+
+    /// <summary>Queues a one-way request (flag bit 1 set); the peer sends nothing back.</summary>
+    public void InvokeOneway(RemotingCommand request)
+    {
+        request.Opaque = Interlocked.Increment(ref _nextOpaque);
+        request.Flag = (request.Flag & ~RemotingCommand.ResponseFlag) | RemotingCommand.OnewayFlag;
+        if (!_outbound.Writer.TryWrite(request))
+        {
+            throw ClosedException();
+        }
+    }
+
+    /// <summary>Queues a command exactly as given (e.g. a response produced later); false if closed.</summary>
+    public bool TrySend(RemotingCommand command) => _outbound.Writer.TryWrite(command);
+
+    internal void Start()
+    {
+        // The write loop first: the read loop may close the connection at once, and closing
+        // waits for whichever loops have been started.
+        _writeLoop = Task.Run(WriteLoopAsync);
+        _readLoop = Task.Run(ReadLoopAsync);
+    }
+
+    /// <summary>
+    /// Graceful stop: read no more requests, let running ones finish (bounded by
+    /// <paramref name="timeout"/>), flush their responses, then close.
+    /// </summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _drained, drained);
+        Volatile.Write(ref _stopping, true);
+        _stopReading.Cancel();
+        if (Volatile.Read(ref _inFlight) == 0)
+        {
+            drained.TrySetResult();
+        }
+
+        try
+        {
+            await drained.Task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.StopTimedOut(_logger, RemoteAddress, InFlightRequests);
+        }
+
+        await CloseAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Closes at once: queued frames get a short chance to flush, pending invocations fail.</summary>
+    public Task CloseAsync()
+    {
+        if (Interlocked.Exchange(ref _closeStarted, 1) != 0)
+        {
+            return _closed.Task;
+        }
+
+        return CloseCoreAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
+
+    private async Task CloseCoreAsync()
+    {
+        _outbound.Writer.TryComplete();
+        _stopReading.Cancel();
+        try
+        {
+            await _writeLoop.WaitAsync(_settings.CloseFlushTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.FlushTimedOut(_logger, RemoteAddress);
+        }
+
+        _socket.Dispose();
+        try
+        {
+            _closing.Cancel();
+            await Task.WhenAll(_readLoop, _writeLoop).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Whatever went wrong in a loop (a bug, re-thrown to the caller), the connection
+            // still ends up closed, its waiters failed and its owner told.
+            FailPending();
+            _closed.TrySetResult();
+            _onClosed?.Invoke(this);
+        }
+    }
+
+    private void FailPending()
+    {
+        foreach (var entry in _pending)
+        {
+            if (_pending.TryRemove(entry.Key, out var waiter))
+            {
+                waiter.TrySetException(ClosedException());
+            }
+        }
+    }
+
+    private RemotingConnectionException ClosedException() =>
+        new("connection to <" + RemoteAddress + "> is closed");
+
+    private async Task ReadLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await _reader.ReadAsync(_stopReading.Token).ConfigureAwait(false);
+
+                var buffer = result.Buffer;
+                bool healthy = DispatchFrames(ref buffer);
+                _reader.AdvanceTo(buffer.Start, buffer.End);
+                if (!healthy || result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            Log.IoEnded(_logger, RemoteAddress, ex.Message);
+        }
+        finally
+        {
+            await _reader.CompleteAsync().ConfigureAwait(false);
+            if (!Volatile.Read(ref _stopping))
+            {
+                _ = CloseAsync();
+            }
+        }
+    }
+
+    /// <summary>Dispatches every complete frame in the buffer; false when the stream is malformed.</summary>
+    private bool DispatchFrames(ref ReadOnlySequence<byte> buffer)
+    {
+        while (true)
+        {
+            var read = FrameDecoder.TryReadFrame(ref buffer, _settings.MaxFrameLength, out var command);
+            switch (read.Status)
+            {
+                case FrameReadStatus.NeedMoreData:
+                    return true;
+                case FrameReadStatus.Malformed:
+                    Log.MalformedFrame(_logger, RemoteAddress, read.Reason!);
+                    return false;
+                default:
+                    Dispatch(command!);
+                    break;
+            }
+        }
+    }
+
+    private void Dispatch(RemotingCommand command)
+    {
+        if (command.IsResponse)
+        {
+            if (_pending.TryRemove(command.Opaque, out var waiter))
+            {
+                waiter.TrySetResult(command);
+            }
+            else
+            {
+                Log.UnmatchedResponse(_logger, command.Opaque, RemoteAddress);
+            }
+
+            return;
+        }
+
+        Interlocked.Increment(ref _inFlight);
+        _ = HandleRequestAsync(command);
+    }
+
+    private async Task HandleRequestAsync(RemotingCommand request)
+    {
+        try
+        {
+            var response = await InvokeHandlerAsync(request).ConfigureAwait(false);
+            if (response is not null && !request.IsOneway)
+            {
+                response.Opaque = request.Opaque;
+                response.SerializeType = request.SerializeType;
+                response.MarkResponse();
+                _outbound.Writer.TryWrite(response);
+            }
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _stopping))
+            {
+                Volatile.Read(ref _drained)?.TrySetResult();
+            }
+        }
+    }
+
+    private async ValueTask<RemotingCommand?> InvokeHandlerAsync(RemotingCommand request)
+    {
+        if (_handler is null)
+        {
+            return request.CreateRequestCodeNotSupportedResponse();
+        }
+
+        try
+        {
+            return await _handler.HandleAsync(this, request, _closing.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception ex)
+        {
+            // The handler boundary: like Java, any failure of one request becomes a
+            // SYSTEM_ERROR answer for that request and never takes the connection down.
+            Log.HandlerFailed(_logger, ex, request.Code, RemoteAddress);
+            return request.CreateResponse(ResponseCode.SystemError, ex.GetType().Name + ": " + ex.Message);
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var queue = _outbound.Reader;
+        try
+        {
+            while (await queue.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (queue.TryRead(out var command))
+                {
+                    FrameEncoder.Write(_writer, command);
+                }
+
+                var flush = await _writer.FlushAsync().ConfigureAwait(false);
+                if (flush.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            Log.IoEnded(_logger, RemoteAddress, ex.Message);
+        }
+        finally
+        {
+            await _writer.CompleteAsync().ConfigureAwait(false);
+            _ = CloseAsync();
+        }
+    }
+
+    internal static string FormatAddress(IPEndPoint endPoint)
+    {
+        var address = endPoint.Address.IsIPv4MappedToIPv6 ? endPoint.Address.MapToIPv4() : endPoint.Address;
+        return address + ":" + endPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs every AkkaMq test: each .NET test project of the solution, then the interop scripts
+# under tests/interop (real third-party RocketMQ clients) when they exist.
+# Prints the plain total as its last line, `N passed, N failed[, N skipped]`, and exits
+# non-zero when any test fails or any suite cannot run.
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+passed=0 failed=0 skipped=0
+
+echo "== build"
+if ! dotnet build AkkaMq.sln -nologo -v quiet > "$log" 2>&1; then
+  cat "$log"
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+echo "== dotnet test"
+# VSTest prints one summary per test project:
+#   Passed!  - Failed:     0, Passed:    42, Skipped:     0, Total:    42, Duration: 3 s - X.Tests.dll (net10.0)
+dotnet test AkkaMq.sln --no-build -nologo 2>&1 | tee "$log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+while read -r f p s; do
+  failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s))
+done < <(sed -nE 's/^.*(Passed|Failed)! +- +Failed: +([0-9]+), +Passed: +([0-9]+), +Skipped: +([0-9]+),.*$/\2 \3 \4/p' "$log")
+if grep -qE 'Test Run Aborted|The active test run was aborted' "$log"; then
+  echo "a test host crashed"
+  failed=$((failed + 1)); status=1
+fi
+
+if [ -x tests/interop/run.sh ]; then
+  echo "== interop"
+  # run.sh prints its own total as `N passed, N failed` on its last line.
+  tests/interop/run.sh 2>&1 | tee "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  read -r ip if_ < <(tail -n 1 "$log" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed.*$/\1 \2/p')
+  if [ -z "${ip:-}" ]; then
+    echo "interop scripts printed no total"
+    failed=$((failed + 1)); status=1
+  else
+    passed=$((passed + ip)); failed=$((failed + if_))
+  fi
+fi
+
+[ "$failed" -eq 0 ] || status=1
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+exit $status
