@@ -1,0 +1,2 @@
+global using AkkaMq.Actors.TestKit;
+global using ActorTestKit = AkkaMq.Actors.TestKit.TestKit;
