@@ -356,8 +356,21 @@ public sealed class RemotingConnection : IAsyncDisposable
         }
         finally
         {
-            await _writer.CompleteAsync().ConfigureAwait(false);
+            await CompleteWriterAsync().ConfigureAwait(false);
             _ = CloseAsync();
+        }
+    }
+
+    /// <summary>Completing the writer flushes what is left; a peer that already reset the socket makes that fail, which is fine now.</summary>
+    private async Task CompleteWriterAsync()
+    {
+        try
+        {
+            await _writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            Log.IoEnded(_logger, RemoteAddress, ex.Message);
         }
     }
 

@@ -1,0 +1,116 @@
+namespace AkkaMq.Client;
+
+/// <summary>
+/// A message to send: topic, body, user flag and the property map that carries tags, keys,
+/// delay level and everything else (wire doc 4.2, 4.6). <see cref="MessageExt"/> extends it with
+/// what the broker stored, which is why this class is not sealed.
+/// </summary>
+public class Message
+{
+    private readonly Dictionary<string, string> _properties = new(StringComparer.Ordinal);
+
+    /// <summary>A new message; like Java's, it starts with <c>WAIT=true</c>.</summary>
+    public Message(string topic, byte[] body)
+        : this(topic, body, waitStoreMsgOk: true)
+    {
+    }
+
+    public Message(string topic, string? tags, byte[] body)
+        : this(topic, body)
+    {
+        Tags = tags;
+    }
+
+    /// <summary>For <see cref="MessageExt"/>: decoded messages carry exactly the stored properties.</summary>
+    private protected Message(string topic, byte[] body, bool waitStoreMsgOk)
+    {
+        Topic = topic;
+        Body = body;
+        if (waitStoreMsgOk)
+        {
+            _properties[MessageProperty.WaitStoreMsgOk] = "true";
+        }
+    }
+
+    public string Topic { get; set; }
+
+    public byte[] Body { get; set; }
+
+    /// <summary>User flag, stored as the record's FLAG.</summary>
+    public int Flag { get; set; }
+
+    /// <summary>All properties; keys from <see cref="MessageProperty"/> have special meaning.</summary>
+    public IDictionary<string, string> Properties => _properties;
+
+    public string? Tags
+    {
+        get => GetProperty(MessageProperty.Tags);
+        set => SetProperty(MessageProperty.Tags, value);
+    }
+
+    /// <summary>Business keys, space-separated on the wire (indexed by the broker).</summary>
+    public string? Keys
+    {
+        get => GetProperty(MessageProperty.Keys);
+        set => SetProperty(MessageProperty.Keys, value);
+    }
+
+    /// <summary>Delay level 1..18 (1s 5s 10s 30s 1m …); 0 = deliver at once.</summary>
+    public int DelayTimeLevel
+    {
+        get => int.TryParse(GetProperty(MessageProperty.DelayTimeLevel), System.Globalization.CultureInfo.InvariantCulture, out int level) ? level : 0;
+        set => SetProperty(MessageProperty.DelayTimeLevel, value > 0 ? value.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+    }
+
+    /// <summary>The <c>WAIT</c> property: reply only after flush/replication (default true).</summary>
+    public bool WaitStoreMsgOk
+    {
+        get => GetProperty(MessageProperty.WaitStoreMsgOk) is not "false";
+        set => SetProperty(MessageProperty.WaitStoreMsgOk, value ? "true" : "false");
+    }
+
+    /// <summary>The client-generated unique id (<c>UNIQ_KEY</c>), set by the producer on send.</summary>
+    public string? UniqueKey => GetProperty(MessageProperty.UniqueClientMessageIdKey);
+
+    public string? GetProperty(string key) => _properties.TryGetValue(key, out var value) ? value : null;
+
+    /// <summary>Sets a property; null removes it.</summary>
+    public void SetProperty(string key, string? value)
+    {
+        if (value is null)
+        {
+            _properties.Remove(key);
+        }
+        else
+        {
+            _properties[key] = value;
+        }
+    }
+
+    public override string ToString() =>
+        "Message [topic=" + Topic + ", flag=" + Flag + ", properties=" + _properties.Count + ", body=" + Body.Length + "B]";
+}
+
+/// <summary>Property keys with a meaning to clients or brokers (wire doc 4.6).</summary>
+public static class MessageProperty
+{
+    public const string Tags = "TAGS";
+    public const string Keys = "KEYS";
+    public const string WaitStoreMsgOk = "WAIT";
+    public const string DelayTimeLevel = "DELAY";
+    public const string UniqueClientMessageIdKey = "UNIQ_KEY";
+    public const string TransactionPrepared = "TRAN_MSG";
+    public const string ProducerGroup = "PGROUP";
+    public const string RetryTopic = "RETRY_TOPIC";
+    public const string RealTopic = "REAL_TOPIC";
+    public const string RealQueueId = "REAL_QID";
+    public const string OriginMessageId = "ORIGIN_MESSAGE_ID";
+    public const string ReconsumeTime = "RECONSUME_TIME";
+    public const string MaxReconsumeTimes = "MAX_RECONSUME_TIMES";
+    public const string MinOffset = "MIN_OFFSET";
+    public const string MaxOffset = "MAX_OFFSET";
+    public const string ConsumeStartTime = "CONSUME_START_TIME";
+    public const string MsgRegion = "MSG_REGION";
+    public const string TraceSwitch = "TRACE_ON";
+    public const string Cluster = "CLUSTER";
+}

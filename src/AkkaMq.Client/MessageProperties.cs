@@ -1,0 +1,61 @@
+using System.Text;
+
+namespace AkkaMq.Client;
+
+/// <summary>
+/// The property string (wire doc 4.2): <c>key U+0001 value U+0002</c> repeated. Java strips the
+/// final U+0002; readers skip segments shorter than 3 chars or without U+0001 (ali-ons leaves a
+/// trailing separator).
+/// </summary>
+public static class MessageProperties
+{
+    public const char NameValueSeparator = '\u0001';
+    public const char PropertySeparator = '\u0002';
+
+    public static string Encode(IEnumerable<KeyValuePair<string, string>> properties)
+    {
+        var builder = new StringBuilder(64);
+        foreach (var (key, value) in properties)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            if (builder.Length > 0)
+            {
+                builder.Append(PropertySeparator);
+            }
+
+            builder.Append(key).Append(NameValueSeparator).Append(value);
+        }
+
+        return builder.ToString();
+    }
+
+    public static Dictionary<string, string> Decode(string? text)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        DecodeInto(text, map);
+        return map;
+    }
+
+    public static void DecodeInto(string? text, IDictionary<string, string> map)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return;
+        }
+
+        foreach (var segment in text.Split(PropertySeparator))
+        {
+            int separator = segment.IndexOf(NameValueSeparator, StringComparison.Ordinal);
+            if (segment.Length < 3 || separator < 0)
+            {
+                continue;
+            }
+
+            map[segment[..separator]] = segment[(separator + 1)..];
+        }
+    }
+}

@@ -1,0 +1,67 @@
+namespace AkkaMq.Store;
+
+/// <summary>How an append becomes durable.</summary>
+public enum FlushMode
+{
+    /// <summary>Append returns after the memory write (page cache); a background flush runs every <see cref="StoreSettings.FlushInterval"/>.</summary>
+    Async,
+    /// <summary>Append returns after one msync (MS_SYNC, fdatasync of the range) covering the whole batch.</summary>
+    GroupCommit,
+}
+
+/// <summary>Store settings; defaults follow RocketMQ's MessageStoreConfig where it has them.</summary>
+public sealed record StoreSettings
+{
+    /// <summary>Root directory (commitlog/, consumequeue/, index/, checkpoint, epoch, lock).</summary>
+    public required string Dir { get; init; }
+
+    /// <summary>Commit-log segment size in bytes (RocketMQ: 1 GiB).</summary>
+    public long CommitLogSegmentSize { get; init; } = 1L << 30;
+
+    /// <summary>Consume-queue entries per file (RocketMQ: 300 000, i.e. 6 000 000-byte files).</summary>
+    public int ConsumeQueueEntriesPerFile { get; init; } = 300_000;
+
+    /// <summary>Hash slots per index file (RocketMQ: 5 000 000).</summary>
+    public int IndexHashSlots { get; init; } = 5_000_000;
+
+    /// <summary>Entries per index file (RocketMQ: 20 000 000).</summary>
+    public int IndexEntriesPerFile { get; init; } = 20_000_000;
+
+    public FlushMode FlushMode { get; init; } = FlushMode.Async;
+
+    /// <summary>Async-mode commit-log flush period, and the period of consume-queue/index flush + checkpoint in both modes (RocketMQ: 500 ms / 1 s).</summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Segments whose newest record is older than this are deleted whole (RocketMQ: 72 h).</summary>
+    public TimeSpan FileReservedTime { get; init; } = TimeSpan.FromHours(72);
+
+    /// <summary>Used-space ratio of the store's disk above which appends are refused (RocketMQ diskMaxUsedSpaceRatio: 0.75).</summary>
+    public double DiskWatermarkRatio { get; init; } = 0.75;
+
+    /// <summary>Largest stored record in bytes (RocketMQ maxMessageSize: 4 MiB).</summary>
+    public int MaxMessageSize { get; init; } = 4 * 1024 * 1024;
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Dir))
+        {
+            throw new ArgumentException("StoreSettings.Dir is required.");
+        }
+        if (CommitLogSegmentSize < 4096 || CommitLogSegmentSize % 4096 != 0)
+        {
+            throw new ArgumentException($"CommitLogSegmentSize must be a positive multiple of 4096, got {CommitLogSegmentSize}.");
+        }
+        if (MaxMessageSize + MessageRecordLayout.BlankSize > CommitLogSegmentSize)
+        {
+            throw new ArgumentException($"MaxMessageSize {MaxMessageSize} does not fit a {CommitLogSegmentSize}-byte segment.");
+        }
+        if (ConsumeQueueEntriesPerFile < 1 || IndexHashSlots < 1 || IndexEntriesPerFile < 2)
+        {
+            throw new ArgumentException("ConsumeQueueEntriesPerFile, IndexHashSlots and IndexEntriesPerFile must be positive.");
+        }
+        if (DiskWatermarkRatio is <= 0 or > 1)
+        {
+            throw new ArgumentException($"DiskWatermarkRatio must be in (0, 1], got {DiskWatermarkRatio}.");
+        }
+    }
+}

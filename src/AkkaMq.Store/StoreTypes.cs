@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace AkkaMq.Store;
+
+/// <summary>An IPv4 host and port as the record stores it (4 address bytes in network order + int port).</summary>
+public readonly record struct IPv4Endpoint(uint Address, int Port)
+{
+    /// <summary>Converts an endpoint; IPv4-mapped IPv6 addresses are mapped back (4.x clients read 4-byte hosts).</summary>
+    public static IPv4Endpoint From(IPEndPoint endPoint)
+    {
+        IPAddress a = endPoint.Address.IsIPv4MappedToIPv6 ? endPoint.Address.MapToIPv4() : endPoint.Address;
+        if (a.AddressFamily != AddressFamily.InterNetwork)
+        {
+            throw new ArgumentException($"Only IPv4 hosts are stored, got {endPoint}.", nameof(endPoint));
+        }
+        Span<byte> b = stackalloc byte[4];
+        a.TryWriteBytes(b, out _);
+        return new IPv4Endpoint(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(b), endPoint.Port);
+    }
+
+    public IPEndPoint ToIPEndPoint()
+    {
+        Span<byte> b = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(b, Address);
+        return new IPEndPoint(new IPAddress(b), Port);
+    }
+}
+
+/// <summary>
+/// A message handed to the store to encode. The store assigns the commit-log offset, queue
+/// offset and store timestamp. <see cref="Properties"/> is RocketMQ's
+/// <c>name\u0001value\u0002</c> string.
+/// </summary>
+public readonly record struct MessageToStore(
+    string Topic,
+    int QueueId,
+    int Flag,
+    ReadOnlyMemory<byte> Body,
+    string Properties,
+    long BornTimestamp,
+    IPv4Endpoint BornHost,
+    IPv4Endpoint StoreHost,
+    int SysFlag = 0,
+    int ReconsumeTimes = 0,
+    long PreparedTransactionOffset = 0);
+
+/// <summary>Expected outcomes of an append; anything else is an exception (a bug or corruption).</summary>
+public enum AppendStatus
+{
+    Ok = 0,
+    /// <summary>Record larger than <see cref="StoreSettings.MaxMessageSize"/>, or a topic/properties field too long.</summary>
+    MessageTooLarge,
+    /// <summary>The store's disk is above <see cref="StoreSettings.DiskWatermarkRatio"/>; reads go on.</summary>
+    AboveDiskWatermark,
+    /// <summary>A new segment could not be created (no space); earlier data stays readable.</summary>
+    DiskFull,
+    /// <summary>The store is closed or read-only (corruption found at start-up).</summary>
+    ServiceNotAvailable,
+    /// <summary>Topic empty or queue id negative.</summary>
+    InvalidMessage,
+}
+
+/// <summary>Per-record result of an append.</summary>
+public readonly record struct AppendResult(
+    AppendStatus Status,
+    long CommitLogOffset,
+    long QueueOffset,
+    int StoredSize,
+    long StoreTimestamp)
+{
+    public bool IsOk => Status == AppendStatus.Ok;
+
+    public static AppendResult Failed(AppendStatus status) => new(status, -1, -1, 0, 0);
+}
+
+/// <summary>One consume-queue entry: where the record is and its tag hash.</summary>
+public readonly record struct QueueEntry(long QueueOffset, long CommitLogOffset, int Size, long TagsCode);
+
+/// <summary>Outcome of reading a consume queue: entries copied and the queue offset to continue from.</summary>
+public readonly record struct QueueReadResult(int Count, long NextQueueOffset);
+
+/// <summary>Outcome of appending replicated bytes.</summary>
+public enum ReplicaAppendStatus
+{
+    Ok = 0,
+    /// <summary>expectedStartOffset is not this log's end offset.</summary>
+    OffsetMismatch,
+    /// <summary>The bytes do not parse as whole, valid records (bad magic, size, CRC or physical offset).</summary>
+    InvalidRecords,
+    AboveDiskWatermark,
+    DiskFull,
+    ServiceNotAvailable,
+}
+
+/// <summary>Thrown when store files are damaged or foreign in a way the store cannot work around.</summary>
+public sealed class StoreCorruptedException(string message) : Exception(message);

@@ -1,0 +1,75 @@
+using AkkaMq.Store;
+
+// Usage: AkkaMq.Store.CrashWriter <dir> <segmentSize> <run>
+// Appends messages through a GroupCommitAppender in group-commit mode from 16 concurrent
+// producers, forever. After a send completes (durable) it prints "ACK <offset> <size> <id>" on
+// stdout; the test kills this process with SIGKILL at a random moment and then checks that
+// every acknowledged record survived.
+string dir = args[0];
+long segmentSize = long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+int run = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
+var settings = new StoreSettings
+{
+    Dir = dir,
+    CommitLogSegmentSize = segmentSize,
+    ConsumeQueueEntriesPerFile = 1000,
+    IndexHashSlots = 101,
+    IndexEntriesPerFile = 2000,
+    FlushMode = FlushMode.GroupCommit,
+    FlushInterval = TimeSpan.FromMilliseconds(20),
+    MaxMessageSize = 16 * 1024,
+};
+using MessageStore store = MessageStore.Open(settings);
+using var appender = new GroupCommitAppender(store);
+var output = Console.Out;
+var gate = new object();
+Console.Out.WriteLine("READY");
+var producers = new Task[16];
+for (int p = 0; p < producers.Length; p++)
+{
+    int producer = p;
+    producers[p] = Task.Run(async () =>
+    {
+        for (long seq = 0; ; seq++)
+        {
+            string id = $"{run}-{producer}-{seq}";
+            AppendResult r = await appender.AppendAsync(CrashMessages.Create(id, producer));
+            if (!r.IsOk)
+            {
+                lock (gate)
+                {
+                    output.WriteLine($"FAIL {r.Status}");
+                }
+                return;
+            }
+            lock (gate)
+            {
+                output.WriteLine($"ACK {r.CommitLogOffset} {r.StoredSize} {id}");
+            }
+        }
+    });
+}
+await Task.WhenAll(producers);
+
+/// <summary>Messages whose body is derived from their id, so the test can check them after a crash.</summary>
+public static class CrashMessages
+{
+    public static MessageToStore Create(string id, int queueId)
+    {
+        int length = BodyLength(id);
+        return new MessageToStore("crash", queueId % 4, 0, Body(id, length), $"KEYS\u0001{id}\u0002TAGS\u0001t{queueId % 3}",
+            1, new IPv4Endpoint(0x7F000001, 1), new IPv4Endpoint(0x7F000001, 10911));
+    }
+
+    public static int BodyLength(string id) => 50 + (int)(Seed(id) % 2000);
+
+    private static uint Seed(string id) => Crc32.Compute(System.Text.Encoding.UTF8.GetBytes(id));
+
+    public static byte[] Body(string id, int length)
+    {
+        var body = new byte[length];
+        var rnd = new Random((int)Seed(id));
+        rnd.NextBytes(body);
+        return body;
+    }
+}
