@@ -1,5 +1,7 @@
 using System.CommandLine;
 using AkkaMq.Node.Commands;
+using AkkaMq.Node.Commands.Admin;
+using AkkaMq.Node.Commands.Bench;
 
 namespace AkkaMq.Node;
 
@@ -15,6 +17,8 @@ public static class Cli
         root.Add(RunCommand.Build());
         root.Add(ConfigCommand.Build());
         root.Add(HoconCommand.Build());
+        root.Add(AdminCommand.Build());
+        root.Add(BenchCommand.Build());
         return root;
     }
 

@@ -71,6 +71,23 @@ class AkkaMqNode {
     return await exited;
   }
 
+  /** Runs `akkamq admin <args> -n <this node>`; resolves with stdout, rejects on a non-zero exit. */
+  admin(...args) {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.env.DOTNET || 'dotnet', [ nodeDll(), 'admin', ...args, '-n', this.nameSrv ], { stdio: [ 'ignore', 'pipe', 'pipe' ] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', d => { out += d; });
+      child.stderr.on('data', d => { err += d; });
+      child.on('exit', code => (code === 0 ? resolve(out) : reject(new Error(`admin ${args.join(' ')} exited ${code}: ${err}`))));
+    });
+  }
+
+  /** Creates a topic on the cluster, as ali-ons users do before sending (it does not auto-create). */
+  async createTopic(topic, queues = 4) {
+    await this.admin('updateTopic', '-c', 'DefaultCluster', '-t', topic, '-r', String(queues), '-w', String(queues));
+  }
+
   static async create() {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akkamq-interop-'));
     return await new AkkaMqNode(dir).start();
@@ -88,4 +105,15 @@ const noHttp = {
   request() { throw new Error('ali-ons tried an HTTP lookup; tests use nameSrv only'); },
 };
 
-module.exports = { AkkaMqNode, noHttp };
+// ali-ons logs every reconnect attempt of clients that outlive a stopped node; keep the test
+// output readable unless AKKAMQ_INTEROP_VERBOSE is set.
+const verbose = !!process.env.AKKAMQ_INTEROP_VERBOSE;
+const quiet = () => {};
+const logger = {
+  debug: verbose ? console.debug : quiet,
+  info: verbose ? console.info : quiet,
+  warn: verbose ? console.warn : quiet,
+  error: verbose ? console.error : quiet,
+};
+
+module.exports = { AkkaMqNode, noHttp, logger };

@@ -18,7 +18,7 @@ fi
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-node --test --test-reporter=tap --test-concurrency=1 ./*.test.js 2>&1 | tee "$out"
+node --test --test-force-exit --test-reporter=tap --test-concurrency=1 ./*.test.js 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}
 pass=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$out" | tail -n 1)
 fail=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$out" | tail -n 1)

@@ -1,4 +1,5 @@
 using System.Net;
+using AkkaMq.Broker;
 using AkkaMq.Hocon;
 
 namespace AkkaMq.Node.Configuration;

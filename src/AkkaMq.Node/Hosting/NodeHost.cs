@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using AkkaMq.Actors;
 using AkkaMq.Node.Configuration;
@@ -33,8 +34,17 @@ public sealed class NodeHost
             return 1;
         }
 
-        var system = ActorSystem.Create(_settings.NodeName, new ActorSystemOptions { LoggerFactory = _loggerFactory });
+        var system = ActorSystem.Create(_settings.NodeName, new ActorSystemOptions
+        {
+            LoggerFactory = _loggerFactory,
+            ShutdownPhaseTimeout = _settings.Shutdown.PhaseTimeout,
+        });
         system.ActorOf(NodeGuardianActor.Props(_settings, _log), "node");
+        if (!await TryStartRolesAsync(system, stop).ConfigureAwait(false))
+        {
+            await system.CoordinatedShutdown.RunAsync("start-up failed").ConfigureAwait(false);
+            return 1;
+        }
 
         var shutdownReason = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => OnSignal(ctx, "SIGINT"));
@@ -55,6 +65,22 @@ public sealed class NodeHost
             // The process stays alive until the shutdown phases have run.
             context.Cancel = true;
             shutdownReason.TrySetResult(name);
+        }
+    }
+
+    /// <summary>Starts the roles; a port in use or an unreadable store is logged and ends the node, not a crash.</summary>
+    private async Task<bool> TryStartRolesAsync(ActorSystem system, CancellationToken stop)
+    {
+        try
+        {
+            await NodeRoles.StartAsync(_settings, system, _loggerFactory, stop).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException or FormatException
+            or ArgumentException or InvalidOperationException or AkkaMq.Store.StoreCorruptedException or AskTimeoutException)
+        {
+            _log.LogCritical("Node {Node} cannot start: {Reason}", _settings.NodeName, e.Message);
+            return false;
         }
     }
 

@@ -1,0 +1,68 @@
+using AkkaMq.Actors;
+using AkkaMq.Cluster.Routing;
+using AkkaMq.Store;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaMq.Broker;
+
+/// <summary>What the request processors share: settings, the store (read side), the route table, and the broker's actors.</summary>
+internal sealed class BrokerContext
+{
+    public required string ClusterName { get; init; }
+
+    public required BrokerSettings Settings { get; init; }
+
+    public required MessageStore Store { get; init; }
+
+    public required RouteTableFeed Routes { get; init; }
+
+    public required IActorRef RouteRegistry { get; init; }
+
+    public required IActorRef StoreActor { get; init; }
+
+    public required IActorRef PullHolds { get; init; }
+
+    public required IActorRef Offsets { get; init; }
+
+    public required IActorRef Clients { get; init; }
+
+    public required IActorRef Locks { get; init; }
+
+    public required IActorRef Schedule { get; init; }
+
+    public required ConsumerSubscriptions Subscriptions { get; init; }
+
+    /// <summary>The advertised address: store host of every record and the address in routes and message ids.</summary>
+    public required IPv4Endpoint StoreHost { get; init; }
+
+    /// <summary><see cref="StoreHost"/> as <c>ip:port</c>.</summary>
+    public required string BrokerAddress { get; init; }
+
+    public required ILogger Log { get; init; }
+
+    public required BrokerStats Stats { get; init; }
+
+    public string Group => Settings.Group;
+
+    public int MaxMessageSize => Store.Settings.MaxMessageSize;
+
+    /// <summary>How long a processor waits for one of the broker's actors.</summary>
+    public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>Counters for GET_BROKER_RUNTIME_INFO; updated with interlocked adds from any thread.</summary>
+internal sealed class BrokerStats
+{
+    private long _put;
+    private long _got;
+
+    public DateTimeOffset BootTime { get; } = DateTimeOffset.UtcNow;
+
+    public long MessagesPut => Interlocked.Read(ref _put);
+
+    public long MessagesGot => Interlocked.Read(ref _got);
+
+    public void AddPut(int count) => Interlocked.Add(ref _put, count);
+
+    public void AddGot(int count) => Interlocked.Add(ref _got, count);
+}

@@ -1,0 +1,132 @@
+using System.Globalization;
+using AkkaMq.Remoting.Protocol;
+using AkkaMq.Store;
+
+namespace AkkaMq.Broker;
+
+/// <summary>The outcome of reading a queue for a pull, named as RocketMQ's GetMessageStatus (the remark of the response).</summary>
+internal enum PullStatus
+{
+    Found,
+    NoMessageInQueue,
+    OffsetTooSmall,
+    OffsetOverflowOne,
+    OffsetOverflowBadly,
+    NoMatchedMessage,
+    OffsetFoundNull,
+}
+
+/// <summary>Why the broker refuses a request: expected outcomes, each mapped once to a code and remark in <see cref="BrokerResponses"/>.</summary>
+internal enum Refusal
+{
+    InvalidHeader,
+    InvalidBody,
+    IllegalTopic,
+    IllegalGroupName,
+    IllegalQueue,
+    TopicNotExist,
+    SystemTopic,
+    SendToSystemTopic,
+    TopicNotWritable,
+    TopicNotReadable,
+    TransactionForbidden,
+    BodyTooLarge,
+    BatchMalformed,
+    BatchToRetryTopic,
+    RouteChangeRejected,
+    DeadLetterUnavailable,
+    NoConsumerInGroup,
+    ConsumerGroupNotOnline,
+    ProducerGroupNotExist,
+    ClientNotOnline,
+    ClientInvokeFailed,
+    MessageNotFoundAtOffset,
+    QueryNotFound,
+    NoCommittedOffset,
+    SubscriptionNotExist,
+    FilterNotSupported,
+    BrokerStarting,
+}
+
+/// <summary>Every expected outcome of the broker's processors mapped to a RocketMQ response code and remark, in one place.</summary>
+internal static class BrokerResponses
+{
+    /// <summary>An error response; <paramref name="detail"/> fills the remark (a name, a number or a reason).</summary>
+    public static RemotingCommand Refuse(RemotingCommand request, Refusal refusal, string? detail = null)
+    {
+        var (code, remark) = Describe(refusal, detail ?? string.Empty);
+        return request.CreateResponse(code, remark);
+    }
+
+    public static RemotingCommand Refuse(RemotingCommand request, Refusal refusal, long detail) =>
+        Refuse(request, refusal, detail.ToString(CultureInfo.InvariantCulture));
+
+    public static RemotingCommand BadHeader(RemotingCommand request, string? error) => Refuse(request, Refusal.InvalidHeader, error);
+
+    public static RemotingCommand IllegalQueue(RemotingCommand request, int queueId, string topic, int queues) =>
+        Refuse(request, Refusal.IllegalQueue, string.Create(CultureInfo.InvariantCulture, $"request queueId[{queueId}] is illegal, Topic:{topic} queueNums:{queues}"));
+
+    private static (ResponseCode Code, string Remark) Describe(Refusal refusal, string d) => refusal switch
+    {
+        Refusal.InvalidHeader => (ResponseCode.SystemError, d),
+        Refusal.InvalidBody => (ResponseCode.SystemError, "the request body is not valid JSON: " + d),
+        Refusal.IllegalTopic => (ResponseCode.SystemError, "The specified topic is illegal: " + d),
+        Refusal.IllegalGroupName => (ResponseCode.SystemError, "the consumer group name '" + d + "' is illegal"),
+        Refusal.IllegalQueue => (ResponseCode.SystemError, d),
+        Refusal.TopicNotExist => (ResponseCode.TopicNotExist, "topic[" + d + "] not exist, apply first please!"),
+        Refusal.SystemTopic => (ResponseCode.SystemError, "The topic[" + d + "] is conflict with system topic."),
+        Refusal.SendToSystemTopic => (ResponseCode.NoPermission, "Sending message to topic[" + d + "] is forbidden."),
+        Refusal.TopicNotWritable => (ResponseCode.NoPermission, "the topic[" + d + "] sending message is forbidden"),
+        Refusal.TopicNotReadable => (ResponseCode.NoPermission, "the topic[" + d + "] pulling message is forbidden"),
+        Refusal.TransactionForbidden => (ResponseCode.NoPermission, "the broker[" + d + "] sending transaction message is forbidden"),
+        Refusal.BodyTooLarge => (ResponseCode.MessageIllegal, "the message body size over max value, MAX: " + d),
+        Refusal.BatchMalformed => (ResponseCode.MessageIllegal, "the batch message body is malformed"),
+        Refusal.BatchToRetryTopic => (ResponseCode.MessageIllegal, "batch request does not support retry group " + d),
+        Refusal.RouteChangeRejected => (ResponseCode.SystemError, d),
+        Refusal.DeadLetterUnavailable => (ResponseCode.SystemError, "the dead-letter topic of " + d + " could not be created"),
+        Refusal.NoConsumerInGroup => (ResponseCode.SystemError, "no consumer for this group, " + d),
+        Refusal.ConsumerGroupNotOnline => (ResponseCode.ConsumerNotOnline, "the consumer group[" + d + "] not online"),
+        Refusal.ProducerGroupNotExist => (ResponseCode.SystemError, "the producer group[" + d + "] not exist"),
+        Refusal.ClientNotOnline => (ResponseCode.SystemError, "The Consumer <" + d + "> not online"),
+        Refusal.ClientInvokeFailed => (ResponseCode.SystemError, "invoke consumer failed: " + d),
+        Refusal.MessageNotFoundAtOffset => (ResponseCode.SystemError, "can not find message by the offset, " + d),
+        Refusal.QueryNotFound => (ResponseCode.QueryNotFound, "can not find message, maybe time range not correct"),
+        Refusal.NoCommittedOffset => (ResponseCode.QueryNotFound, "Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first"),
+        Refusal.SubscriptionNotExist => (ResponseCode.SubscriptionNotExist, "the consumer's subscription not exist"),
+        Refusal.FilterNotSupported => (ResponseCode.SubscriptionParseFailed, "The broker does not support consumer to filter message by " + d),
+        Refusal.BrokerStarting => (ResponseCode.SystemBusy, "[REJECTREQUEST]system busy, the broker is starting"),
+        _ => (ResponseCode.SystemError, refusal + " " + d),
+    };
+
+    /// <summary>Send result of a store append.</summary>
+    public static (ResponseCode Code, string? Remark) ForAppend(AppendStatus status) => status switch
+    {
+        AppendStatus.Ok => (ResponseCode.Success, null),
+        AppendStatus.MessageTooLarge => (ResponseCode.MessageIllegal, "the message is illegal, maybe msg body or properties length not matched. msg body length limit 4M, msg properties length limit 32k."),
+        AppendStatus.InvalidMessage => (ResponseCode.MessageIllegal, "the message is illegal"),
+        AppendStatus.AboveDiskWatermark or AppendStatus.DiskFull =>
+            (ResponseCode.ServiceNotAvailable, "service not available now. It may be caused by one of the following reasons: the broker's disk is full, messages are put to the slave, message store has been shut down, etc."),
+        _ => (ResponseCode.ServiceNotAvailable, "service not available now, the message store is closed or read-only"),
+    };
+
+    /// <summary>Pull response code of a read outcome (master broker rules, wire doc 2.3).</summary>
+    public static ResponseCode ForPull(PullStatus status, long requestedOffset) => status switch
+    {
+        PullStatus.Found => ResponseCode.Success,
+        PullStatus.NoMessageInQueue => requestedOffset != 0 ? ResponseCode.PullOffsetMoved : ResponseCode.PullNotFound,
+        PullStatus.OffsetTooSmall or PullStatus.OffsetOverflowBadly => ResponseCode.PullOffsetMoved,
+        PullStatus.NoMatchedMessage => ResponseCode.PullRetryImmediately,
+        _ => ResponseCode.PullNotFound,
+    };
+
+    public static string PullRemark(PullStatus status) => status switch
+    {
+        PullStatus.Found => "FOUND",
+        PullStatus.NoMessageInQueue => "NO_MESSAGE_IN_QUEUE",
+        PullStatus.OffsetTooSmall => "OFFSET_TOO_SMALL",
+        PullStatus.OffsetOverflowOne => "OFFSET_OVERFLOW_ONE",
+        PullStatus.OffsetOverflowBadly => "OFFSET_OVERFLOW_BADLY",
+        PullStatus.NoMatchedMessage => "NO_MATCHED_MESSAGE",
+        _ => "OFFSET_FOUND_NULL",
+    };
+}

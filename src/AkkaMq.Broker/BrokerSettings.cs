@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+using AkkaMq.Hocon;
+using AkkaMq.Store;
+
+namespace AkkaMq.Broker;
+
+/// <summary>How an append becomes durable (<c>broker.store.flush</c>).</summary>
+public enum BrokerFlushMode
+{
+    /// <summary>Reply after the batch's single msync.</summary>
+    GroupCommit,
+
+    /// <summary>Reply after the memory write; a background flush runs every flush-interval.</summary>
+    Async,
+}
+
+/// <summary>When a send is acknowledged in a replicated group (<c>broker.replication.mode</c>).</summary>
+public enum ReplicationMode
+{
+    Sync,
+    Async,
+}
+
+/// <summary>Everything under <c>akkamq.broker</c>, bound strictly by the node host.</summary>
+public sealed record BrokerSettings(
+    [property: Required, RegularExpression("^[A-Za-z0-9_-]{1,64}$")] string Group,
+    [property: Required] string Listen,
+    [property: Required] string Advertise,
+    [property: Range(1, 1024)] int DefaultQueuesPerTopic,
+    bool AutoCreateTopic,
+    StoreSettingsSection Store,
+    ReplicationSettings Replication);
+
+/// <summary><c>akkamq.broker.store</c>.</summary>
+public sealed record StoreSettingsSection(
+    [property: Required] string Dir,
+    ByteSize CommitlogSegmentSize,
+    BrokerFlushMode Flush,
+    TimeSpan FlushInterval,
+    TimeSpan FileReservedTime,
+    [property: Range(1, 99)] int DiskWatermarkPercent,
+    ByteSize MaxMessageSize)
+{
+    /// <summary>The store's own settings for this section.</summary>
+    public StoreSettings ToStoreSettings() => new()
+    {
+        Dir = Dir,
+        CommitLogSegmentSize = CommitlogSegmentSize.Bytes,
+        FlushMode = Flush == BrokerFlushMode.GroupCommit ? FlushMode.GroupCommit : FlushMode.Async,
+        FlushInterval = FlushInterval,
+        FileReservedTime = FileReservedTime,
+        DiskWatermarkRatio = DiskWatermarkPercent / 100.0,
+        MaxMessageSize = checked((int)MaxMessageSize.Bytes),
+    };
+}
+
+/// <summary><c>akkamq.broker.replication</c> (a single node ignores it for now).</summary>
+public sealed record ReplicationSettings(
+    ReplicationMode Mode,
+    [property: Range(1, 16)] int MinInSyncReplicas);

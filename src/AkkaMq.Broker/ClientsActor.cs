@@ -1,0 +1,355 @@
+using System.Collections.Immutable;
+using AkkaMq.Actors;
+using AkkaMq.Remoting.Protocol;
+using AkkaMq.Remoting.Protocol.Headers;
+using AkkaMq.Remoting.Protocol.Json;
+using AkkaMq.Remoting.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaMq.Broker;
+
+/// <summary>
+/// Owns the live clients: which connection is which client, which producer and consumer groups
+/// each belongs to and each consumer group's subscriptions. Fed by heartbeats, unregistrations
+/// and connection closes; a connection silent for <see cref="ChannelExpiry"/> is dropped. When a
+/// consumer group's members change, every member gets NOTIFY_CONSUMER_IDS_CHANGED (one-way).
+/// Subscriptions are published to <see cref="ConsumerSubscriptions"/> for the pull path.
+/// </summary>
+public sealed class ClientsActor : ReceiveActor
+{
+    public static readonly TimeSpan ChannelExpiry = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(10);
+
+    private readonly ConsumerSubscriptions _view;
+    private readonly ILogger _log;
+    private readonly Dictionary<RemotingConnection, ClientChannel> _channels = [];
+    private readonly Dictionary<string, ConsumerGroupState> _consumers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<RemotingConnection>> _producers = new(StringComparer.Ordinal);
+
+    private ClientsActor(ConsumerSubscriptions view, ILogger log)
+    {
+        _view = view;
+        _log = log;
+        Receive<ClientHeartbeat>(Heartbeat);
+        Receive<UnregisterClient>(Unregister);
+        Receive<ClientConnectionClosed>(m => DropChannel(m.Connection));
+        Receive<ScanChannels>(_ => ScanExpired());
+        Receive<GetConsumerIds>(m => Sender.Tell(new ConsumerIds(ConsumerIdsOf(m.Group)), Self));
+        Receive<GetConsumerConnections>(m => Sender.Tell(new EncodedBody(ConsumerConnectionsOf(m.Group)), Self));
+        Receive<GetProducerConnections>(m => Sender.Tell(new EncodedBody(ProducerConnectionsOf(m.Group)), Self));
+        Receive<FindClient>(m => Sender.Tell(new FoundClient(FindMember(m.Group, m.ClientId)), Self));
+    }
+
+    public static Props Props(ConsumerSubscriptions view, ILogger log) =>
+        AkkaMq.Actors.Props.Create(() => new ClientsActor(view, log));
+
+    protected override void PreStart() => Timers.StartPeriodicTimer("scan", ScanChannels.Instance, ScanInterval);
+
+    private void Heartbeat(ClientHeartbeat m)
+    {
+        if (!_channels.TryGetValue(m.Connection, out var channel))
+        {
+            _channels[m.Connection] = channel = new ClientChannel(m.Data.ClientId, m.Language, m.Version);
+        }
+
+        channel.LastHeartbeat = Context.System.TimeProvider.GetUtcNow();
+        foreach (string group in m.Data.ProducerGroups)
+        {
+            channel.ProducerGroups.Add(group);
+            GetOrAdd(_producers, group).Add(m.Connection);
+        }
+
+        bool subscriptionsChanged = false;
+        foreach (var consumer in m.Data.ConsumerDataSet)
+        {
+            channel.ConsumerGroups.Add(consumer.GroupName);
+            if (!_consumers.TryGetValue(consumer.GroupName, out var state))
+            {
+                _consumers[consumer.GroupName] = state = new ConsumerGroupState();
+            }
+
+            state.Consumer = consumer;
+            subscriptionsChanged = true;
+            if (state.Members.Add(m.Connection))
+            {
+                NotifyMembers(consumer.GroupName, state);
+            }
+        }
+
+        if (subscriptionsChanged)
+        {
+            PublishSubscriptions();
+        }
+
+        Sender.Tell(ClientRegistered.Instance, Self);
+    }
+
+    private void Unregister(UnregisterClient m)
+    {
+        if (m.ProducerGroup is { } producer && _producers.TryGetValue(producer, out var producers))
+        {
+            producers.Remove(m.Connection);
+        }
+
+        if (m.ConsumerGroup is { } group)
+        {
+            RemoveMember(group, m.Connection);
+            PublishSubscriptions();
+        }
+
+        Sender.Tell(ClientRegistered.Instance, Self);
+    }
+
+    private void DropChannel(RemotingConnection connection)
+    {
+        if (!_channels.Remove(connection, out var channel))
+        {
+            return;
+        }
+
+        foreach (string group in channel.ProducerGroups)
+        {
+            if (_producers.TryGetValue(group, out var set))
+            {
+                set.Remove(connection);
+            }
+        }
+
+        foreach (string group in channel.ConsumerGroups)
+        {
+            RemoveMember(group, connection);
+        }
+
+        PublishSubscriptions();
+    }
+
+    private void RemoveMember(string group, RemotingConnection connection)
+    {
+        if (_consumers.TryGetValue(group, out var state) && state.Members.Remove(connection))
+        {
+            if (state.Members.Count == 0)
+            {
+                _consumers.Remove(group);
+            }
+            else
+            {
+                NotifyMembers(group, state);
+            }
+        }
+    }
+
+    private void ScanExpired()
+    {
+        var cutoff = Context.System.TimeProvider.GetUtcNow() - ChannelExpiry;
+        List<RemotingConnection>? expired = null;
+        foreach (var (connection, channel) in _channels)
+        {
+            if (channel.LastHeartbeat < cutoff || connection.IsClosed)
+            {
+                (expired ??= []).Add(connection);
+            }
+        }
+
+        foreach (var connection in expired ?? [])
+        {
+            _log.LogInformation("Client channel {Remote} expired without heartbeat", connection.RemoteAddress);
+            DropChannel(connection);
+        }
+    }
+
+    private void NotifyMembers(string group, ConsumerGroupState state)
+    {
+        foreach (var member in state.Members)
+        {
+            if (member.IsClosed)
+            {
+                continue;
+            }
+
+            var notify = CommandHeader.CreateRequest(
+                RequestCode.NotifyConsumerIdsChanged, new NotifyConsumerIdsChangedRequestHeader { ConsumerGroup = group });
+            try
+            {
+                member.InvokeOneway(notify);
+            }
+            catch (RemotingConnectionException e)
+            {
+                // Closed in the meantime; its close event removes it from the group.
+                _log.LogDebug("Could not notify {Remote} of group {Group} change: {Reason}", member.RemoteAddress, group, e.Message);
+            }
+        }
+    }
+
+    private void PublishSubscriptions()
+    {
+        var groups = ImmutableDictionary.CreateBuilder<string, ImmutableDictionary<string, SubscriptionData>>(StringComparer.Ordinal);
+        foreach (var (group, state) in _consumers)
+        {
+            var topics = ImmutableDictionary.CreateBuilder<string, SubscriptionData>(StringComparer.Ordinal);
+            foreach (var subscription in state.Consumer.SubscriptionDataSet)
+            {
+                topics[subscription.Topic] = subscription;
+            }
+
+            groups[group] = topics.ToImmutable();
+        }
+
+        _view.Publish(groups.ToImmutable());
+    }
+
+    private RemotingConnection? FindMember(string group, string clientId)
+    {
+        if (_consumers.TryGetValue(group, out var state))
+        {
+            foreach (var member in state.Members)
+            {
+                if (!member.IsClosed && _channels.TryGetValue(member, out var channel) && channel.ClientId == clientId)
+                {
+                    return member;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private List<string> ConsumerIdsOf(string group)
+    {
+        var ids = new List<string>();
+        if (_consumers.TryGetValue(group, out var state))
+        {
+            foreach (var member in state.Members)
+            {
+                if (_channels.TryGetValue(member, out var channel) && !ids.Contains(channel.ClientId))
+                {
+                    ids.Add(channel.ClientId);
+                }
+            }
+        }
+
+        ids.Sort(StringComparer.Ordinal);
+        return ids;
+    }
+
+    private byte[]? ConsumerConnectionsOf(string group)
+    {
+        if (!_consumers.TryGetValue(group, out var state) || state.Members.Count == 0)
+        {
+            return null;
+        }
+
+        var body = new ConsumerConnectionBody
+        {
+            ConsumeType = state.Consumer.ConsumeType,
+            MessageModel = state.Consumer.MessageModel,
+            ConsumeFromWhere = state.Consumer.ConsumeFromWhere,
+        };
+        foreach (var member in state.Members)
+        {
+            body.ConnectionSet.Add(Describe(member));
+        }
+
+        foreach (var subscription in state.Consumer.SubscriptionDataSet)
+        {
+            body.SubscriptionTable[subscription.Topic] = subscription;
+        }
+
+        return body.Encode();
+    }
+
+    private byte[]? ProducerConnectionsOf(string group)
+    {
+        if (!_producers.TryGetValue(group, out var members) || members.Count == 0)
+        {
+            return null;
+        }
+
+        var body = new ProducerConnectionBody();
+        foreach (var member in members)
+        {
+            body.ConnectionSet.Add(Describe(member));
+        }
+
+        return body.Encode();
+    }
+
+    private ConnectionData Describe(RemotingConnection connection)
+    {
+        var channel = _channels[connection];
+        return new ConnectionData
+        {
+            ClientId = channel.ClientId,
+            ClientAddr = connection.RemoteAddress,
+            Language = channel.Language,
+            Version = channel.Version,
+        };
+    }
+
+    private static HashSet<RemotingConnection> GetOrAdd(Dictionary<string, HashSet<RemotingConnection>> map, string key)
+    {
+        if (!map.TryGetValue(key, out var set))
+        {
+            map[key] = set = [];
+        }
+
+        return set;
+    }
+
+    private sealed class ClientChannel(string clientId, string language, int version)
+    {
+        public string ClientId { get; } = clientId;
+
+        public string Language { get; } = language;
+
+        public int Version { get; } = version;
+
+        public DateTimeOffset LastHeartbeat { get; set; }
+
+        public HashSet<string> ProducerGroups { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> ConsumerGroups { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed class ConsumerGroupState
+    {
+        public ConsumerData Consumer { get; set; } = new();
+
+        public HashSet<RemotingConnection> Members { get; } = [];
+    }
+}
+
+/// <summary>A heartbeat arrived on <paramref name="Connection"/>; replies <see cref="ClientRegistered"/> once registered.</summary>
+public sealed record ClientHeartbeat(RemotingConnection Connection, HeartbeatData Data, string Language, int Version);
+
+/// <summary>UNREGISTER_CLIENT; replies <see cref="ClientRegistered"/>.</summary>
+public sealed record UnregisterClient(RemotingConnection Connection, string ClientId, string? ProducerGroup, string? ConsumerGroup);
+
+public sealed record ClientRegistered
+{
+    public static ClientRegistered Instance { get; } = new();
+}
+
+public sealed record ClientConnectionClosed(RemotingConnection Connection);
+
+/// <summary>Replies <see cref="ConsumerIds"/>, sorted.</summary>
+public sealed record GetConsumerIds(string Group);
+
+public sealed record ConsumerIds(IReadOnlyList<string> Ids);
+
+/// <summary>Replies <see cref="EncodedBody"/> with a ConsumerConnection body, or null when the group is not online.</summary>
+public sealed record GetConsumerConnections(string Group);
+
+/// <summary>Replies <see cref="EncodedBody"/> with a ProducerConnection body, or null when the group has no producer.</summary>
+public sealed record GetProducerConnections(string Group);
+
+public sealed record EncodedBody(byte[]? Body);
+
+/// <summary>Replies <see cref="FoundClient"/>: the live connection of a consumer, for broker-to-client relays.</summary>
+public sealed record FindClient(string Group, string ClientId);
+
+public sealed record FoundClient(RemotingConnection? Connection);
+
+internal sealed record ScanChannels
+{
+    public static ScanChannels Instance { get; } = new();
+}

@@ -1,0 +1,148 @@
+using System.Buffers.Binary;
+using System.Text;
+using AkkaMq.Store;
+
+namespace AkkaMq.Broker;
+
+/// <summary>Builds the stored property string and decodes batch bodies (wire doc 4.2, 4.4).</summary>
+internal static class MessageProperties
+{
+    private const char NameSeparator = '\u0001';
+    private const char PropertySeparator = '\u0002';
+    private const string WaitPrefix = "WAIT\u0001";
+    private const string ClusterPrefix = "CLUSTER\u0001";
+
+    /// <summary>The property string as stored: <c>WAIT</c> dropped, <c>CLUSTER</c> added unless present.</summary>
+    public static string ForStore(string? properties, string cluster)
+    {
+        string props = properties ?? string.Empty;
+        if (props.Contains(WaitPrefix, StringComparison.Ordinal))
+        {
+            props = Without(props, WaitPrefix);
+        }
+
+        if (props.StartsWith(ClusterPrefix, StringComparison.Ordinal) || props.Contains(PropertySeparator + ClusterPrefix, StringComparison.Ordinal))
+        {
+            return props;
+        }
+
+        return props.Length == 0 || props[^1] == PropertySeparator
+            ? string.Concat(props, ClusterPrefix, cluster)
+            : string.Concat(props, "\u0002", ClusterPrefix, cluster);
+    }
+
+    /// <summary>The property string with <paramref name="name"/> set to <paramref name="value"/> (replacing any earlier value).</summary>
+    public static string Set(string properties, string name, string value)
+    {
+        string prefix = name + NameSeparator;
+        string rest = properties.Contains(prefix, StringComparison.Ordinal) ? Without(properties, prefix) : properties;
+        return Join(rest, prefix + value);
+    }
+
+    /// <summary>The property string without <paramref name="name"/>.</summary>
+    public static string Remove(string properties, string name)
+    {
+        string prefix = name + NameSeparator;
+        return properties.Contains(prefix, StringComparison.Ordinal) ? Without(properties, prefix) : properties;
+    }
+
+    /// <summary>Appends <paramref name="extra"/> (the batch header's properties) to an item's properties.</summary>
+    public static string Join(string item, string? extra)
+    {
+        if (string.IsNullOrEmpty(extra))
+        {
+            return item;
+        }
+
+        return item.Length == 0 || item[^1] == PropertySeparator ? item + extra : item + PropertySeparator + extra;
+    }
+
+    /// <summary>The value of <paramref name="name"/>, or null.</summary>
+    public static string? Get(string? properties, string name)
+    {
+        if (string.IsNullOrEmpty(properties))
+        {
+            return null;
+        }
+
+        foreach (var range in properties.AsSpan().Split(PropertySeparator))
+        {
+            var segment = properties.AsSpan()[range];
+            int sep = segment.IndexOf(NameSeparator);
+            if (sep > 0 && segment[..sep].SequenceEqual(name))
+            {
+                return segment[(sep + 1)..].ToString();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Splits a SEND_BATCH_MESSAGE body into records sharing <paramref name="template"/>'s topic,
+    /// queue, hosts and born time. Item layout: TOTALSIZE int, MAGICCODE int, BODYCRC int, FLAG int,
+    /// BODYLEN int + body, PROPERTIESLEN short + properties. False when the body is malformed.
+    /// </summary>
+    public static bool TryDecodeBatch(ReadOnlyMemory<byte> body, MessageToStore template, string? headerProperties, string cluster, out List<MessageToStore> items)
+    {
+        items = [];
+        var span = body.Span;
+        int position = 0;
+        while (position < span.Length)
+        {
+            if (span.Length - position < 22)
+            {
+                return false;
+            }
+
+            int total = BinaryPrimitives.ReadInt32BigEndian(span[position..]);
+            int flag = BinaryPrimitives.ReadInt32BigEndian(span[(position + 12)..]);
+            int bodyLength = BinaryPrimitives.ReadInt32BigEndian(span[(position + 16)..]);
+            int bodyStart = position + 20;
+            if (total < 22 || total > span.Length - position || bodyLength < 0 || bodyLength > total - 22)
+            {
+                return false;
+            }
+
+            int propsLength = BinaryPrimitives.ReadInt16BigEndian(span[(bodyStart + bodyLength)..]);
+            int propsStart = bodyStart + bodyLength + 2;
+            if (propsLength < 0 || propsStart + propsLength != position + total)
+            {
+                return false;
+            }
+
+            string props = Encoding.UTF8.GetString(span.Slice(propsStart, propsLength));
+            items.Add(template with
+            {
+                Flag = flag,
+                Body = body.Slice(bodyStart, bodyLength),
+                Properties = ForStore(Join(props, headerProperties), cluster),
+            });
+            position += total;
+        }
+
+        return items.Count > 0;
+    }
+
+    private static string Without(string props, string prefix)
+    {
+        var builder = new StringBuilder(props.Length);
+        foreach (var range in props.AsSpan().Split(PropertySeparator))
+        {
+            var segment = props.AsSpan()[range];
+            if (segment.IsEmpty || segment.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (builder.Length > 0)
+            {
+                builder.Append(PropertySeparator);
+            }
+
+            builder.Append(segment);
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,296 @@
+using System.Text;
+using AkkaMq.Cluster.Routing;
+using AkkaMq.Remoting.Protocol;
+using AkkaMq.Remoting.Protocol.Headers;
+using AkkaMq.Remoting.Protocol.Json;
+using AkkaMq.Store;
+
+namespace AkkaMq.Broker;
+
+/// <summary>PULL_MESSAGE (11) with long polling (wire doc 2.3).</summary>
+internal sealed class PullProcessor(BrokerContext context)
+{
+    private const int FlagCommitOffset = 0x1;
+    private const int FlagSuspend = 0x2;
+    private const int FlagSubscription = 0x4;
+    private const int MaxMessagesPerPull = 32;
+    private const int MaxBytesPerPull = 256 * 1024;
+    private const int MaxScan = 16_384;
+
+    /// <summary>Every answer carries the four response fields, errors included: ali-ons reads them unconditionally.</summary>
+    public async ValueTask<RemotingCommand?> PullAsync(RemotingCommand request, CancellationToken ct)
+    {
+        bool decoded = CommandHeader.TryDecode<PullMessageRequestHeader>(request, out var header, out var error);
+        var response = decoded ? await PullCoreAsync(request, header, ct).ConfigureAwait(false) : BrokerResponses.BadHeader(request, error);
+        if (response.GetExtField("nextBeginOffset") is null)
+        {
+            bool known = decoded && header.QueueId >= 0;
+            CommandHeader.Encode(
+                new PullMessageResponseHeader
+                {
+                    SuggestWhichBrokerId = 0,
+                    NextBeginOffset = decoded ? header.QueueOffset : 0,
+                    MinOffset = known ? context.Store.GetMinOffset(header.Topic, header.QueueId) : 0,
+                    MaxOffset = known ? context.Store.GetMaxOffset(header.Topic, header.QueueId) : 0,
+                },
+                response);
+        }
+
+        return response;
+    }
+
+    private async Task<RemotingCommand> PullCoreAsync(RemotingCommand request, PullMessageRequestHeader header, CancellationToken ct)
+    {
+        // Off the connection's read loop: a read may touch cold pages, and a consumer's pulls for
+        // different queues share one connection.
+        await Task.Yield();
+        var config = TopicResolver.Find(context, header.Topic);
+        if (config is null)
+        {
+            return BrokerResponses.Refuse(request, Refusal.TopicNotExist, header.Topic);
+        }
+
+        if (!Perm.IsReadable(config.Perm))
+        {
+            return BrokerResponses.Refuse(request, Refusal.TopicNotReadable, header.Topic);
+        }
+
+        if (header.QueueId < 0 || header.QueueId >= config.ReadQueueNums)
+        {
+            return BrokerResponses.IllegalQueue(request, header.QueueId, header.Topic, config.ReadQueueNums);
+        }
+
+        if (!TryGetFilter(header, out var filter, out var refusal, out string? detail))
+        {
+            return BrokerResponses.Refuse(request, refusal, detail);
+        }
+
+        if ((header.SysFlag & FlagCommitOffset) != 0)
+        {
+            context.Offsets.Tell(new CommitOffset(header.ConsumerGroup, header.Topic, header.QueueId, header.CommitOffset));
+        }
+
+        var outcome = Read(header, filter);
+        if (BrokerResponses.ForPull(outcome.Status, header.QueueOffset) == ResponseCode.PullNotFound
+            && (header.SysFlag & FlagSuspend) != 0 && header.SuspendTimeoutMillis > 0)
+        {
+            await HoldAsync(header, ct).ConfigureAwait(false);
+            outcome = Read(header, filter);
+        }
+
+        return Respond(request, header, outcome);
+    }
+
+    /// <summary>Waits until a record lands on the queue, the suspend time passes, or the connection closes.</summary>
+    private async Task HoldAsync(PullMessageRequestHeader header, CancellationToken ct)
+    {
+        var wake = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        context.PullHolds.Tell(new HoldPull(header.Topic, header.QueueId, header.QueueOffset, wake));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromMilliseconds(Math.Min(header.SuspendTimeoutMillis, int.MaxValue)));
+        await using (timeout.Token.Register(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(false), wake).ConfigureAwait(false))
+        {
+            await wake.Task.ConfigureAwait(false);
+        }
+
+        ct.ThrowIfCancellationRequested();
+    }
+
+    private RemotingCommand Respond(RemotingCommand request, PullMessageRequestHeader header, PullOutcome outcome)
+    {
+        var response = request.CreateResponse(BrokerResponses.ForPull(outcome.Status, header.QueueOffset), BrokerResponses.PullRemark(outcome.Status));
+        CommandHeader.Encode(
+            new PullMessageResponseHeader
+            {
+                SuggestWhichBrokerId = 0,
+                NextBeginOffset = outcome.NextBeginOffset,
+                MinOffset = outcome.MinOffset,
+                MaxOffset = outcome.MaxOffset,
+            },
+            response);
+        response.Body = outcome.Body;
+        return response;
+    }
+
+    /// <summary>The tag filter: from the header's expression (sysFlag 0x4) or the group's heartbeat subscription.</summary>
+    private bool TryGetFilter(PullMessageRequestHeader header, out TagFilter filter, out Refusal refusal, out string? detail)
+    {
+        filter = TagFilter.All;
+        refusal = default;
+        detail = null;
+        string? expression;
+        string? type;
+        if ((header.SysFlag & FlagSubscription) != 0)
+        {
+            expression = header.Subscription;
+            type = header.ExpressionType;
+        }
+        else if (context.Subscriptions.Find(header.ConsumerGroup, header.Topic) is { } subscription)
+        {
+            expression = subscription.SubString;
+            type = subscription.ExpressionType;
+        }
+        else
+        {
+            refusal = Refusal.SubscriptionNotExist;
+            return false;
+        }
+
+        if (type is not null && !string.Equals(type, "TAG", StringComparison.OrdinalIgnoreCase))
+        {
+            refusal = Refusal.FilterNotSupported;
+            detail = type;
+            return false;
+        }
+
+        filter = TagFilter.Parse(expression);
+        return true;
+    }
+
+    private PullOutcome Read(PullMessageRequestHeader header, TagFilter filter)
+    {
+        var store = context.Store;
+        long min = store.GetMinOffset(header.Topic, header.QueueId);
+        long max = store.GetMaxOffset(header.Topic, header.QueueId);
+        long offset = header.QueueOffset;
+        if (max == 0)
+        {
+            return new PullOutcome(PullStatus.NoMessageInQueue, 0, min, max, default);
+        }
+
+        if (offset < min)
+        {
+            return new PullOutcome(PullStatus.OffsetTooSmall, min, min, max, default);
+        }
+
+        if (offset == max)
+        {
+            return new PullOutcome(PullStatus.OffsetOverflowOne, offset, min, max, default);
+        }
+
+        if (offset > max)
+        {
+            return new PullOutcome(PullStatus.OffsetOverflowBadly, max, min, max, default);
+        }
+
+        Span<QueueEntry> entries = stackalloc QueueEntry[MaxMessagesPerPull];
+        int wanted = Math.Clamp(header.MaxMsgNums, 1, MaxMessagesPerPull);
+        var read = store.ReadQueue(header.Topic, header.QueueId, offset, entries[..wanted], filter.Codes, MaxScan);
+        return Collect(entries[..read.Count], offset, read.NextQueueOffset, filter, min, max);
+    }
+
+    /// <summary>Copies the matching records into one body; stops early at the byte limit.</summary>
+    private PullOutcome Collect(ReadOnlySpan<QueueEntry> entries, long offset, long next, TagFilter filter, long min, long max)
+    {
+        if (entries.IsEmpty)
+        {
+            return new PullOutcome(next > offset ? PullStatus.NoMatchedMessage : PullStatus.OffsetFoundNull, Math.Max(next, offset), min, max, default);
+        }
+
+        int total = 0;
+        int take = 0;
+        while (take < entries.Length && (take == 0 || total + entries[take].Size <= MaxBytesPerPull))
+        {
+            total += entries[take].Size;
+            take++;
+        }
+
+        if (take < entries.Length)
+        {
+            next = entries[take].QueueOffset;
+        }
+
+        var body = new byte[total];
+        int written = 0;
+        int count = 0;
+        for (int i = 0; i < take; i++)
+        {
+            if (!context.Store.TryGetMessage(entries[i].CommitLogOffset, entries[i].Size, out StoredBytes record))
+            {
+                continue;
+            }
+
+            using (record)
+            {
+                if (filter.Matches(record.Span))
+                {
+                    record.Span.CopyTo(body.AsSpan(written));
+                    written += record.Length;
+                    count++;
+                }
+            }
+        }
+
+        if (count == 0)
+        {
+            return new PullOutcome(PullStatus.NoMatchedMessage, next, min, max, default);
+        }
+
+        context.Stats.AddGot(count);
+        return new PullOutcome(PullStatus.Found, next, min, max, body.AsMemory(0, written));
+    }
+
+    private readonly record struct PullOutcome(PullStatus Status, long NextBeginOffset, long MinOffset, long MaxOffset, ReadOnlyMemory<byte> Body);
+}
+
+/// <summary>
+/// A TAG subscription: the consume queue filters by tag hash code; <see cref="Matches"/> then
+/// checks the exact tag, since different tags can share a hash.
+/// </summary>
+internal sealed class TagFilter
+{
+    public static readonly TagFilter All = new([], []);
+
+    private readonly byte[][] _tags;
+
+    private TagFilter(int[] codes, byte[][] tags)
+    {
+        Codes = codes;
+        _tags = tags;
+    }
+
+    /// <summary>Hash codes to pass; empty = every message.</summary>
+    public int[] Codes { get; }
+
+    /// <summary><c>*</c> or empty = all; otherwise tags separated by <c>||</c>.</summary>
+    public static TagFilter Parse(string? expression)
+    {
+        if (string.IsNullOrWhiteSpace(expression) || expression.Trim() == "*")
+        {
+            return All;
+        }
+
+        var tags = new List<byte[]>();
+        var codes = new List<int>();
+        foreach (var part in expression.Split("||", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            tags.Add(Encoding.UTF8.GetBytes(part));
+            codes.Add(PropertyString.TagsCode(part));
+        }
+
+        return tags.Count == 0 ? All : new TagFilter([.. codes], [.. tags]);
+    }
+
+    public bool Matches(ReadOnlySpan<byte> record)
+    {
+        if (_tags.Length == 0)
+        {
+            return true;
+        }
+
+        if (!PropertyString.TryGetValue(MessageRecordLayout.Properties(record), PropertyString.TagsKey, out var tag))
+        {
+            return false;
+        }
+
+        foreach (var wanted in _tags)
+        {
+            if (tag.SequenceEqual(wanted))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+using AkkaMq.Actors;
+using AkkaMq.Cluster.Routing;
+using AkkaMq.Store;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaMq.Broker;
+
+/// <summary>
+/// Delivers delayed messages: every <see cref="TickInterval"/> it reads each level's queue of
+/// <c>SCHEDULE_TOPIC_XXXX</c> from its progress offset, and re-writes every message whose delay
+/// has passed to its real topic and queue (DELAY removed) in one append per level. Owns the
+/// per-level progress, which it commits as the offsets of <see cref="ProgressGroup"/> so it is
+/// persisted with the consumer offsets (in the log).
+/// </summary>
+public sealed class ScheduleActor : ReceiveActor
+{
+    /// <summary>The pseudo consumer group whose offsets on the schedule topic are the delivery progress.</summary>
+    public const string ProgressGroup = "AKKAMQ_SYS_SCHEDULE";
+
+    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
+    private const int MaxPerTick = 64;
+
+    private readonly MessageStore _store;
+    private readonly IActorRef _storeActor;
+    private readonly IActorRef _offsets;
+    private readonly IPv4Endpoint _storeHost;
+    private readonly ILogger _log;
+    private readonly long[] _progress = new long[DelayLevels.MaxLevel];
+
+    private ScheduleActor(MessageStore store, IActorRef storeActor, IActorRef offsets, IPv4Endpoint storeHost, IReadOnlyDictionary<int, long>? progress, ILogger log)
+    {
+        _store = store;
+        _storeActor = storeActor;
+        _offsets = offsets;
+        _storeHost = storeHost;
+        _log = log;
+        foreach (var (queue, offset) in progress ?? new Dictionary<int, long>())
+        {
+            if (queue >= 0 && queue < _progress.Length)
+            {
+                _progress[queue] = offset;
+            }
+        }
+
+        ReceiveAsync<DeliverDue>(_ => DeliverAsync());
+    }
+
+    public static Props Props(MessageStore store, IActorRef storeActor, IActorRef offsets, IPv4Endpoint storeHost, IReadOnlyDictionary<int, long>? progress, ILogger log) =>
+        AkkaMq.Actors.Props.Create(() => new ScheduleActor(store, storeActor, offsets, storeHost, progress, log));
+
+    protected override void PreStart() => Timers.StartPeriodicTimer("tick", DeliverDue.Instance, TickInterval);
+
+    private async Task DeliverAsync()
+    {
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        for (int queue = 0; queue < _progress.Length; queue++)
+        {
+            if (_store.GetMaxOffset(TopicNames.Schedule, queue) > _progress[queue])
+            {
+                await DeliverLevelAsync(queue, now).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task DeliverLevelAsync(int queue, long now)
+    {
+        long delay = (long)DelayLevels.Delays[queue].TotalMilliseconds;
+        var due = new List<MessageToStore>();
+        long next = Math.Max(_progress[queue], _store.GetMinOffset(TopicNames.Schedule, queue));
+        long max = _store.GetMaxOffset(TopicNames.Schedule, queue);
+        while (next < max && due.Count < MaxPerTick)
+        {
+            var parked = Read(queue, next);
+            if (parked is not null && parked.StoreTimestamp + delay > now)
+            {
+                break;
+            }
+
+            if (parked is not null && ToRealQueue(parked) is { } real)
+            {
+                due.Add(real);
+            }
+
+            next++;
+        }
+
+        if (next == _progress[queue])
+        {
+            return;
+        }
+
+        if (due.Count > 0)
+        {
+            var completion = new TaskAppendCompletion();
+            _storeActor.Tell(new AppendMessages(due.ToArray(), completion));
+            var results = await completion.Task.ConfigureAwait(false);
+            foreach (var result in results)
+            {
+                if (!result.IsOk)
+                {
+                    _log.LogWarning("Delayed messages of level {Level} not delivered yet: {Status}", queue + 1, result.Status);
+                    return;
+                }
+            }
+        }
+
+        _progress[queue] = next;
+        _offsets.Tell(new CommitOffset(ProgressGroup, TopicNames.Schedule, queue, next));
+    }
+
+    private StoredMessage? Read(int queue, long offset)
+    {
+        Span<QueueEntry> entry = stackalloc QueueEntry[1];
+        if (_store.ReadQueue(TopicNames.Schedule, queue, offset, entry, default, 1).Count == 1
+            && entry[0].QueueOffset == offset
+            && _store.TryGetMessage(entry[0].CommitLogOffset, entry[0].Size, out StoredBytes bytes))
+        {
+            using (bytes)
+            {
+                return StoredMessage.Decode(bytes.Span);
+            }
+        }
+
+        return null;
+    }
+
+    private MessageToStore? ToRealQueue(StoredMessage parked)
+    {
+        string? topic = MessageProperties.Get(parked.Properties, DelayLevels.RealTopicKey);
+        string? queueText = MessageProperties.Get(parked.Properties, DelayLevels.RealQueueKey);
+        if (topic is null || !int.TryParse(queueText, NumberStyles.None, CultureInfo.InvariantCulture, out int queueId))
+        {
+            _log.LogWarning("Delayed message at {Offset} has no real topic/queue; dropped", parked.CommitLogOffset);
+            return null;
+        }
+
+        return new MessageToStore(
+            topic, queueId, parked.Flag, parked.Body, MessageProperties.Remove(parked.Properties, DelayLevels.DelayKey),
+            parked.BornTimestamp, parked.BornHost, _storeHost, parked.SysFlag, parked.ReconsumeTimes);
+    }
+}
+
+internal sealed record DeliverDue
+{
+    public static DeliverDue Instance { get; } = new();
+}

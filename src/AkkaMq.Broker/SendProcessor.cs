@@ -1,0 +1,195 @@
+using System.Net;
+using System.Net.Sockets;
+using AkkaMq.Cluster.Routing;
+using AkkaMq.Remoting.Protocol;
+using AkkaMq.Remoting.Protocol.Headers;
+using AkkaMq.Remoting.Transport;
+using AkkaMq.Store;
+
+namespace AkkaMq.Broker;
+
+/// <summary>SEND_MESSAGE (10), SEND_MESSAGE_V2 (310) and SEND_BATCH_MESSAGE (320).</summary>
+internal sealed class SendProcessor(BrokerContext context)
+{
+    /// <summary>Java's default retry limit when the header carries none.</summary>
+    private const int DefaultMaxReconsumeTimes = 16;
+
+    public async ValueTask<RemotingCommand?> SendAsync(RemotingConnection connection, RemotingCommand request, CancellationToken ct)
+    {
+        if (!SendMessageRequestHeader.TryDecode(request, out var header, out var error))
+        {
+            return BrokerResponses.BadHeader(request, error);
+        }
+
+        bool batch = request.Code == (int)RequestCode.SendBatchMessage;
+        if (Precheck(request, header, batch) is { } refused)
+        {
+            return refused;
+        }
+
+        var (status, config, problem) = await TopicResolver.ResolveForSendAsync(
+            context, header.Topic, header.DefaultTopic, header.DefaultTopicQueueNums, ct).ConfigureAwait(false);
+        if (status != TopicLookupStatus.Found)
+        {
+            return status == TopicLookupStatus.NotExist
+                ? BrokerResponses.Refuse(request, Refusal.TopicNotExist, header.Topic)
+                : BrokerResponses.Refuse(request, Refusal.RouteChangeRejected, problem);
+        }
+
+        if (!Perm.IsWritable(config!.Perm))
+        {
+            return BrokerResponses.Refuse(request, Refusal.TopicNotWritable, header.Topic);
+        }
+
+        int queueId = header.QueueId;
+        if (queueId >= config.QueueCount)
+        {
+            return BrokerResponses.IllegalQueue(request, queueId, header.Topic, config.QueueCount);
+        }
+
+        if (queueId < 0)
+        {
+            queueId = Random.Shared.Next(Math.Max(1, config.WriteQueueNums));
+        }
+
+        var template = new MessageToStore(
+            header.Topic, queueId, header.Flag, request.Body, string.Empty, header.BornTimestamp,
+            BornHost(connection.RemoteEndPoint), context.StoreHost, header.SysFlag, header.ReconsumeTimes ?? 0);
+        PooledAppendCompletion completion;
+        if (batch)
+        {
+            if (!MessageProperties.TryDecodeBatch(request.Body, template, header.Properties, context.ClusterName, out var items))
+            {
+                return BrokerResponses.Refuse(request, Refusal.BatchMalformed);
+            }
+
+            completion = PooledAppendCompletion.Rent(items.Count);
+            items.CopyTo(completion.Messages);
+        }
+        else
+        {
+            template = template with { Properties = MessageProperties.ForStore(header.Properties, context.ClusterName) };
+            var deadLetter = await ToDeadLetterAsync(template, header, ct).ConfigureAwait(false);
+            if (deadLetter is null)
+            {
+                return BrokerResponses.Refuse(request, Refusal.DeadLetterUnavailable, header.Topic);
+            }
+
+            completion = PooledAppendCompletion.Rent(1);
+            completion.Messages[0] = DelayLevels.Park(deadLetter.Value);
+        }
+
+        try
+        {
+            context.StoreActor.Tell(new AppendMessages(completion.MessagesMemory, completion));
+            await completion.WaitAsync().ConfigureAwait(false);
+            return Respond(request, completion, queueId);
+        }
+        finally
+        {
+            completion.Return();
+        }
+    }
+
+    /// <summary>Checks that need no topic config: name rules, forbidden topics, body size, batch rules.</summary>
+    private RemotingCommand? Precheck(RemotingCommand request, SendMessageRequestHeader header, bool batch)
+    {
+        if (TopicNames.Validate(header.Topic) is { } problem)
+        {
+            return BrokerResponses.Refuse(request, Refusal.IllegalTopic, problem);
+        }
+
+        if (TopicNames.IsNotSendable(header.Topic) || header.Topic == OffsetSnapshot.Topic)
+        {
+            return BrokerResponses.Refuse(request, Refusal.SendToSystemTopic, header.Topic);
+        }
+
+        if (request.Body.Length > context.MaxMessageSize && !batch)
+        {
+            return BrokerResponses.Refuse(request, Refusal.BodyTooLarge, context.MaxMessageSize);
+        }
+
+        if (string.Equals(MessageProperties.Get(header.Properties, "TRAN_MSG"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            // No half-message store yet: refusing is honest, storing would make a later rollback a lie.
+            return BrokerResponses.Refuse(request, Refusal.TransactionForbidden, context.Group);
+        }
+
+        if (batch && header.Topic.StartsWith(TopicNames.RetryPrefix, StringComparison.Ordinal))
+        {
+            return BrokerResponses.Refuse(request, Refusal.BatchToRetryTopic, header.Topic);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A message sent straight to <c>%RETRY%group</c> that has been retried too often goes to
+    /// <c>%DLQ%group</c> queue 0 instead (wire doc 6.6). Null when the DLQ topic cannot be created.
+    /// </summary>
+    private async Task<MessageToStore?> ToDeadLetterAsync(MessageToStore message, SendMessageRequestHeader header, CancellationToken ct)
+    {
+        if (!header.Topic.StartsWith(TopicNames.RetryPrefix, StringComparison.Ordinal))
+        {
+            return message;
+        }
+
+        int max = header.MaxReconsumeTimes is int m && m > 0 ? m : DefaultMaxReconsumeTimes;
+        if ((header.ReconsumeTimes ?? 0) < max)
+        {
+            return message;
+        }
+
+        string dlq = TopicNames.DeadLetterTopic(header.Topic[TopicNames.RetryPrefix.Length..]);
+        var (status, _, _) = await TopicResolver.EnsureAsync(context, TopicResolver.RetryTopicConfig(dlq), ct).ConfigureAwait(false);
+        return status == TopicLookupStatus.Found ? message with { Topic = dlq, QueueId = 0 } : null;
+    }
+
+    /// <summary>The answer; <paramref name="queueId"/> is the queue the client addressed (a delayed message is parked elsewhere first).</summary>
+    private RemotingCommand Respond(RemotingCommand request, PooledAppendCompletion completion, int queueId)
+    {
+        var results = completion.Results;
+        for (int i = 0; i < results.Length; i++)
+        {
+            if (!results[i].IsOk)
+            {
+                var (code, remark) = BrokerResponses.ForAppend(results[i].Status);
+                return request.CreateResponse(code, remark);
+            }
+        }
+
+        context.Stats.AddPut(results.Length);
+        var response = request.CreateResponse(ResponseCode.Success);
+        CommandHeader.Encode(
+            new SendMessageResponseHeader
+            {
+                MsgId = MessageIds(results),
+                QueueId = queueId,
+                QueueOffset = results[0].QueueOffset,
+            },
+            response);
+        return response;
+    }
+
+    private string MessageIds(ReadOnlySpan<AppendResult> results)
+    {
+        if (results.Length == 1)
+        {
+            return MessageId.Create(context.StoreHost, results[0].CommitLogOffset);
+        }
+
+        var ids = new string[results.Length];
+        for (int i = 0; i < results.Length; i++)
+        {
+            ids[i] = MessageId.Create(context.StoreHost, results[i].CommitLogOffset);
+        }
+
+        return string.Join(',', ids);
+    }
+
+    /// <summary>The TCP peer as a 4-byte host (4.x clients read IPv4 only); a true IPv6 peer is stored as 0.0.0.0 with its port.</summary>
+    internal static IPv4Endpoint BornHost(IPEndPoint peer) =>
+        peer.Address.AddressFamily == AddressFamily.InterNetwork || peer.Address.IsIPv4MappedToIPv6
+            ? IPv4Endpoint.From(peer)
+            : new IPv4Endpoint(0, peer.Port);
+}

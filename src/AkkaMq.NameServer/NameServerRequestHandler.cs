@@ -1,0 +1,27 @@
+using AkkaMq.Remoting.Protocol;
+using AkkaMq.Remoting.Transport;
+
+namespace AkkaMq.NameServer;
+
+/// <summary>The nameserver gateway: routes each request code to its processor.</summary>
+internal sealed class NameServerRequestHandler(RouteProcessor routes, KvConfigProcessor kv) : IRemotingRequestHandler
+{
+    public ValueTask<RemotingCommand?> HandleAsync(RemotingConnection connection, RemotingCommand request, CancellationToken cancellationToken) =>
+        request.RequestCode switch
+        {
+            RequestCode.GetRouteInfoByTopic => Done(routes.GetRouteInfoByTopic(request)),
+            RequestCode.GetBrokerClusterInfo => Done(routes.GetBrokerClusterInfo(request)),
+            RequestCode.GetAllTopicListFromNameserver => Done(routes.GetAllTopicList(request)),
+            RequestCode.GetTopicsByCluster => Done(routes.GetTopicsByCluster(request)),
+            RequestCode.DeleteTopicInNamesrv => routes.DeleteTopicAsync(request, cancellationToken),
+            RequestCode.PutKvConfig => kv.PutKvConfigAsync(request, cancellationToken),
+            RequestCode.GetKvConfig => Done(kv.GetKvConfig(request)),
+            RequestCode.DeleteKvConfig => kv.DeleteKvConfigAsync(request, cancellationToken),
+            RequestCode.GetKvListByNamespace => Done(kv.GetKvListByNamespace(request)),
+
+            // Our brokers register in-process through the route registry; external brokers are not served yet.
+            _ => Done(request.CreateRequestCodeNotSupportedResponse()),
+        };
+
+    private static ValueTask<RemotingCommand?> Done(RemotingCommand response) => ValueTask.FromResult<RemotingCommand?>(response);
+}

@@ -1,0 +1,47 @@
+using System.Net;
+using AkkaMq.Actors;
+using AkkaMq.Cluster.Routing;
+using AkkaMq.Remoting.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaMq.NameServer;
+
+/// <summary>
+/// The nameserver role: answers RocketMQ nameserver requests (routes, cluster info, KV config)
+/// on its own port. Reads are served from <see cref="RouteTableFeed.Current"/> without an actor
+/// hop; changes go to the route registry.
+/// </summary>
+public sealed class NameServerRole : IAsyncDisposable
+{
+    private readonly RemotingServer _server;
+
+    private NameServerRole(RemotingServer server) => _server = server;
+
+    /// <summary>The bound endpoint (the real port when configured with port 0).</summary>
+    public IPEndPoint LocalEndPoint => _server.LocalEndPoint;
+
+    public static Task<NameServerRole> StartAsync(
+        ActorSystem system,
+        NameServerSettings settings,
+        RouteTableFeed routes,
+        IActorRef routeRegistry,
+        ILoggerFactory loggers,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(settings);
+        ct.ThrowIfCancellationRequested();
+        var endPoint = EndPoints.Parse(settings.Listen, "akkamq.namesrv.listen");
+        var handler = new NameServerRequestHandler(
+            new RouteProcessor(routes, routeRegistry),
+            new KvConfigProcessor(routes, routeRegistry));
+        var server = new RemotingServer(endPoint, handler, logger: loggers.CreateLogger("AkkaMq.NameServer"));
+        server.Start();
+        return Task.FromResult(new NameServerRole(server));
+    }
+
+    /// <summary>Shutdown phase 1: close the listener and the connections once their requests finish.</summary>
+    public Task StopAcceptingAsync() => _server.StopAsync();
+
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync().ConfigureAwait(false);
+}

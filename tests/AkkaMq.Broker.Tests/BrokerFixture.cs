@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using AkkaMq.Actors;
+using AkkaMq.Cluster.Coordination;
+using AkkaMq.Cluster.Routing;
+using AkkaMq.Hocon;
+using AkkaMq.NameServer;
+using AkkaMq.Remoting.Protocol;
+using AkkaMq.Remoting.Transport;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AkkaMq.Broker.Tests;
+
+/// <summary>
+/// A node in one process: route registry (control state in a temp dir), nameserver and broker on
+/// 127.0.0.1:0 with a small store, and a client. Disposing deletes the temp dir.
+/// </summary>
+internal sealed class BrokerFixture : IAsyncDisposable
+{
+    public const string Cluster = "TestCluster";
+    public const string Group = "broker-a";
+
+    private BrokerFixture(string dir, ActorSystem system, IActorRef registry, RouteTableFeed feed, NameServerRole nameServer, bool autoCreate)
+    {
+        Dir = dir;
+        System = system;
+        Registry = registry;
+        Feed = feed;
+        NameServer = nameServer;
+        AutoCreate = autoCreate;
+        NameServerAddress = "127.0.0.1:" + nameServer.LocalEndPoint.Port;
+    }
+
+    public string Dir { get; }
+
+    public ActorSystem System { get; }
+
+    public IActorRef Registry { get; }
+
+    public RouteTableFeed Feed { get; }
+
+    public NameServerRole NameServer { get; }
+
+    public bool AutoCreate { get; }
+
+    public BrokerRole Broker { get; private set; } = null!;
+
+    public string NameServerAddress { get; }
+
+    public string BrokerAddress => "127.0.0.1:" + Broker.LocalEndPoint.Port;
+
+    /// <summary>Requests the broker sent to this client (e.g. NOTIFY_CONSUMER_IDS_CHANGED).</summary>
+    public ConcurrentQueue<RemotingCommand> ServerRequests { get; } = new();
+
+    public RemotingClient Client { get; private set; } = null!;
+
+    public static async Task<BrokerFixture> StartAsync(bool autoCreate = true, TimeProvider? time = null)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "akkamq-broker-" + Guid.NewGuid().ToString("N"));
+        var system = ActorSystem.Create("broker-test", new ActorSystemOptions { TimeProvider = time ?? TimeProvider.System });
+        var control = new FileControlStateStore(Path.Combine(dir, "control"));
+        var initial = await RouteRegistryActor.LoadAsync(control, CancellationToken.None);
+        var feed = new RouteTableFeed(initial);
+        var registry = system.ActorOf(RouteRegistryActor.Props(initial, control, feed, NullLogger.Instance), "route-registry");
+        var nameServer = await NameServerRole.StartAsync(system, new NameServerSettings("127.0.0.1:0"), feed, registry, NullLoggerFactory.Instance, CancellationToken.None);
+        var fixture = new BrokerFixture(dir, system, registry, feed, nameServer, autoCreate);
+        await fixture.StartBrokerAsync();
+        fixture.Client = fixture.NewClient(fixture.ServerRequests);
+        return fixture;
+    }
+
+    public static BrokerSettings Settings(string storeDir, bool autoCreate) => new(
+        Group,
+        "127.0.0.1:0",
+        "127.0.0.1:0",
+        4,
+        autoCreate,
+        new StoreSettingsSection(storeDir, new ByteSize(1 << 20), BrokerFlushMode.GroupCommit, TimeSpan.FromMilliseconds(200), TimeSpan.FromHours(72), 99, new ByteSize(64 * 1024)),
+        new ReplicationSettings(ReplicationMode.Sync, 1));
+
+    public async Task StartBrokerAsync() =>
+        Broker = await BrokerRole.StartAsync(
+            System, new BrokerRoleOptions(Cluster, Settings(Path.Combine(Dir, "store"), AutoCreate)), Feed, Registry, NullLoggerFactory.Instance, CancellationToken.None);
+
+    /// <summary>Stops the broker (flushing offsets) and starts a new one on the same store directory.</summary>
+    public async Task RestartBrokerAsync()
+    {
+        await Client.DisposeAsync();
+        await Broker.StopAcceptingAsync();
+        await Broker.FlushAsync();
+        await Broker.DisposeAsync();
+        await StartBrokerAsync();
+        Client = NewClient(ServerRequests);
+    }
+
+    public RemotingClient NewClient(ConcurrentQueue<RemotingCommand> serverRequests) => new(new RecordingHandler(serverRequests));
+
+    public Task<RemotingCommand> BrokerAsync(RemotingCommand request) => Client.InvokeAsync(BrokerAddress, request, TimeSpan.FromSeconds(10));
+
+    public Task<RemotingCommand> NameServerAsync(RemotingCommand request) => Client.InvokeAsync(NameServerAddress, request, TimeSpan.FromSeconds(5));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Client.DisposeAsync();
+        await Broker.DisposeAsync();
+        await NameServer.DisposeAsync();
+        await System.TerminateAsync();
+        if (Directory.Exists(Dir))
+        {
+            Directory.Delete(Dir, recursive: true);
+        }
+    }
+
+    private sealed class RecordingHandler(ConcurrentQueue<RemotingCommand> requests) : IRemotingRequestHandler
+    {
+        public ValueTask<RemotingCommand?> HandleAsync(RemotingConnection connection, RemotingCommand request, CancellationToken cancellationToken)
+        {
+            requests.Enqueue(request);
+            if (request.Code != (int)RequestCode.GetConsumerRunningInfo)
+            {
+                return ValueTask.FromResult<RemotingCommand?>(null);
+            }
+
+            // A consumer answers the relayed running-info request itself.
+            var response = request.CreateResponse(ResponseCode.Success);
+            response.Body = global::System.Text.Encoding.UTF8.GetBytes("running:" + request.GetExtField("clientId"));
+            return ValueTask.FromResult<RemotingCommand?>(response);
+        }
+    }
+}

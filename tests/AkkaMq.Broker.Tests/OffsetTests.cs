@@ -1,0 +1,93 @@
+using AkkaMq.Remoting.Protocol;
+using AkkaMq.Remoting.Protocol.Headers;
+
+namespace AkkaMq.Broker.Tests;
+
+public sealed class OffsetTests
+{
+    [Fact]
+    public async Task ConsumerOffset_CommitThenQuery_AndNewGroupStartsAtZero()
+    {
+        await using var node = await BrokerFixture.StartAsync();
+        await node.BrokerAsync(Requests.SendV2("O1", "m", 0));
+
+        var fresh = await node.BrokerAsync(Query("G", "O1", 0));
+        Assert.Equal((int)ResponseCode.Success, fresh.Code);
+        Assert.Equal(0, Requests.Long(fresh, "offset"));
+
+        var update = await node.BrokerAsync(Update("G", "O1", 0, 1));
+        Assert.Equal((int)ResponseCode.Success, update.Code);
+        Assert.Equal(1, Requests.Long(await node.BrokerAsync(Query("G", "O1", 0)), "offset"));
+
+        // Piggy-backed commit on a pull (sysFlag 0x1).
+        await node.BrokerAsync(Requests.Pull("G", "O1", 1, 0, sysFlag: 0x1 | 0x4, commitOffset: 7));
+        Assert.Equal(7, Requests.Long(await node.BrokerAsync(Query("G", "O1", 1)), "offset"));
+    }
+
+    [Fact]
+    public async Task ConsumerOffsets_SurviveABrokerRestart()
+    {
+        await using var node = await BrokerFixture.StartAsync();
+        await node.BrokerAsync(Requests.SendV2("O2", "m1", 2));
+        await node.BrokerAsync(Requests.SendV2("O2", "m2", 2));
+        await node.BrokerAsync(Update("GR", "O2", 2, 2));
+        await node.BrokerAsync(Update("GR", "O2", 3, 42));
+        Assert.Equal(2, Requests.Long(await node.BrokerAsync(Query("GR", "O2", 2)), "offset"));
+
+        await node.RestartBrokerAsync();
+
+        Assert.Equal(2, Requests.Long(await node.BrokerAsync(Query("GR", "O2", 2)), "offset"));
+        Assert.Equal(42, Requests.Long(await node.BrokerAsync(Query("GR", "O2", 3)), "offset"));
+        var pulled = await node.BrokerAsync(Requests.Pull("GR", "O2", 2, 0));
+        Assert.Equal(2, Requests.Records(pulled.Body).Count);
+    }
+
+    [Fact]
+    public async Task QueueOffsetQueries_AnswerMaxMinSearchAndEarliest()
+    {
+        await using var node = await BrokerFixture.StartAsync();
+        long before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1;
+        for (int i = 0; i < 3; i++)
+        {
+            await node.BrokerAsync(Requests.SendV2("O3", "m" + i, 1));
+        }
+
+        var max = await node.BrokerAsync(CommandHeader.CreateRequest(RequestCode.GetMaxOffset, new GetMaxOffsetRequestHeader { Topic = "O3", QueueId = 1 }));
+        Assert.Equal(3, Requests.Long(max, "offset"));
+        var min = await node.BrokerAsync(CommandHeader.CreateRequest(RequestCode.GetMinOffset, new GetMinOffsetRequestHeader { Topic = "O3", QueueId = 1 }));
+        Assert.Equal(0, Requests.Long(min, "offset"));
+        var search = await node.BrokerAsync(CommandHeader.CreateRequest(RequestCode.SearchOffsetByTimestamp, new SearchOffsetRequestHeader { Topic = "O3", QueueId = 1, Timestamp = before }));
+        Assert.Equal(0, Requests.Long(search, "offset"));
+        var late = await node.BrokerAsync(CommandHeader.CreateRequest(RequestCode.SearchOffsetByTimestamp, new SearchOffsetRequestHeader { Topic = "O3", QueueId = 1, Timestamp = long.MaxValue }));
+        Assert.Equal(3, Requests.Long(late, "offset"));
+        var earliest = await node.BrokerAsync(CommandHeader.CreateRequest(RequestCode.GetEarliestMsgStoretime, new GetEarliestMsgStoretimeRequestHeader { Topic = "O3", QueueId = 1 }));
+        Assert.InRange(Requests.Long(earliest, "timestamp"), before, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    }
+
+    [Fact]
+    public async Task ConsumerOffsets_AreWrittenToTheLogByTheFiveSecondTimer()
+    {
+        await using var node = await BrokerFixture.StartAsync();
+        var snapshots = CommandHeader.CreateRequest(RequestCode.GetMaxOffset, new GetMaxOffsetRequestHeader { Topic = "AKKAMQ_SYS_CONSUMER_OFFSETS", QueueId = 0 });
+        Assert.Equal(0, Requests.Long(await node.BrokerAsync(snapshots), "offset"));
+
+        await node.BrokerAsync(Update("TG", "O4", 0, 5));
+        var deadline = DateTime.UtcNow.AddSeconds(8);
+        while (Requests.Long(await node.BrokerAsync(CommandHeader.CreateRequest(RequestCode.GetMaxOffset, new GetMaxOffsetRequestHeader { Topic = "AKKAMQ_SYS_CONSUMER_OFFSETS", QueueId = 0 })), "offset") == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no offset snapshot within 8 s");
+            await Task.Delay(100);
+        }
+
+        // Unchanged offsets are not written again.
+        await Task.Delay(OffsetsActor.PersistInterval + TimeSpan.FromMilliseconds(500));
+        var again = CommandHeader.CreateRequest(RequestCode.GetMaxOffset, new GetMaxOffsetRequestHeader { Topic = "AKKAMQ_SYS_CONSUMER_OFFSETS", QueueId = 0 });
+        Assert.Equal(1, Requests.Long(await node.BrokerAsync(again), "offset"));
+    }
+
+    internal static RemotingCommand Query(string group, string topic, int queueId) =>
+        CommandHeader.CreateRequest(RequestCode.QueryConsumerOffset, new QueryConsumerOffsetRequestHeader { ConsumerGroup = group, Topic = topic, QueueId = queueId });
+
+    internal static RemotingCommand Update(string group, string topic, int queueId, long offset) =>
+        CommandHeader.CreateRequest(RequestCode.UpdateConsumerOffset, new UpdateConsumerOffsetRequestHeader { ConsumerGroup = group, Topic = topic, QueueId = queueId, CommitOffset = offset });
+}

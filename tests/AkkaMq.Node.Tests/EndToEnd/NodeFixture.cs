@@ -1,0 +1,88 @@
+using AkkaMq.Actors;
+using AkkaMq.Client;
+using AkkaMq.Node.Configuration;
+using AkkaMq.Node.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AkkaMq.Node.Tests.EndToEnd;
+
+/// <summary>
+/// A standalone node in this process, configured the way a user would (a HOCON file merged
+/// over reference.conf) with listeners on free loopback ports and a store in a temp folder.
+/// Restart keeps the store.
+/// </summary>
+public sealed class NodeFixture : IAsyncDisposable
+{
+    private readonly TempDir _dir = new();
+    private ActorSystem? _system;
+
+    private NodeFixture()
+    {
+    }
+
+    public NodeRoles Roles { get; private set; } = null!;
+
+    public string NameServer => "127.0.0.1:" + Roles.NameServer!.LocalEndPoint.Port;
+
+    public string BrokerAddress => Roles.Broker!.AdvertisedAddress;
+
+    public string StoreDir => Path.Combine(_dir.Path, "store");
+
+    public static async Task<NodeFixture> StartAsync()
+    {
+        var fixture = new NodeFixture();
+        await fixture.StartNodeAsync();
+        return fixture;
+    }
+
+    public ClientOptions ClientOptions(string instance) => new()
+    {
+        NameServerAddresses = NameServer,
+        InstanceName = instance + "-" + Guid.NewGuid().ToString("N")[..8],
+        PersistOffsetInterval = TimeSpan.FromMilliseconds(500),
+        RebalanceInterval = TimeSpan.FromSeconds(1),
+        HeartbeatInterval = TimeSpan.FromSeconds(5),
+        FirstHeartbeatDelay = TimeSpan.FromMilliseconds(10),
+    };
+
+    public async Task RestartAsync()
+    {
+        await StopNodeAsync();
+        await StartNodeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopNodeAsync();
+        _dir.Dispose();
+    }
+
+    private async Task StartNodeAsync()
+    {
+        var conf = _dir.Write("node.conf", $$"""
+            akkamq {
+              node-name = e2e
+              namesrv.listen = "127.0.0.1:0"
+              broker {
+                listen = "127.0.0.1:0"
+                advertise = "127.0.0.1:0"
+                store.dir = "{{StoreDir}}"
+                store.commitlog-segment-size = 16m
+                replication.min-in-sync-replicas = 1
+              }
+            }
+            """);
+        var settings = NodeConfigLoader.Load(conf);
+        _system = ActorSystem.Create("e2e", new ActorSystemOptions { LoggerFactory = NullLoggerFactory.Instance });
+        Roles = await NodeRoles.StartAsync(settings, _system, NullLoggerFactory.Instance, CancellationToken.None);
+    }
+
+    private async Task StopNodeAsync()
+    {
+        if (_system is { } system)
+        {
+            _system = null;
+            await system.CoordinatedShutdown.RunAsync("test over");
+        }
+    }
+}
