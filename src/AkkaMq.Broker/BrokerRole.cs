@@ -54,8 +54,8 @@ public sealed class BrokerRole : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Settings;
         var log = loggers.CreateLogger("AkkaMq.Broker");
-        var listen = ParseEndPoint(settings.Listen, "akkamq.broker.listen");
-        var advertise = ParseEndPoint(settings.Advertise, "akkamq.broker.advertise");
+        var listen = HostPort.Parse(settings.Listen, "akkamq.broker.listen");
+        var advertise = HostPort.Parse(settings.Advertise, "akkamq.broker.advertise");
         if (advertise.AddressFamily != AddressFamily.InterNetwork)
         {
             throw new ArgumentException("akkamq.broker.advertise must be an IPv4 host:port (4.x clients read 4-byte hosts), got " + settings.Advertise);
@@ -216,24 +216,5 @@ public sealed class BrokerRole : IAsyncDisposable
         }
 
         return servers;
-    }
-
-    private static IPEndPoint ParseEndPoint(string text, string key)
-    {
-        int colon = text.LastIndexOf(':');
-        if (colon <= 0
-            || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port)
-            || port > 65535)
-        {
-            throw new ArgumentException($"{key} must be host:port, got '{text}'");
-        }
-
-        string host = text[..colon].Trim('[', ']');
-        if (!IPAddress.TryParse(host, out var address))
-        {
-            address = host == "localhost" ? IPAddress.Loopback : Dns.GetHostAddresses(host)[0];
-        }
-
-        return new IPEndPoint(address, port);
     }
 }

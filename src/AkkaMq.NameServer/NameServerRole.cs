@@ -31,7 +31,7 @@ public sealed class NameServerRole : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(settings);
         ct.ThrowIfCancellationRequested();
-        var endPoint = EndPoints.Parse(settings.Listen, "akkamq.namesrv.listen");
+        var endPoint = HostPort.Parse(settings.Listen, "akkamq.namesrv.listen");
         var handler = new NameServerRequestHandler(
             new RouteProcessor(routes, routeRegistry),
             new KvConfigProcessor(routes, routeRegistry));

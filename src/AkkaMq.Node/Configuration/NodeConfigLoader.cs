@@ -1,6 +1,6 @@
-using System.Net;
 using AkkaMq.Broker;
 using AkkaMq.Hocon;
+using AkkaMq.Remoting.Transport;
 
 namespace AkkaMq.Node.Configuration;
 
@@ -90,17 +90,17 @@ public static class NodeConfigLoader
             Problem("coordination.kind", "etcd coordination is not available in this version; use embedded");
         }
 
-        if (!TryParseEndpoint(s.Namesrv.Listen, out _))
+        if (!HostPort.TryParse(s.Namesrv.Listen, out _))
         {
             Problem("namesrv.listen", $"expected host:port, got '{s.Namesrv.Listen}'");
         }
 
-        if (!TryParseEndpoint(s.Broker.Listen, out _))
+        if (!HostPort.TryParse(s.Broker.Listen, out _))
         {
             Problem("broker.listen", $"expected host:port, got '{s.Broker.Listen}'");
         }
 
-        if (!TryParseEndpoint(s.Broker.Advertise, out var advertise) || advertise.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        if (!HostPort.TryParse(s.Broker.Advertise, out var advertise) || advertise.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
         {
             // Message ids embed the store host as 4 address bytes, so clients need an IPv4 address.
             Problem("broker.advertise", $"expected an IPv4 address and port that clients can reach, got '{s.Broker.Advertise}'");
@@ -131,23 +131,5 @@ public static class NodeConfigLoader
         {
             problem("broker.store.file-reserved-time", "must be positive");
         }
-    }
-
-    /// <summary>Parses <c>host:port</c>; the host is an IP literal or <c>localhost</c>.</summary>
-    public static bool TryParseEndpoint(string text, out IPEndPoint endpoint)
-    {
-        endpoint = null!;
-        if (text.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase))
-        {
-            text = "127.0.0.1" + text["localhost".Length..];
-        }
-
-        if (!IPEndPoint.TryParse(text, out var parsed) || !text.Contains(':') || parsed.Port < 0 || parsed.Port > 65535)
-        {
-            return false;
-        }
-
-        endpoint = parsed;
-        return true;
     }
 }
