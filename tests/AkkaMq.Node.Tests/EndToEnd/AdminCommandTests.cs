@@ -75,6 +75,44 @@ public sealed partial class AdminCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConsumerConnectionAndProgress_ShowALiveGroupAndItsLag()
+    {
+        await AdminAsync("updateTopic", "-c", "DefaultCluster", "-t", "LagTopic", "-r", "1", "-w", "1");
+        for (var i = 0; i < 3; i++)
+        {
+            await AdminAsync("sendMessage", "-t", "LagTopic", "-p", $"m{i}");
+        }
+
+        var consumed = 0;
+        await using (var consumer = new AkkaMq.Client.PushConsumer("lag-group", _node.ClientOptions("lag")))
+        {
+            consumer.ConsumeFromWhere = AkkaMq.Remoting.Protocol.Json.ConsumeFromWhere.ConsumeFromFirstOffset;
+            consumer.Subscribe("LagTopic");
+            consumer.RegisterListener((messages, _) =>
+            {
+                Interlocked.Add(ref consumed, messages.Count);
+                return Task.FromResult(AkkaMq.Client.ConsumeStatus.ConsumeSuccess);
+            });
+            await consumer.StartAsync();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (Volatile.Read(ref consumed) < 3 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            var connection = await AdminAsync("consumerConnection", "-g", "lag-group");
+            Assert.Contains("lag-", connection.Output);
+            Assert.Contains("LagTopic", connection.Output);
+            Assert.Contains("ConsumeType: CONSUME_PASSIVELY", connection.Output);
+            Assert.Contains("MessageModel: CLUSTERING", connection.Output);
+        }
+
+        var progress = await AdminAsync("consumerProgress", "-g", "lag-group");
+        Assert.Contains("LagTopic", progress.Output);
+        Assert.Contains("Diff Total: 0", progress.Output);
+    }
+
+    [Fact]
     public async Task UnknownTopic_IsOneClearLineAndExitCode1()
     {
         var result = await CliRun.InvokeAsync("admin", "topicRoute", "-n", _node.NameServer, "-t", "NoSuchTopic");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using AkkaMq.Remoting.Protocol.Json;
 
 namespace AkkaMq.Node.Commands.Admin;
 
@@ -70,9 +71,9 @@ internal static class ConsumerCommands
 
             subscriptions.WriteTo(session.Output);
             await session.Output.WriteLineAsync().ConfigureAwait(false);
-            await session.Output.WriteLineAsync($"ConsumeType: {body.ConsumeType}").ConfigureAwait(false);
-            await session.Output.WriteLineAsync($"MessageModel: {body.MessageModel}").ConfigureAwait(false);
-            await session.Output.WriteLineAsync($"ConsumeFromWhere: {body.ConsumeFromWhere}").ConfigureAwait(false);
+            await session.Output.WriteLineAsync($"ConsumeType: {FastJson.JavaName(body.ConsumeType)}").ConfigureAwait(false);
+            await session.Output.WriteLineAsync($"MessageModel: {FastJson.JavaName(body.MessageModel)}").ConfigureAwait(false);
+            await session.Output.WriteLineAsync($"ConsumeFromWhere: {FastJson.JavaName(body.ConsumeFromWhere)}").ConfigureAwait(false);
         });
         return command;
     }
