@@ -1,3 +1,4 @@
+using System.Buffers;
 using AkkaMq.Actors;
 using AkkaMq.Store;
 using Microsoft.Extensions.Logging;
@@ -19,12 +20,22 @@ public sealed class StoreActor : ReceiveActor
     private AppendResult[] _results = new AppendResult[256];
     private bool _closed;
 
+    // Group commit, pipelined: a batch is written to the log at once and its senders wait in
+    // _awaitingFlush; one flush at a time runs off this actor's thread, so the next batches are
+    // written while it runs, and every sender is answered only after a flush that covers it.
+    private readonly bool _groupCommit;
+    private List<AwaitingFlush> _awaitingFlush = [];
+    private List<AwaitingFlush> _spare = [];
+    private bool _flushing;
+
     private StoreActor(MessageStore store, IActorRef pullHolds, ILogger log)
     {
         _store = store;
         _pullHolds = pullHolds;
         _log = log;
+        _groupCommit = store.Settings.FlushMode == FlushMode.GroupCommit;
         ReceiveBatch<AppendMessages>(AppendBatch);
+        Receive<FlushCompleted>(OnFlushCompleted);
         Receive<FlushStore>(_ =>
         {
             if (!_closed)
@@ -69,7 +80,15 @@ public sealed class StoreActor : ReceiveActor
             return Task.CompletedTask;
         }
 
-        Complete(batch);
+        if (_groupCommit && !_closed)
+        {
+            AwaitFlush(batch);
+        }
+        else
+        {
+            Complete(batch);
+        }
+
         NotifyArrivals(n);
         Array.Clear(_staging, 0, n);
         return Task.CompletedTask;
@@ -79,7 +98,8 @@ public sealed class StoreActor : ReceiveActor
     {
         try
         {
-            _store.Append(_staging.AsSpan(0, n), _results.AsSpan(0, n));
+            // Group commit: written to the page cache here, made durable by the flush in flight.
+            _store.AppendWithoutFlush(_staging.AsSpan(0, n), _results.AsSpan(0, n));
             return true;
         }
         catch (Exception e) when (e is IOException or StoreCorruptedException or InvalidOperationException)
@@ -106,6 +126,77 @@ public sealed class StoreActor : ReceiveActor
             request.Completion.Complete(_results.AsSpan(n, count));
             n += count;
         }
+    }
+
+    private void AwaitFlush(MessageBatch<AppendMessages> batch)
+    {
+        int n = 0;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var request = batch[i];
+            int count = request.Messages.Length;
+            var results = ArrayPool<AppendResult>.Shared.Rent(count);
+            _results.AsSpan(n, count).CopyTo(results);
+            _awaitingFlush.Add(new AwaitingFlush(request.Completion, results, count));
+            n += count;
+        }
+
+        StartFlushIfIdle();
+    }
+
+    private void StartFlushIfIdle()
+    {
+        if (_flushing || _awaitingFlush.Count == 0)
+        {
+            return;
+        }
+
+        var covered = _awaitingFlush;
+        _awaitingFlush = _spare;
+        _flushing = true;
+        var self = Self;
+        var store = _store;
+        _ = Task.Run(() =>
+        {
+            Exception? error = null;
+            try
+            {
+                store.Flush();
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                error = e;
+            }
+
+            self.Tell(new FlushCompleted(covered, error));
+        });
+    }
+
+    private void OnFlushCompleted(FlushCompleted done)
+    {
+        _flushing = false;
+        if (done.Error is not null)
+        {
+            _log.LogError(done.Error, "Flush of the commit log failed; {Count} sends are answered as failed", done.Covered.Count);
+        }
+
+        foreach (var waiting in done.Covered)
+        {
+            if (done.Error is null)
+            {
+                waiting.Completion.Complete(waiting.Results.AsSpan(0, waiting.Count));
+            }
+            else
+            {
+                waiting.Completion.Fail(done.Error);
+            }
+
+            ArrayPool<AppendResult>.Shared.Return(waiting.Results);
+        }
+
+        done.Covered.Clear();
+        _spare = done.Covered;
+        StartFlushIfIdle();
     }
 
     private void NotifyArrivals(int n)
@@ -141,6 +232,12 @@ public sealed class StoreActor : ReceiveActor
 }
 
 /// <summary>Append these records; <paramref name="Completion"/> gets one result per record once the batch is durable.</summary>
+/// <summary>Senders of one append request waiting for a flush that covers their records.</summary>
+internal readonly record struct AwaitingFlush(IAppendCompletion Completion, AppendResult[] Results, int Count);
+
+/// <summary>The flush in flight finished (or failed) for the senders it covers.</summary>
+internal sealed record FlushCompleted(List<AwaitingFlush> Covered, Exception? Error);
+
 public sealed record AppendMessages(ReadOnlyMemory<MessageToStore> Messages, IAppendCompletion Completion);
 
 /// <summary>msync everything appended so far; replies <see cref="StoreFlushed"/>.</summary>
