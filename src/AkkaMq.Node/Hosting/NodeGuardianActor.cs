@@ -5,9 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace AkkaMq.Node.Hosting;
 
 /// <summary>
-/// Top of a node's actor tree (/user/node). It owns the per-role actors; its children are
-/// stopped before it when the node shuts down, so every role finishes before the node reports
-/// itself stopped.
+/// Marks a node's life in its actor tree (/user/node): logs when the node is up and when the
+/// actor system has stopped it. The roles' actors are started next to it by
+/// <see cref="NodeRoles"/>; their shutdown order comes from the coordinated-shutdown phases.
 /// </summary>
 public sealed class NodeGuardianActor : ReceiveActor
 {

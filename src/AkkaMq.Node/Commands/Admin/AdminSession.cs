@@ -14,15 +14,12 @@ internal sealed class AdminSession
     {
         Parse = parse;
         Output = parse.InvocationConfiguration.Output;
-        NameServers = nameServers;
         Options = new ClientOptions { NameServerAddresses = nameServers, InstanceName = "akkamq-admin-" + Environment.ProcessId };
     }
 
     public ParseResult Parse { get; }
 
     public TextWriter Output { get; }
-
-    public string NameServers { get; }
 
     public ClientOptions Options { get; }
 
