@@ -14,10 +14,12 @@ namespace AkkaMq.Node.Tests.EndToEnd;
 public sealed class NodeFixture : IAsyncDisposable
 {
     private readonly TempDir _dir = new();
+    private readonly string _extraConfig;
     private ActorSystem? _system;
 
-    private NodeFixture()
+    private NodeFixture(string extraConfig)
     {
+        _extraConfig = extraConfig;
     }
 
     public NodeRoles Roles { get; private set; } = null!;
@@ -28,9 +30,10 @@ public sealed class NodeFixture : IAsyncDisposable
 
     public string StoreDir => Path.Combine(_dir.Path, "store");
 
-    public static async Task<NodeFixture> StartAsync()
+    /// <summary>Starts a node; <paramref name="extraConfig"/> is HOCON placed after the defaults, so it overrides them.</summary>
+    public static async Task<NodeFixture> StartAsync(string extraConfig = "")
     {
-        var fixture = new NodeFixture();
+        var fixture = new NodeFixture(extraConfig);
         await fixture.StartNodeAsync();
         return fixture;
     }
@@ -71,6 +74,7 @@ public sealed class NodeFixture : IAsyncDisposable
                 replication.min-in-sync-replicas = 1
               }
             }
+            {{_extraConfig}}
             """);
         var settings = NodeConfigLoader.Load(conf);
         _system = ActorSystem.Create("e2e", new ActorSystemOptions { LoggerFactory = NullLoggerFactory.Instance });
