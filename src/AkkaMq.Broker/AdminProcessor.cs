@@ -170,7 +170,10 @@ internal sealed class AdminProcessor(BrokerContext context)
         else
         {
             topics.UnionWith(offsets.Topics.Keys);
-            if (context.Subscriptions.Groups.TryGetValue(header.ConsumerGroup, out var subscribed))
+
+            // A broadcasting group keeps its offsets on its consumers; like RocketMQ, list only what the broker holds.
+            if (!context.Subscriptions.IsBroadcasting(header.ConsumerGroup)
+                && context.Subscriptions.Groups.TryGetValue(header.ConsumerGroup, out var subscribed))
             {
                 topics.UnionWith(subscribed.Keys);
             }
@@ -230,9 +233,20 @@ internal sealed class AdminProcessor(BrokerContext context)
         }
     }
 
-    /// <summary>Topics the broker keeps for itself; admin may not create or delete them.</summary>
-    private static bool IsSystemTopic(string topic) =>
-        topic is TopicNames.AutoCreateTemplate or OffsetSnapshot.Topic || TopicNames.IsNotSendable(topic) || topic.StartsWith("rmq_sys_", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// Topics the broker keeps for itself; admin may not create or delete them. As RocketMQ's system
+    /// topic set, this includes the names a Java broker gives its cluster, group and reply topics.
+    /// </summary>
+    private bool IsSystemTopic(string topic) =>
+        topic is TopicNames.AutoCreateTemplate or OffsetSnapshot.Topic or BenchmarkTopic
+        || TopicNames.IsNotSendable(topic)
+        || topic.StartsWith("rmq_sys_", StringComparison.OrdinalIgnoreCase)
+        || topic == context.ClusterName || topic == context.Group || topic == context.ClusterName + ReplyTopicSuffix;
+
+    /// <summary>RocketMQ's RMQ_SYS_BENCHMARK_TOPIC, reserved even though this broker does not create it.</summary>
+    private const string BenchmarkTopic = "BenchmarkTest";
+
+    private const string ReplyTopicSuffix = "_REPLY_TOPIC";
 
     private static string Tps(double value)
     {

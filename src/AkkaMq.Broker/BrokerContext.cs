@@ -30,7 +30,18 @@ internal sealed class BrokerContext
 
     public required IActorRef Schedule { get; init; }
 
+    /// <summary>Half messages, commit/rollback and check-back (<see cref="Transactions.TransactionsActor"/>).</summary>
+    public required IActorRef Transactions { get; init; }
+
     public required ConsumerSubscriptions Subscriptions { get; init; }
+
+    /// <summary>Declared subscription groups (read side); changed only through <see cref="SubscriptionGroupsActor"/>.</summary>
+    public required SubscriptionGroups.SubscriptionGroupFeed SubscriptionGroups { get; init; }
+
+    public required IActorRef SubscriptionGroupsActor { get; init; }
+
+    /// <summary>Compiled SQL92 selectors of the consumer groups' subscriptions.</summary>
+    public Filtering.SqlFilterCache SqlFilters { get; } = new();
 
     /// <summary>The advertised address: store host of every record and the address in routes and message ids.</summary>
     public required IPv4Endpoint StoreHost { get; init; }

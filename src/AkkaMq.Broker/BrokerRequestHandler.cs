@@ -27,6 +27,7 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
         return request.RequestCode switch
         {
             RequestCode.SendMessage or RequestCode.SendMessageV2 or RequestCode.SendBatchMessage => p.Send.SendAsync(connection, request, cancellationToken),
+            RequestCode.EndTransaction => p.EndTransaction.EndAsync(connection, request, cancellationToken),
             RequestCode.ConsumerSendMsgBack => p.SendBack.SendBackAsync(request, cancellationToken),
             RequestCode.PullMessage => p.Pull.PullAsync(request, cancellationToken),
             RequestCode.QueryConsumerOffset => p.Offsets.QueryConsumerOffsetAsync(request, cancellationToken),
@@ -37,6 +38,7 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
             RequestCode.GetEarliestMsgStoretime => Done(p.Offsets.GetEarliestMsgStoretime(request)),
             RequestCode.HeartBeat => p.Clients.HeartbeatAsync(connection, request, cancellationToken),
             RequestCode.UnregisterClient => p.Clients.UnregisterAsync(connection, request, cancellationToken),
+            RequestCode.CheckClientConfig => Done(p.Clients.CheckClientConfig(request)),
             RequestCode.GetConsumerListByGroup => p.Clients.GetConsumerListAsync(request, cancellationToken),
             RequestCode.GetConsumerConnectionList => p.Clients.GetConsumerConnectionsAsync(request, cancellationToken),
             RequestCode.GetProducerConnectionList => p.Clients.GetProducerConnectionsAsync(request, cancellationToken),
@@ -52,6 +54,9 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
             RequestCode.QueryTopicConsumeByWho => p.Admin.QueryTopicConsumeByWhoAsync(request, cancellationToken),
             RequestCode.ViewMessageById => Done(p.Queries.ViewMessageById(request)),
             RequestCode.QueryMessage => Done(p.Queries.QueryMessage(request)),
+            RequestCode.UpdateAndCreateSubscriptionGroup => p.Groups.CreateAsync(request, cancellationToken),
+            RequestCode.GetAllSubscriptionGroupConfig => Done(p.Groups.GetAll(request)),
+            RequestCode.DeleteSubscriptionGroup => p.Groups.DeleteAsync(request, cancellationToken),
             _ => Done(request.CreateRequestCodeNotSupportedResponse()),
         };
     }
@@ -64,6 +69,8 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
 
         public SendBackProcessor SendBack { get; } = new(context);
 
+        public Transactions.EndTransactionProcessor EndTransaction { get; } = new(context);
+
         public PullProcessor Pull { get; } = new(context);
 
         public OffsetProcessor Offsets { get; } = new(context);
@@ -73,5 +80,7 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
         public AdminProcessor Admin { get; } = new(context);
 
         public MessageQueryProcessor Queries { get; } = new(context);
+
+        public SubscriptionGroups.SubscriptionGroupProcessor Groups { get; } = new(context);
     }
 }

@@ -44,6 +44,9 @@ internal enum Refusal
     QueryNotFound,
     NoCommittedOffset,
     SubscriptionNotExist,
+    SubscriptionGroupNotExist,
+    SubscriptionGroupNotExistOnSendBack,
+    SubscriptionGroupNoPermission,
     FilterNotSupported,
     BrokerStarting,
 }
@@ -70,7 +73,7 @@ internal static class BrokerResponses
     {
         Refusal.InvalidHeader => (ResponseCode.SystemError, d),
         Refusal.InvalidBody => (ResponseCode.SystemError, "the request body is not valid JSON: " + d),
-        Refusal.IllegalTopic => (ResponseCode.SystemError, "The specified topic is illegal: " + d),
+        Refusal.IllegalTopic => (ResponseCode.SystemError, d),
         Refusal.IllegalGroupName => (ResponseCode.SystemError, "the consumer group name '" + d + "' is illegal"),
         Refusal.IllegalQueue => (ResponseCode.SystemError, d),
         Refusal.TopicNotExist => (ResponseCode.TopicNotExist, "topic[" + d + "] not exist, apply first please!"),
@@ -93,6 +96,9 @@ internal static class BrokerResponses
         Refusal.QueryNotFound => (ResponseCode.QueryNotFound, "can not find message, maybe time range not correct"),
         Refusal.NoCommittedOffset => (ResponseCode.QueryNotFound, "Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first"),
         Refusal.SubscriptionNotExist => (ResponseCode.SubscriptionNotExist, "the consumer's subscription not exist"),
+        Refusal.SubscriptionGroupNotExist => (ResponseCode.SubscriptionGroupNotExist, "subscription group [" + d + "] does not exist"),
+        Refusal.SubscriptionGroupNotExistOnSendBack => (ResponseCode.SubscriptionGroupNotExist, "subscription group not exist, " + d),
+        Refusal.SubscriptionGroupNoPermission => (ResponseCode.NoPermission, "subscription group no permission, " + d),
         Refusal.FilterNotSupported => (ResponseCode.SubscriptionParseFailed, "The broker does not support consumer to filter message by " + d),
         Refusal.BrokerStarting => (ResponseCode.SystemBusy, "[REJECTREQUEST]system busy, the broker is starting"),
         _ => (ResponseCode.SystemError, refusal + " " + d),

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using AkkaMq.Actors;
+using AkkaMq.Broker.Transactions;
 using AkkaMq.Cluster.Routing;
 using AkkaMq.Remoting.Transport;
 using AkkaMq.Store;
@@ -38,6 +39,9 @@ public sealed class BrokerRole : IAsyncDisposable
 
     /// <summary>The store this role writes (tests inspect its counters).</summary>
     internal MessageStore Store => _context.Store;
+
+    /// <summary>The transactions actor (tests ask it how many halves are open).</summary>
+    internal IActorRef Transactions => _context.Transactions;
 
     /// <summary>The address published in routes and message ids (<c>ip:port</c>).</summary>
     public string AdvertisedAddress => _context.BrokerAddress;
@@ -77,9 +81,16 @@ public sealed class BrokerRole : IAsyncDisposable
         var savedOffsets = OffsetSnapshot.LoadLatest(store);
         var offsets = system.ActorOf(OffsetsActor.Props(savedOffsets, storeActor, storeHost, log));
         savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.Schedule, ScheduleActor.ProgressGroup), out var scheduleProgress);
-        var schedule = system.ActorOf(ScheduleActor.Props(store, storeActor, offsets, storeHost, scheduleProgress, log));
+        var schedule = system.ActorOf(ScheduleActor.Props(store, storeActor, offsets, storeHost, scheduleProgress, DelayLevels.Resolve(settings.MessageDelayLevels), log));
         var clients = system.ActorOf(ClientsActor.Props(subscriptions, log));
+        var groupFeed = new SubscriptionGroups.SubscriptionGroupFeed(SubscriptionGroups.SubscriptionGroupsActor.LoadLatest(store));
+        var groups = system.ActorOf(SubscriptionGroups.SubscriptionGroupsActor.Props(storeActor, storeHost, groupFeed, log));
         var locks = system.ActorOf(QueueLockActor.Props(system.TimeProvider));
+        savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.TransactionHalf, TransactionsActor.ProgressGroup), out var halfProgress);
+        savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.TransactionOp, TransactionsActor.ProgressGroup), out var opProgress);
+        var transactions = system.ActorOf(TransactionsActor.Props(
+            store, storeActor, offsets, clients, storeHost, settings.Transaction ?? TransactionSettings.Default,
+            halfProgress?.GetValueOrDefault(0) ?? 0, opProgress?.GetValueOrDefault(0) ?? 0, log));
         var context = new BrokerContext
         {
             ClusterName = options.ClusterName,
@@ -93,7 +104,10 @@ public sealed class BrokerRole : IAsyncDisposable
             Clients = clients,
             Locks = locks,
             Schedule = schedule,
+            Transactions = transactions,
             Subscriptions = subscriptions,
+            SubscriptionGroups = groupFeed,
+            SubscriptionGroupsActor = groups,
             StoreHost = storeHost,
             BrokerAddress = address,
             Log = log,
@@ -136,6 +150,7 @@ public sealed class BrokerRole : IAsyncDisposable
     public async Task FlushAsync()
     {
         Volatile.Write(ref _flushed, 1);
+        await _context.Schedule.Ask<DeliveriesPaused>(PauseDeliveries.Instance, BrokerContext.AskTimeout).ConfigureAwait(false);
         await _context.Offsets.Ask<OffsetsPersisted>(PersistOffsets.Instance, BrokerContext.AskTimeout).ConfigureAwait(false);
         await _context.StoreActor.Ask<StoreFlushed>(FlushStore.Instance, BrokerContext.AskTimeout).ConfigureAwait(false);
     }
@@ -148,7 +163,7 @@ public sealed class BrokerRole : IAsyncDisposable
         }
 
         await StopAcceptingAsync().ConfigureAwait(false);
-        _system.Stop(_context.Schedule);
+        _system.Stop(_context.Transactions);
         try
         {
             // After a shutdown's drain phase has flushed, the actors are gone: close the store directly.
@@ -164,8 +179,11 @@ public sealed class BrokerRole : IAsyncDisposable
             _context.Log.LogWarning("Broker actors did not answer during dispose ({Reason}); closing the store directly", e.Message);
         }
 
+        // The schedule actor is paused by the flush above, and stopped only now.
+        _system.Stop(_context.Schedule);
         _system.Stop(_context.Offsets);
         _system.Stop(_context.Clients);
+        _system.Stop(_context.SubscriptionGroupsActor);
         _system.Stop(_context.Locks);
         _system.Stop(_context.PullHolds);
         _system.Stop(_context.StoreActor);

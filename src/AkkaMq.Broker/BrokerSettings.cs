@@ -29,7 +29,11 @@ public sealed record BrokerSettings(
     [property: Range(1, 1024)] int DefaultQueuesPerTopic,
     bool AutoCreateTopic,
     StoreSettingsSection Store,
-    ReplicationSettings Replication);
+    ReplicationSettings Replication,
+    Transactions.TransactionSettings? Transaction = null,
+    bool AutoCreateSubscriptionGroup = true,
+    [property: MinLength(1), MaxLength(DelayLevels.ScheduleQueues)] IReadOnlyList<TimeSpan>? MessageDelayLevels = null,
+    bool EnablePropertyFilter = true);
 
 /// <summary><c>akkamq.broker.store</c>.</summary>
 public sealed record StoreSettingsSection(

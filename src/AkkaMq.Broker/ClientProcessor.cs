@@ -8,7 +8,7 @@ using AkkaMq.Remoting.Transport;
 
 namespace AkkaMq.Broker;
 
-/// <summary>Client management: HEART_BEAT (34), UNREGISTER_CLIENT (35), GET_CONSUMER_LIST_BY_GROUP (38), connection lists (203, 204).</summary>
+/// <summary>Client management: HEART_BEAT (34), UNREGISTER_CLIENT (35), GET_CONSUMER_LIST_BY_GROUP (38), CHECK_CLIENT_CONFIG (46), connection lists (203, 204).</summary>
 internal sealed class ClientProcessor(BrokerContext context)
 {
     /// <summary>How long a relayed admin request waits for the client (Java admin waits 5 s too).</summary>
@@ -34,6 +34,12 @@ internal sealed class ClientProcessor(BrokerContext context)
                 return BrokerResponses.Refuse(request, Refusal.IllegalGroupName, consumer.GroupName);
             }
 
+            if (!SubscriptionGroups.SubscriptionGroupProcessor.MayConsume(context, consumer.GroupName))
+            {
+                // As RocketMQ: an undeclared group with auto-creation off is registered but gets no retry topic.
+                continue;
+            }
+
             var retry = TopicResolver.RetryTopicConfig(TopicNames.RetryTopic(consumer.GroupName));
             var (status, _, problem) = await TopicResolver.EnsureAsync(context, retry, ct).ConfigureAwait(false);
             if (status != TopicLookupStatus.Found)
@@ -42,10 +48,14 @@ internal sealed class ClientProcessor(BrokerContext context)
             }
         }
 
+        Filtering.SubscriptionFilters.CompileHeartbeat(context, data);
         await context.Clients.Ask<ClientRegistered>(
             new ClientHeartbeat(connection, data, request.LanguageName, request.Version), BrokerContext.AskTimeout, ct).ConfigureAwait(false);
         return request.CreateResponse(ResponseCode.Success);
     }
+
+    /// <summary>CHECK_CLIENT_CONFIG (46): can this broker serve the consumer's subscription (SQL92 selectors)?</summary>
+    public RemotingCommand CheckClientConfig(RemotingCommand request) => Filtering.SubscriptionFilters.CheckClientConfig(context, request);
 
     public async ValueTask<RemotingCommand?> UnregisterAsync(RemotingConnection connection, RemotingCommand request, CancellationToken ct)
     {

@@ -38,6 +38,7 @@ public sealed class ClientsActor : ReceiveActor
         Receive<GetConsumerConnections>(m => Sender.Tell(new EncodedBody(ConsumerConnectionsOf(m.Group)), Self));
         Receive<GetProducerConnections>(m => Sender.Tell(new EncodedBody(ProducerConnectionsOf(m.Group)), Self));
         Receive<FindClient>(m => Sender.Tell(new FoundClient(FindMember(m.Group, m.ClientId)), Self));
+        Receive<FindProducer>(m => Sender.Tell(new FoundClient(FindProducerChannel(m.Group)), Self));
     }
 
     public static Props Props(ConsumerSubscriptions view, ILogger log) =>
@@ -183,8 +184,14 @@ public sealed class ClientsActor : ReceiveActor
     private void PublishSubscriptions()
     {
         var groups = ImmutableDictionary.CreateBuilder<string, ImmutableDictionary<string, SubscriptionData>>(StringComparer.Ordinal);
+        var broadcasting = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
         foreach (var (group, state) in _consumers)
         {
+            if (state.Consumer.MessageModel == MessageModel.Broadcasting)
+            {
+                broadcasting.Add(group);
+            }
+
             var topics = ImmutableDictionary.CreateBuilder<string, SubscriptionData>(StringComparer.Ordinal);
             foreach (var subscription in state.Consumer.SubscriptionDataSet)
             {
@@ -194,7 +201,7 @@ public sealed class ClientsActor : ReceiveActor
             groups[group] = topics.ToImmutable();
         }
 
-        _view.Publish(groups.ToImmutable());
+        _view.Publish(groups.ToImmutable(), broadcasting.ToImmutable());
     }
 
     private RemotingConnection? FindMember(string group, string clientId)
@@ -211,6 +218,26 @@ public sealed class ClientsActor : ReceiveActor
         }
 
         return null;
+    }
+
+    /// <summary>One live connection of a producer group, picked at random (transaction check-back).</summary>
+    private RemotingConnection? FindProducerChannel(string group)
+    {
+        if (!_producers.TryGetValue(group, out var members))
+        {
+            return null;
+        }
+
+        var live = new List<RemotingConnection>();
+        foreach (var member in members)
+        {
+            if (!member.IsClosed)
+            {
+                live.Add(member);
+            }
+        }
+
+        return live.Count == 0 ? null : live[Random.Shared.Next(live.Count)];
     }
 
     private List<string> ConsumerIdsOf(string group)
@@ -348,6 +375,9 @@ public sealed record EncodedBody(byte[]? Body);
 public sealed record FindClient(string Group, string ClientId);
 
 public sealed record FoundClient(RemotingConnection? Connection);
+
+/// <summary>Replies <see cref="FoundClient"/>: a live connection of a producer group, for transaction check-back.</summary>
+public sealed record FindProducer(string Group);
 
 internal sealed record ScanChannels
 {

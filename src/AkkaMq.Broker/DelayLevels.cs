@@ -15,7 +15,7 @@ internal static class DelayLevels
     public const string RealTopicKey = "REAL_TOPIC";
     public const string RealQueueKey = "REAL_QID";
 
-    /// <summary><c>1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h</c> = levels 1..18.</summary>
+    /// <summary>RocketMQ's default delays, <c>1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h</c> = levels 1..18.</summary>
     public static readonly TimeSpan[] Delays =
     [
         TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30),
@@ -25,7 +25,20 @@ internal static class DelayLevels
         TimeSpan.FromHours(1), TimeSpan.FromHours(2),
     ];
 
-    public static int MaxLevel => Delays.Length;
+    /// <summary>Queues of the schedule topic, one per level: the most levels a broker can be configured with.</summary>
+    public const int ScheduleQueues = 18;
+
+    public static int MaxLevel => ScheduleQueues;
+
+    /// <summary>The configured delays (<c>message-delay-levels</c>), or RocketMQ's defaults when none are set.</summary>
+    public static IReadOnlyList<TimeSpan> Resolve(IReadOnlyList<TimeSpan>? configured) =>
+        configured is { Count: > 0 } ? configured : Delays;
+
+    /// <summary>
+    /// How long a message parked in schedule queue <paramref name="queue"/> (level − 1) waits; a level
+    /// above the configured ones waits as long as the last one, as RocketMQ clamps to its highest level.
+    /// </summary>
+    public static TimeSpan DelayOf(IReadOnlyList<TimeSpan> delays, int queue) => delays[Math.Min(queue, delays.Count - 1)];
 
     /// <summary>
     /// Parks <paramref name="message"/> in the schedule topic when its properties ask for a delay;

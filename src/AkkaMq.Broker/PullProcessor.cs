@@ -1,4 +1,4 @@
-using System.Text;
+using AkkaMq.Broker.Filtering;
 using AkkaMq.Cluster.Routing;
 using AkkaMq.Remoting.Protocol;
 using AkkaMq.Remoting.Protocol.Headers;
@@ -12,7 +12,6 @@ internal sealed class PullProcessor(BrokerContext context)
 {
     private const int FlagCommitOffset = 0x1;
     private const int FlagSuspend = 0x2;
-    private const int FlagSubscription = 0x4;
     private const int MaxMessagesPerPull = 32;
     private const int MaxBytesPerPull = 256 * 1024;
     private const int MaxScan = 16_384;
@@ -44,6 +43,11 @@ internal sealed class PullProcessor(BrokerContext context)
         // Off the connection's read loop: a read may touch cold pages, and a consumer's pulls for
         // different queues share one connection.
         await Task.Yield();
+        if (SubscriptionGroups.SubscriptionGroupProcessor.RefusePull(context, request, header.ConsumerGroup) is { } groupRefused)
+        {
+            return groupRefused;
+        }
+
         var config = TopicResolver.Find(context, header.Topic);
         if (config is null)
         {
@@ -60,9 +64,9 @@ internal sealed class PullProcessor(BrokerContext context)
             return BrokerResponses.IllegalQueue(request, header.QueueId, header.Topic, config.ReadQueueNums);
         }
 
-        if (!TryGetFilter(header, out var filter, out var refusal, out string? detail))
+        if (SubscriptionFilters.Resolve(context, request, header, out var filter) is { } refused)
         {
-            return BrokerResponses.Refuse(request, refusal, detail);
+            return refused;
         }
 
         if ((header.SysFlag & FlagCommitOffset) != 0)
@@ -112,42 +116,7 @@ internal sealed class PullProcessor(BrokerContext context)
         return response;
     }
 
-    /// <summary>The tag filter: from the header's expression (sysFlag 0x4) or the group's heartbeat subscription.</summary>
-    private bool TryGetFilter(PullMessageRequestHeader header, out TagFilter filter, out Refusal refusal, out string? detail)
-    {
-        filter = TagFilter.All;
-        refusal = default;
-        detail = null;
-        string? expression;
-        string? type;
-        if ((header.SysFlag & FlagSubscription) != 0)
-        {
-            expression = header.Subscription;
-            type = header.ExpressionType;
-        }
-        else if (context.Subscriptions.Find(header.ConsumerGroup, header.Topic) is { } subscription)
-        {
-            expression = subscription.SubString;
-            type = subscription.ExpressionType;
-        }
-        else
-        {
-            refusal = Refusal.SubscriptionNotExist;
-            return false;
-        }
-
-        if (type is not null && !string.Equals(type, "TAG", StringComparison.OrdinalIgnoreCase))
-        {
-            refusal = Refusal.FilterNotSupported;
-            detail = type;
-            return false;
-        }
-
-        filter = TagFilter.Parse(expression);
-        return true;
-    }
-
-    private PullOutcome Read(PullMessageRequestHeader header, TagFilter filter)
+    private PullOutcome Read(PullMessageRequestHeader header, PullFilter filter)
     {
         var store = context.Store;
         long min = store.GetMinOffset(header.Topic, header.QueueId);
@@ -180,7 +149,7 @@ internal sealed class PullProcessor(BrokerContext context)
     }
 
     /// <summary>Copies the matching records into one body; stops early at the byte limit.</summary>
-    private PullOutcome Collect(ReadOnlySpan<QueueEntry> entries, long offset, long next, TagFilter filter, long min, long max)
+    private PullOutcome Collect(ReadOnlySpan<QueueEntry> entries, long offset, long next, PullFilter filter, long min, long max)
     {
         if (entries.IsEmpty)
         {
@@ -231,66 +200,4 @@ internal sealed class PullProcessor(BrokerContext context)
     }
 
     private readonly record struct PullOutcome(PullStatus Status, long NextBeginOffset, long MinOffset, long MaxOffset, ReadOnlyMemory<byte> Body);
-}
-
-/// <summary>
-/// A TAG subscription: the consume queue filters by tag hash code; <see cref="Matches"/> then
-/// checks the exact tag, since different tags can share a hash.
-/// </summary>
-internal sealed class TagFilter
-{
-    public static readonly TagFilter All = new([], []);
-
-    private readonly byte[][] _tags;
-
-    private TagFilter(int[] codes, byte[][] tags)
-    {
-        Codes = codes;
-        _tags = tags;
-    }
-
-    /// <summary>Hash codes to pass; empty = every message.</summary>
-    public int[] Codes { get; }
-
-    /// <summary><c>*</c> or empty = all; otherwise tags separated by <c>||</c>.</summary>
-    public static TagFilter Parse(string? expression)
-    {
-        if (string.IsNullOrWhiteSpace(expression) || expression.Trim() == "*")
-        {
-            return All;
-        }
-
-        var tags = new List<byte[]>();
-        var codes = new List<int>();
-        foreach (var part in expression.Split("||", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            tags.Add(Encoding.UTF8.GetBytes(part));
-            codes.Add(PropertyString.TagsCode(part));
-        }
-
-        return tags.Count == 0 ? All : new TagFilter([.. codes], [.. tags]);
-    }
-
-    public bool Matches(ReadOnlySpan<byte> record)
-    {
-        if (_tags.Length == 0)
-        {
-            return true;
-        }
-
-        if (!PropertyString.TryGetValue(MessageRecordLayout.Properties(record), PropertyString.TagsKey, out var tag))
-        {
-            return false;
-        }
-
-        foreach (var wanted in _tags)
-        {
-            if (tag.SequenceEqual(wanted))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }

@@ -26,10 +26,14 @@ public sealed class ScheduleActor : ReceiveActor
     private readonly IActorRef _offsets;
     private readonly IPv4Endpoint _storeHost;
     private readonly ILogger _log;
+    private readonly IReadOnlyList<TimeSpan> _delays;
     private readonly long[] _progress = new long[DelayLevels.MaxLevel];
+    private bool _paused;
 
-    private ScheduleActor(MessageStore store, IActorRef storeActor, IActorRef offsets, IPv4Endpoint storeHost, IReadOnlyDictionary<int, long>? progress, ILogger log)
+    private ScheduleActor(
+        MessageStore store, IActorRef storeActor, IActorRef offsets, IPv4Endpoint storeHost, IReadOnlyDictionary<int, long>? progress, IReadOnlyList<TimeSpan> delays, ILogger log)
     {
+        _delays = delays;
         _store = store;
         _storeActor = storeActor;
         _offsets = offsets;
@@ -43,11 +47,21 @@ public sealed class ScheduleActor : ReceiveActor
             }
         }
 
-        ReceiveAsync<DeliverDue>(_ => DeliverAsync());
+        ReceiveAsync<DeliverDue>(_ => _paused ? Task.CompletedTask : DeliverAsync());
+        Receive<PauseDeliveries>(_ =>
+        {
+            // Handlers run one at a time, so no delivery is half done here, and its progress
+            // commit is already in the offsets actor's mailbox ahead of the final offsets snapshot.
+            _paused = true;
+            Timers.Cancel("tick");
+            Sender.Tell(DeliveriesPaused.Instance, Self);
+        });
     }
 
-    public static Props Props(MessageStore store, IActorRef storeActor, IActorRef offsets, IPv4Endpoint storeHost, IReadOnlyDictionary<int, long>? progress, ILogger log) =>
-        AkkaMq.Actors.Props.Create(() => new ScheduleActor(store, storeActor, offsets, storeHost, progress, log));
+    /// <param name="delays">Delay of each level, level 1 first (see <see cref="DelayLevels.Resolve"/>).</param>
+    public static Props Props(
+        MessageStore store, IActorRef storeActor, IActorRef offsets, IPv4Endpoint storeHost, IReadOnlyDictionary<int, long>? progress, IReadOnlyList<TimeSpan> delays, ILogger log) =>
+        AkkaMq.Actors.Props.Create(() => new ScheduleActor(store, storeActor, offsets, storeHost, progress, delays, log));
 
     protected override void PreStart() => Timers.StartPeriodicTimer("tick", DeliverDue.Instance, TickInterval);
 
@@ -65,7 +79,7 @@ public sealed class ScheduleActor : ReceiveActor
 
     private async Task DeliverLevelAsync(int queue, long now)
     {
-        long delay = (long)DelayLevels.Delays[queue].TotalMilliseconds;
+        long delay = (long)DelayLevels.DelayOf(_delays, queue).TotalMilliseconds;
         var due = new List<MessageToStore>();
         long next = Math.Max(_progress[queue], _store.GetMinOffset(TopicNames.Schedule, queue));
         long max = _store.GetMaxOffset(TopicNames.Schedule, queue);
@@ -144,4 +158,18 @@ public sealed class ScheduleActor : ReceiveActor
 internal sealed record DeliverDue
 {
     public static DeliverDue Instance { get; } = new();
+}
+
+/// <summary>
+/// Stop delivering (shutdown, before the last offsets snapshot): every delivery made so far has its
+/// progress committed, so a restart neither repeats nor skips one. Replies <see cref="DeliveriesPaused"/>.
+/// </summary>
+public sealed record PauseDeliveries
+{
+    public static PauseDeliveries Instance { get; } = new();
+}
+
+public sealed record DeliveriesPaused
+{
+    public static DeliveriesPaused Instance { get; } = new();
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AkkaMq.Broker.SubscriptionGroups;
 using AkkaMq.Cluster.Routing;
 using AkkaMq.Remoting.Protocol;
 using AkkaMq.Remoting.Protocol.Headers;
@@ -14,10 +15,7 @@ namespace AkkaMq.Broker;
 /// </summary>
 internal sealed class SendBackProcessor(BrokerContext context)
 {
-    /// <summary>RocketMQ's default retryMaxTimes of a subscription group.</summary>
-    private const int DefaultMaxReconsumeTimes = 16;
-
-    /// <summary>Send-back with delay level 0 means "broker chooses": 3 + reconsumeTimes (10 s, 30 s, 1 m, …).</summary>
+    /// <summary>Send-back with delay level 0 means "broker chooses": 3 + reconsumeTimes (with the default levels 10 s, 30 s, 1 m, …).</summary>
     private const int FirstRetryDelayLevel = 3;
 
     public async ValueTask<RemotingCommand?> SendBackAsync(RemotingCommand request, CancellationToken ct)
@@ -32,12 +30,19 @@ internal sealed class SendBackProcessor(BrokerContext context)
             return BrokerResponses.Refuse(request, Refusal.IllegalGroupName, header.Group);
         }
 
+        if (SubscriptionGroupProcessor.RefuseUnknown(context, request, header.Group, Refusal.SubscriptionGroupNotExistOnSendBack) is { } unknownGroup)
+        {
+            return unknownGroup;
+        }
+
         if (!TryReadOriginal(header.Offset, out var original))
         {
             return BrokerResponses.Refuse(request, Refusal.MessageNotFoundAtOffset, header.Offset);
         }
 
-        int max = request.Version >= RemotingVersion.V3_4_9 && header.MaxReconsumeTimes is int m && m > 0 ? m : DefaultMaxReconsumeTimes;
+        int max = request.Version >= RemotingVersion.V3_4_9 && header.MaxReconsumeTimes is int m && m > 0
+            ? m
+            : SubscriptionGroupProcessor.ConfigOf(context, header.Group).RetryMaxTimes;
         bool deadLetter = original.ReconsumeTimes >= max || header.DelayLevel < 0;
         string topic = deadLetter ? TopicNames.DeadLetterTopic(header.Group) : TopicNames.RetryTopic(header.Group);
         var (status, _, problem) = await TopicResolver.EnsureAsync(context, TopicResolver.RetryTopicConfig(topic), ct).ConfigureAwait(false);

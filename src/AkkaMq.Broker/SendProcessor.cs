@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using AkkaMq.Broker.SubscriptionGroups;
+using AkkaMq.Broker.Transactions;
 using AkkaMq.Cluster.Routing;
 using AkkaMq.Remoting.Protocol;
 using AkkaMq.Remoting.Protocol.Headers;
@@ -11,9 +13,6 @@ namespace AkkaMq.Broker;
 /// <summary>SEND_MESSAGE (10), SEND_MESSAGE_V2 (310) and SEND_BATCH_MESSAGE (320).</summary>
 internal sealed class SendProcessor(BrokerContext context)
 {
-    /// <summary>Java's default retry limit when the header carries none.</summary>
-    private const int DefaultMaxReconsumeTimes = 16;
-
     public async ValueTask<RemotingCommand?> SendAsync(RemotingConnection connection, RemotingCommand request, CancellationToken ct)
     {
         if (!SendMessageRequestHeader.TryDecode(request, out var header, out var error))
@@ -69,14 +68,23 @@ internal sealed class SendProcessor(BrokerContext context)
         else
         {
             template = template with { Properties = MessageProperties.ForStore(header.Properties, context.ClusterName) };
-            var deadLetter = await ToDeadLetterAsync(template, header, ct).ConfigureAwait(false);
-            if (deadLetter is null)
+            if (HalfMessages.IsHalf(template.Properties))
             {
-                return BrokerResponses.Refuse(request, Refusal.DeadLetterUnavailable, header.Topic);
+                // Parked in the half queue until END_TRANSACTION; the answer carries the half's offsets.
+                completion = PooledAppendCompletion.Rent(1);
+                completion.Messages[0] = HalfMessages.ToHalf(template, header.ProducerGroup);
             }
+            else
+            {
+                var deadLetter = await ToDeadLetterAsync(template, header, ct).ConfigureAwait(false);
+                if (deadLetter is null)
+                {
+                    return BrokerResponses.Refuse(request, Refusal.DeadLetterUnavailable, header.Topic);
+                }
 
-            completion = PooledAppendCompletion.Rent(1);
-            completion.Messages[0] = DelayLevels.Park(deadLetter.Value);
+                completion = PooledAppendCompletion.Rent(1);
+                completion.Messages[0] = DelayLevels.Park(deadLetter.Value);
+            }
         }
 
         try
@@ -104,20 +112,27 @@ internal sealed class SendProcessor(BrokerContext context)
             return BrokerResponses.Refuse(request, Refusal.SendToSystemTopic, header.Topic);
         }
 
-        if (request.Body.Length > context.MaxMessageSize && !batch)
+        if (request.Body.Length > context.MaxMessageSize)
         {
+            // A batch is checked whole, as RocketMQ does, so no item of a refused batch is stored.
             return BrokerResponses.Refuse(request, Refusal.BodyTooLarge, context.MaxMessageSize);
         }
 
-        if (string.Equals(MessageProperties.Get(header.Properties, "TRAN_MSG"), "true", StringComparison.OrdinalIgnoreCase))
+        if (batch && HalfMessages.IsHalf(header.Properties))
         {
-            // No half-message store yet: refusing is honest, storing would make a later rollback a lie.
+            // A transaction ends one half at a time; clients never batch halves.
             return BrokerResponses.Refuse(request, Refusal.TransactionForbidden, context.Group);
         }
 
         if (batch && header.Topic.StartsWith(TopicNames.RetryPrefix, StringComparison.Ordinal))
         {
             return BrokerResponses.Refuse(request, Refusal.BatchToRetryTopic, header.Topic);
+        }
+
+        if (header.Topic.StartsWith(TopicNames.RetryPrefix, StringComparison.Ordinal)
+            && SubscriptionGroupProcessor.RefuseUnknown(context, request, header.Topic[TopicNames.RetryPrefix.Length..], Refusal.SubscriptionGroupNotExistOnSendBack) is { } unknownGroup)
+        {
+            return unknownGroup;
         }
 
         return null;
@@ -134,13 +149,14 @@ internal sealed class SendProcessor(BrokerContext context)
             return message;
         }
 
-        int max = header.MaxReconsumeTimes is int m && m > 0 ? m : DefaultMaxReconsumeTimes;
+        string group = header.Topic[TopicNames.RetryPrefix.Length..];
+        int max = header.MaxReconsumeTimes is int m && m > 0 ? m : SubscriptionGroupProcessor.ConfigOf(context, group).RetryMaxTimes;
         if ((header.ReconsumeTimes ?? 0) < max)
         {
             return message;
         }
 
-        string dlq = TopicNames.DeadLetterTopic(header.Topic[TopicNames.RetryPrefix.Length..]);
+        string dlq = TopicNames.DeadLetterTopic(group);
         var (status, _, _) = await TopicResolver.EnsureAsync(context, TopicResolver.RetryTopicConfig(dlq), ct).ConfigureAwait(false);
         return status == TopicLookupStatus.Found ? message with { Topic = dlq, QueueId = 0 } : null;
     }

@@ -45,6 +45,16 @@ public sealed partial class AdminClient
     /// <summary>QUERY_MESSAGE (12) with <c>_UNIQUE_KEY_QUERY</c>; the first message whose UNIQ_KEY matches, or null.</summary>
     public async Task<MessageExt?> QueryMessageByUniqueKeyAsync(string topic, string uniqueKey, CancellationToken cancellationToken = default)
     {
+        var found = await QueryMessagesByUniqueKeyAsync(topic, uniqueKey, cancellationToken).ConfigureAwait(false);
+        return found.Count > 0 ? found[0] : null;
+    }
+
+    /// <summary>
+    /// QUERY_MESSAGE (12) with <c>_UNIQUE_KEY_QUERY</c>: every stored copy in <paramref name="topic"/> whose
+    /// UNIQ_KEY matches (a message re-stored by a delay keeps its unique key), oldest first; empty when none.
+    /// </summary>
+    public async Task<IReadOnlyList<MessageExt>> QueryMessagesByUniqueKeyAsync(string topic, string uniqueKey, CancellationToken cancellationToken = default)
+    {
         var header = new QueryMessageRequestHeader
         {
             Topic = topic,
@@ -54,7 +64,9 @@ public sealed partial class AdminClient
             EndTimestamp = long.MaxValue,
         };
         var found = await QueryAllBrokersAsync(topic, header, uniqueKey: true, cancellationToken).ConfigureAwait(false);
-        return found.Find(m => m.UniqueKey == uniqueKey);
+        found.RemoveAll(m => m.UniqueKey != uniqueKey || m.Topic != topic);
+        found.Sort((a, b) => a.StoreTimestamp.CompareTo(b.StoreTimestamp));
+        return found;
     }
 
     private async Task<List<MessageExt>> QueryAllBrokersAsync(string topic, QueryMessageRequestHeader header, bool uniqueKey, CancellationToken cancellationToken)

@@ -152,13 +152,17 @@ public sealed partial class AdminClient : IAsyncDisposable
         return merged;
     }
 
-    /// <summary>105 for <c>%RETRY%group</c>, then GET_CONSUME_STATS (208) to each broker's master, merged.</summary>
+    /// <summary>
+    /// 105 for <c>%RETRY%group</c>, then GET_CONSUME_STATS (208) to each broker's master, merged. A group
+    /// without a retry topic (one that only pulls and commits) is asked of the brokers of
+    /// <paramref name="topic"/>, or of every broker in the cluster info when no topic is given.
+    /// </summary>
     public async Task<ConsumeStatsBody> GetConsumeStatsAsync(string consumerGroup, string? topic = null, CancellationToken cancellationToken = default)
     {
-        var route = await GetTopicRouteAsync("%RETRY%" + consumerGroup, cancellationToken).ConfigureAwait(false);
+        var addresses = await ConsumeStatsAddressesAsync(consumerGroup, topic, cancellationToken).ConfigureAwait(false);
         var merged = new ConsumeStatsBody();
         var header = new GetConsumeStatsRequestHeader { ConsumerGroup = consumerGroup, Topic = topic };
-        foreach (var address in PreferredAddresses(route))
+        foreach (var address in addresses)
         {
             var response = await InvokeBrokerAsync(address, CommandHeader.CreateRequest(RequestCode.GetConsumeStats, header), cancellationToken).ConfigureAwait(false);
             var stats = ConsumeStatsBody.Decode(response.Body.Span);
@@ -236,6 +240,33 @@ public sealed partial class AdminClient : IAsyncDisposable
         {
             await _instance.ReleaseAsync().ConfigureAwait(false);
         }
+    }
+
+    private async Task<List<string>> ConsumeStatsAddressesAsync(string consumerGroup, string? topic, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return PreferredAddresses(await GetTopicRouteAsync("%RETRY%" + consumerGroup, cancellationToken).ConfigureAwait(false));
+        }
+        catch (MQBrokerException e) when (e.ResponseCode == (int)ResponseCode.TopicNotExist)
+        {
+            if (topic is not null)
+            {
+                return PreferredAddresses(await GetTopicRouteAsync(topic, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        var cluster = await GetClusterInfoAsync(cancellationToken).ConfigureAwait(false);
+        var addresses = new List<string>();
+        foreach (var broker in cluster.BrokerAddrTable.Values)
+        {
+            if (broker.BrokerAddrs.TryGetValue(0, out var master))
+            {
+                addresses.Add(master);
+            }
+        }
+
+        return addresses;
     }
 
     /// <summary>Per broker group: the master, else the first address.</summary>

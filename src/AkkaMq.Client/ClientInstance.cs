@@ -178,6 +178,12 @@ public sealed partial class ClientInstance : IRemotingRequestHandler
             return ValueTask.FromResult<RemotingCommand?>(AnswerRunningInfo(request));
         }
 
+        if (request.Code == (int)RequestCode.CheckTransactionState)
+        {
+            OnCheckTransactionState(connection, request);
+            return ValueTask.FromResult<RemotingCommand?>(null);
+        }
+
         return ValueTask.FromResult<RemotingCommand?>(request.CreateRequestCodeNotSupportedResponse());
     }
 

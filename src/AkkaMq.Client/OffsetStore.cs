@@ -6,12 +6,19 @@ using AkkaMq.Remoting.Protocol.Json;
 namespace AkkaMq.Client;
 
 /// <summary>
-/// Consumer offsets kept on the broker (Java RemoteBrokerOffsetStore): the in-memory table is
-/// what consumption has reached; <see cref="PersistAsync"/> sends it (15, one-way) to the master.
+/// Consumer offsets. Clustering consumers keep them on the broker (Java RemoteBrokerOffsetStore):
+/// the in-memory table is what consumption has reached; <see cref="PersistAsync"/> sends it (15,
+/// one-way) to the master. Broadcasting consumers keep them in a <see cref="LocalOffsetFile"/>
+/// (Java LocalFileOffsetStore) and never send offsets to the broker.
 /// </summary>
-internal sealed class OffsetStore(ClientInstance instance, string group)
+internal sealed class OffsetStore(ClientInstance instance, string group, LocalOffsetFile? localFile = null)
 {
     private readonly ConcurrentDictionary<MessageQueue, long> _offsets = new();
+    private readonly Lock _savedLock = new();
+    private Dictionary<MessageQueue, long> _saved = [];
+
+    /// <summary>The local file of a broadcasting consumer; null when offsets live on the broker.</summary>
+    public LocalOffsetFile? LocalFile => localFile;
 
     public void Update(MessageQueue queue, long offset, bool increaseOnly)
     {
@@ -23,9 +30,43 @@ internal sealed class OffsetStore(ClientInstance instance, string group)
 
     public void Remove(MessageQueue queue) => _offsets.TryRemove(queue, out _);
 
-    /// <summary>QUERY_CONSUMER_OFFSET (14); -1 when the broker answers an error code (e.g. 22); throws on network errors.</summary>
-    public async Task<long> ReadFromBrokerAsync(MessageQueue queue, CancellationToken cancellationToken)
+    /// <summary>Reads the local file of a broadcasting consumer (nothing to do for broker-kept offsets).</summary>
+    public async Task LoadAsync(CancellationToken cancellationToken)
     {
+        if (localFile is null)
+        {
+            return;
+        }
+
+        var saved = await localFile.LoadAsync(cancellationToken).ConfigureAwait(false);
+        lock (_savedLock)
+        {
+            _saved = saved;
+        }
+    }
+
+    /// <summary>
+    /// The stored offset: from the local file for a broadcasting consumer, else QUERY_CONSUMER_OFFSET
+    /// (14). -1 when none is stored or the broker answers an error code (e.g. 22); throws on network errors.
+    /// </summary>
+    public async Task<long> ReadFromStoreAsync(MessageQueue queue, CancellationToken cancellationToken)
+    {
+        if (localFile is not null)
+        {
+            long local;
+            lock (_savedLock)
+            {
+                local = _saved.TryGetValue(queue, out long saved) ? saved : -1;
+            }
+
+            if (local >= 0)
+            {
+                Update(queue, local, increaseOnly: false);
+            }
+
+            return local;
+        }
+
         string address = await BrokerCalls.MasterAsync(instance, queue, cancellationToken).ConfigureAwait(false);
         var header = new QueryConsumerOffsetRequestHeader
         {
@@ -70,6 +111,12 @@ internal sealed class OffsetStore(ClientInstance instance, string group)
     /// <summary>Persists the given queues; failures are logged per queue.</summary>
     public async Task PersistAllAsync(IEnumerable<MessageQueue> queues, CancellationToken cancellationToken)
     {
+        if (localFile is not null)
+        {
+            await SaveLocalAsync(localFile, queues, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         foreach (var queue in queues)
         {
             try
@@ -80,6 +127,33 @@ internal sealed class OffsetStore(ClientInstance instance, string group)
             {
                 Log.OffsetCommitFailed(instance.Logger, queue.ToString(), ex.Message);
             }
+        }
+    }
+
+    /// <summary>Writes the file with the in-memory offsets of <paramref name="queues"/> over those saved before.</summary>
+    private async Task SaveLocalAsync(LocalOffsetFile file, IEnumerable<MessageQueue> queues, CancellationToken cancellationToken)
+    {
+        Dictionary<MessageQueue, long> table;
+        lock (_savedLock)
+        {
+            foreach (var queue in queues)
+            {
+                if (_offsets.TryGetValue(queue, out long offset))
+                {
+                    _saved[queue] = offset;
+                }
+            }
+
+            table = new Dictionary<MessageQueue, long>(_saved);
+        }
+
+        try
+        {
+            await file.SaveAsync(table, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.OffsetCommitFailed(instance.Logger, file.Path, ex.Message);
         }
     }
 }
@@ -135,6 +209,23 @@ internal static class BrokerCalls
         }
 
         return response;
+    }
+
+    /// <summary>Subscription data of a selector: tags get Java hash codes; SQL92 goes as written.</summary>
+    public static SubscriptionData BuildSubscription(string topic, MessageSelector selector)
+    {
+        if (!selector.IsSql92)
+        {
+            return BuildSubscription(topic, selector.Expression);
+        }
+
+        return new SubscriptionData
+        {
+            Topic = topic,
+            SubString = selector.Expression,
+            SubVersion = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            ExpressionType = MessageSelector.Sql92Type,
+        };
     }
 
     /// <summary>Parses <c>*</c> or <c>a || b</c> into subscription data with Java hash codes.</summary>

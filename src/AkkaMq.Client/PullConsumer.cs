@@ -65,11 +65,19 @@ public sealed class PullConsumer : IAsyncDisposable, IConsumerClient
 
     /// <summary>One non-blocking pull (sysFlag 0x4, subscription in the header).</summary>
     public Task<PullResult> PullAsync(MessageQueue queue, string subExpression, long offset, int maxNums, CancellationToken cancellationToken = default) =>
-        PullCoreAsync(queue, subExpression, offset, maxNums, block: false, cancellationToken);
+        PullCoreAsync(queue, MessageSelector.ByTag(subExpression), offset, maxNums, block: false, cancellationToken);
+
+    /// <summary>One non-blocking pull with a tag or SQL92 selector; a selector the broker cannot compile fails with code 23.</summary>
+    public Task<PullResult> PullAsync(MessageQueue queue, MessageSelector selector, long offset, int maxNums, CancellationToken cancellationToken = default) =>
+        PullCoreAsync(queue, selector, offset, maxNums, block: false, cancellationToken);
 
     /// <summary>A long-polling pull: the broker holds it until a message arrives or <see cref="BrokerSuspendMaxTime"/> passes.</summary>
     public Task<PullResult> PullBlockIfNotFoundAsync(MessageQueue queue, string subExpression, long offset, int maxNums, CancellationToken cancellationToken = default) =>
-        PullCoreAsync(queue, subExpression, offset, maxNums, block: true, cancellationToken);
+        PullCoreAsync(queue, MessageSelector.ByTag(subExpression), offset, maxNums, block: true, cancellationToken);
+
+    /// <summary>A long-polling pull with a tag or SQL92 selector.</summary>
+    public Task<PullResult> PullBlockIfNotFoundAsync(MessageQueue queue, MessageSelector selector, long offset, int maxNums, CancellationToken cancellationToken = default) =>
+        PullCoreAsync(queue, selector, offset, maxNums, block: true, cancellationToken);
 
     /// <summary>Sets the group's offset for a queue in memory; committed by the persist timer and on shutdown.</summary>
     public Task UpdateConsumeOffsetAsync(MessageQueue queue, long offset, CancellationToken cancellationToken = default)
@@ -95,7 +103,7 @@ public sealed class PullConsumer : IAsyncDisposable, IConsumerClient
             }
         }
 
-        return await _offsets.ReadFromBrokerAsync(queue, cancellationToken).ConfigureAwait(false);
+        return await _offsets.ReadFromStoreAsync(queue, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<long> MaxOffsetAsync(MessageQueue queue, CancellationToken cancellationToken = default) =>
@@ -158,7 +166,7 @@ public sealed class PullConsumer : IAsyncDisposable, IConsumerClient
         }
     }
 
-    private async Task<PullResult> PullCoreAsync(MessageQueue queue, string subExpression, long offset, int maxNums, bool block, CancellationToken cancellationToken)
+    private async Task<PullResult> PullCoreAsync(MessageQueue queue, MessageSelector selector, long offset, int maxNums, bool block, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _state) != 1)
         {
@@ -170,7 +178,8 @@ public sealed class PullConsumer : IAsyncDisposable, IConsumerClient
             throw new MQClientException("offset < 0 or maxNums <= 0");
         }
 
-        var subscription = BrokerCalls.BuildSubscription(queue.Topic, subExpression);
+        ArgumentNullException.ThrowIfNull(selector);
+        var subscription = BrokerCalls.BuildSubscription(queue.Topic, selector);
         subscription.SubVersion = 0;
         int sysFlag = PullApi.SubscriptionFlag | (block ? PullApi.SuspendFlag : 0);
         var request = new PullApi.PullRequest(

@@ -59,7 +59,7 @@ public sealed partial class PushConsumer
 
         long commitOffset = _offsets.ReadFromMemory(queue);
         int sysFlag = PullApi.SuspendFlag
-            | (commitOffset > 0 ? PullApi.CommitOffsetFlag : 0)
+            | (commitOffset > 0 && !IsBroadcasting ? PullApi.CommitOffsetFlag : 0)
             | (PostSubscriptionWhenPull ? PullApi.SubscriptionFlag : 0);
         var options = _instance.Options;
         var request = new PullApi.PullRequest(
@@ -163,7 +163,15 @@ public sealed partial class PushConsumer
                 return;
             }
 
-            if (status == ConsumeStatus.ReconsumeLater)
+            if (status == ConsumeStatus.ReconsumeLater && IsBroadcasting)
+            {
+                // As in Java: a broadcasting consumer has no retry topic of its own, so a failed message is dropped.
+                foreach (var message in batch)
+                {
+                    Log.BroadcastConsumeFailed(_instance.Logger, Group, message.MsgId);
+                }
+            }
+            else if (status == ConsumeStatus.ReconsumeLater)
             {
                 foreach (var message in batch)
                 {

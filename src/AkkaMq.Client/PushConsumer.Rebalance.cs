@@ -56,9 +56,19 @@ public sealed partial class PushConsumer
     private async Task RebalanceTopicAsync(string topic, CancellationToken cancellationToken)
     {
         var queues = await _instance.GetSubscribeQueuesAsync(topic, cancellationToken).ConfigureAwait(false);
-        var clientIds = await FetchConsumerIdsAsync(topic, cancellationToken).ConfigureAwait(false);
-        clientIds.Sort(StringComparer.Ordinal);
-        var allocated = AllocateMessageQueueAveragely.Allocate(_instance.ClientId, queues, clientIds);
+        IReadOnlyList<MessageQueue> allocated;
+        if (IsBroadcasting)
+        {
+            // Every instance consumes every queue: nothing to split, no need to know the others.
+            allocated = queues;
+        }
+        else
+        {
+            var clientIds = await FetchConsumerIdsAsync(topic, cancellationToken).ConfigureAwait(false);
+            clientIds.Sort(StringComparer.Ordinal);
+            allocated = AllocateMessageQueueAveragely.Allocate(_instance.ClientId, queues, clientIds);
+        }
+
         var wanted = new HashSet<MessageQueue>(allocated);
         bool changed = false;
         foreach (var (queue, pq) in _processQueues)
@@ -113,7 +123,7 @@ public sealed partial class PushConsumer
         await pq.PullTask.ConfigureAwait(false);
         await _offsets.PersistAllAsync([queue], cancellationToken).ConfigureAwait(false);
         _offsets.Remove(queue);
-        if (IsOrderly)
+        if (IsOrderly && !IsBroadcasting)
         {
             await UnlockAsync([queue], cancellationToken).ConfigureAwait(false);
         }
@@ -150,7 +160,12 @@ public sealed partial class PushConsumer
         }
 
         var pq = new ProcessQueue(offset);
-        if (IsOrderly)
+        if (IsOrderly && IsBroadcasting)
+        {
+            // Each broadcasting instance has its own copy of the queue: order needs no broker lock.
+            pq.Locked = true;
+        }
+        else if (IsOrderly)
         {
             if (!await TryLockAsync(queue, cancellationToken).ConfigureAwait(false))
             {
@@ -173,7 +188,7 @@ public sealed partial class PushConsumer
     /// </summary>
     private async Task<long> ComputePullFromWhereAsync(MessageQueue queue, CancellationToken cancellationToken)
     {
-        long last = await _offsets.ReadFromBrokerAsync(queue, cancellationToken).ConfigureAwait(false);
+        long last = await _offsets.ReadFromStoreAsync(queue, cancellationToken).ConfigureAwait(false);
         if (last >= 0)
         {
             return last;

@@ -13,7 +13,7 @@ public sealed partial class PushConsumer
         var info = new ConsumerRunningInfoBody();
         var p = info.Properties;
         p["consumerGroup"] = Group;
-        p["messageModel"] = "CLUSTERING";
+        p["messageModel"] = IsBroadcasting ? "BROADCASTING" : "CLUSTERING";
         p["consumeFromWhere"] = FastJson.JavaName(ConsumeFromWhere);
         p["consumeThreadMin"] = Text(ConsumeThreadCount);
         p["consumeThreadMax"] = Text(ConsumeThreadCount);

@@ -4,8 +4,9 @@ using AkkaMq.Remoting.Protocol.Json;
 namespace AkkaMq.Client;
 
 /// <summary>
-/// Push consumer in clustering mode (Java DefaultMQPushConsumer, wire doc 7.3): rebalances the
-/// group's queues with <see cref="AllocateMessageQueueAveragely"/>, long-polls each assigned queue,
+/// Push consumer (Java DefaultMQPushConsumer, wire doc 7.3). In clustering mode it rebalances the
+/// group's queues with <see cref="AllocateMessageQueueAveragely"/>; in broadcasting mode every
+/// instance takes every queue and keeps its offsets in a local file. It long-polls each assigned queue,
 /// runs the listener on up to <see cref="ConsumeThreadCount"/> batches at once, commits the lowest
 /// unconsumed offset and hands failed messages back (36, falling back to a send to the retry topic).
 /// <para>
@@ -19,7 +20,7 @@ public sealed partial class PushConsumer : IAsyncDisposable, IConsumerClient
     private readonly ConcurrentDictionary<string, SubscriptionData> _subscriptions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<MessageQueue, ProcessQueue> _processQueues = new();
     private readonly SemaphoreSlim _rebalanceLock = new(1, 1);
-    private readonly OffsetStore _offsets;
+    private OffsetStore _offsets;
     private Func<IReadOnlyList<MessageExt>, ConsumeContext, Task<ConsumeStatus>>? _listener;
     private Func<IReadOnlyList<MessageExt>, ConsumeOrderlyContext, Task<ConsumeOrderlyStatus>>? _orderlyListener;
     private readonly CancellationTokenSource _lockLoopStop = new();
@@ -61,6 +62,18 @@ public sealed partial class PushConsumer : IAsyncDisposable, IConsumerClient
     /// <summary>Redeliveries before the DLQ; -1 means 16.</summary>
     public int MaxReconsumeTimes { get; set; } = -1;
 
+    /// <summary>
+    /// Clustering (default): the group shares the queues and the broker keeps the offsets.
+    /// Broadcasting: every instance gets every message; offsets are kept per instance in
+    /// <see cref="OffsetStoreDirectory"/>, and failed messages are dropped (logged), not redelivered.
+    /// </summary>
+    public MessageModel MessageModel { get; set; } = MessageModel.Clustering;
+
+    /// <summary>Where a broadcasting consumer keeps <c>&lt;clientId&gt;/&lt;group&gt;/offsets.json</c> (default <c>~/.akkamq_offsets</c>).</summary>
+    public string OffsetStoreDirectory { get; set; } = LocalOffsetFile.DefaultDirectory;
+
+    public bool IsBroadcasting => MessageModel == MessageModel.Broadcasting;
+
     /// <summary>Send the subscription expression on each pull (sysFlag 0x4).</summary>
     public bool PostSubscriptionWhenPull { get; set; } = true;
 
@@ -77,10 +90,14 @@ public sealed partial class PushConsumer : IAsyncDisposable, IConsumerClient
     IReadOnlyCollection<string> IConsumerClient.SubscribedTopics => (IReadOnlyCollection<string>)_subscriptions.Keys;
 
     /// <summary>Subscribes to a topic with <c>*</c> or <c>tagA || tagB</c>.</summary>
-    public void Subscribe(string topic, string subExpression = "*")
+    public void Subscribe(string topic, string subExpression = "*") => Subscribe(topic, MessageSelector.ByTag(subExpression));
+
+    /// <summary>Subscribes to a topic with a tag or SQL92 selector (<see cref="MessageSelector.BySql"/>).</summary>
+    public void Subscribe(string topic, MessageSelector selector)
     {
+        ArgumentNullException.ThrowIfNull(selector);
         TopicValidator.Validate(topic);
-        _subscriptions[topic] = BrokerCalls.BuildSubscription(topic, subExpression);
+        _subscriptions[topic] = BrokerCalls.BuildSubscription(topic, selector);
         if (Volatile.Read(ref _state) == 1)
         {
             _instance.HeartbeatImmediately();
@@ -126,7 +143,12 @@ public sealed partial class PushConsumer : IAsyncDisposable, IConsumerClient
             throw new MQClientException("The PushConsumer service state not OK, maybe started once.");
         }
 
-        _subscriptions[RetryTopic] = BrokerCalls.BuildSubscription(RetryTopic, "*");
+        if (!IsBroadcasting)
+        {
+            // Broadcasting consumers never send messages back, so they have no retry topic to read.
+            _subscriptions[RetryTopic] = BrokerCalls.BuildSubscription(RetryTopic, "*");
+        }
+
         _consumeSlots = new SemaphoreSlim(Math.Max(1, ConsumeThreadCount));
         if (!_instance.RegisterConsumer(this))
         {
@@ -147,8 +169,9 @@ public sealed partial class PushConsumer : IAsyncDisposable, IConsumerClient
             }
         }
 
+        await PrepareStartAsync(cancellationToken).ConfigureAwait(false);
         await _instance.SendHeartbeatAsync(cancellationToken).ConfigureAwait(false);
-        if (IsOrderly)
+        if (IsOrderly && !IsBroadcasting)
         {
             _lockLoop = Task.Run(LockLoopAsync, CancellationToken.None);
         }
@@ -198,7 +221,7 @@ public sealed partial class PushConsumer : IAsyncDisposable, IConsumerClient
                 pq.Drop();
             }
 
-            if (IsOrderly)
+            if (IsOrderly && !IsBroadcasting)
             {
                 await UnlockAsync(queues, timeout.Token).ConfigureAwait(false);
             }
@@ -219,7 +242,7 @@ public sealed partial class PushConsumer : IAsyncDisposable, IConsumerClient
         {
             GroupName = Group,
             ConsumeType = ConsumeType.ConsumePassively,
-            MessageModel = MessageModel.Clustering,
+            MessageModel = MessageModel,
             ConsumeFromWhere = ConsumeFromWhere,
         };
         data.SubscriptionDataSet.AddRange(_subscriptions.Values);

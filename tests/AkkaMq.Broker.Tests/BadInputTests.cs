@@ -1,4 +1,5 @@
 using AkkaMq.Remoting.Protocol;
+using AkkaMq.Remoting.Protocol.Headers;
 
 namespace AkkaMq.Broker.Tests;
 
@@ -38,8 +39,11 @@ public sealed class BadInputTests
         var badHeartbeat = await node.BrokerAsync(RemotingCommand.CreateRequest(RequestCode.HeartBeat, null, "{not json"u8.ToArray()));
         Assert.Equal((int)ResponseCode.SystemError, badHeartbeat.Code);
 
-        var transactional = await node.BrokerAsync(Requests.SendV2("Tx", "x", properties: Requests.Props(("TRAN_MSG", "true"), ("PGROUP", "PG"))));
-        Assert.Equal((int)ResponseCode.NoPermission, transactional.Code);
+        var endUnknownHalf = await node.BrokerAsync(CommandHeader.CreateRequest(RequestCode.EndTransaction, new EndTransactionRequestHeader
+        {
+            ProducerGroup = "PG", TranStateTableOffset = 42, CommitLogOffset = 4242, CommitOrRollback = 8, MsgId = "m",
+        }));
+        Assert.Equal(((int)ResponseCode.SystemError, "Find prepared transaction message failed"), (endUnknownHalf.Code, endUnknownHalf.Remark));
 
         var unknown = await node.BrokerAsync(RemotingCommand.CreateRequest(9999));
         Assert.Equal((int)ResponseCode.RequestCodeNotSupported, unknown.Code);

@@ -53,7 +53,14 @@ internal sealed class BrokerFixture : IAsyncDisposable
 
     public RemotingClient Client { get; private set; } = null!;
 
-    public static async Task<BrokerFixture> StartAsync(bool autoCreate = true, TimeProvider? time = null)
+    /// <summary>Transaction check-back settings of the broker (short timers in transaction tests); null = defaults.</summary>
+    public Transactions.TransactionSettings? Transaction { get; private set; }
+
+    /// <summary>The broker's auto-create-subscription-group setting.</summary>
+    public bool AutoCreateSubscriptionGroup { get; private set; } = true;
+
+    public static async Task<BrokerFixture> StartAsync(
+        bool autoCreate = true, TimeProvider? time = null, Transactions.TransactionSettings? transaction = null, bool autoCreateSubscriptionGroup = true)
     {
         string dir = Path.Combine(Path.GetTempPath(), "akkamq-broker-" + Guid.NewGuid().ToString("N"));
         var system = ActorSystem.Create("broker-test", new ActorSystemOptions { TimeProvider = time ?? TimeProvider.System });
@@ -62,7 +69,7 @@ internal sealed class BrokerFixture : IAsyncDisposable
         var feed = new RouteTableFeed(initial);
         var registry = system.ActorOf(RouteRegistryActor.Props(initial, control, feed, NullLogger.Instance), "route-registry");
         var nameServer = await NameServerRole.StartAsync(system, new NameServerSettings("127.0.0.1:0"), feed, registry, NullLoggerFactory.Instance, CancellationToken.None);
-        var fixture = new BrokerFixture(dir, system, registry, feed, nameServer, autoCreate);
+        var fixture = new BrokerFixture(dir, system, registry, feed, nameServer, autoCreate) { Transaction = transaction, AutoCreateSubscriptionGroup = autoCreateSubscriptionGroup };
         await fixture.StartBrokerAsync();
         fixture.Client = fixture.NewClient(fixture.ServerRequests);
         return fixture;
@@ -79,7 +86,7 @@ internal sealed class BrokerFixture : IAsyncDisposable
 
     public async Task StartBrokerAsync() =>
         Broker = await BrokerRole.StartAsync(
-            System, new BrokerRoleOptions(Cluster, Settings(Path.Combine(Dir, "store"), AutoCreate)), Feed, Registry, NullLoggerFactory.Instance, CancellationToken.None);
+            System, new BrokerRoleOptions(Cluster, Settings(Path.Combine(Dir, "store"), AutoCreate) with { Transaction = Transaction, AutoCreateSubscriptionGroup = AutoCreateSubscriptionGroup }), Feed, Registry, NullLoggerFactory.Instance, CancellationToken.None);
 
     /// <summary>Stops the broker (flushing offsets) and starts a new one on the same store directory.</summary>
     public async Task RestartBrokerAsync()

@@ -17,6 +17,8 @@ var settings = new StoreSettings
     IndexEntriesPerFile = 2000,
     FlushMode = FlushMode.GroupCommit,
     FlushInterval = TimeSpan.FromMilliseconds(20),
+    // Tests must not depend on how full the machine's disk is; the watermark has its own test.
+    DiskWatermarkRatio = 1.0,
     MaxMessageSize = 16 * 1024,
 };
 using MessageStore store = MessageStore.Open(settings);

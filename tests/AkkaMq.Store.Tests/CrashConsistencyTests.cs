@@ -87,6 +87,8 @@ public sealed class CrashConsistencyTests
             IndexHashSlots = 101,
             IndexEntriesPerFile = 2000,
             FlushMode = FlushMode.GroupCommit,
+            // Tests must not depend on how full the machine's disk is; the watermark has its own test.
+            DiskWatermarkRatio = 1.0,
             MaxMessageSize = 16 * 1024,
         };
         using MessageStore store = MessageStore.Open(settings);

@@ -52,6 +52,8 @@ public static class Msg
         IndexEntriesPerFile = 16,
         FlushMode = mode,
         FlushInterval = TimeSpan.FromMilliseconds(50),
+        // Tests must not depend on how full the machine's disk is; the watermark has its own test.
+        DiskWatermarkRatio = 1.0,
         MaxMessageSize = 2048,
     };
 

@@ -17,8 +17,10 @@ function nodeDll() {
 }
 
 class AkkaMqNode {
-  constructor(dir) {
+  /** extraConfig: HOCON placed after the node's settings, so it overrides them. */
+  constructor(dir, extraConfig = '') {
     this.dir = dir;
+    this.extraConfig = extraConfig;
     this.output = '';
     this.process = null;
     this.nameSrv = null;
@@ -41,6 +43,7 @@ class AkkaMqNode {
       '    replication.min-in-sync-replicas = 1',
       '  }',
       '}',
+      this.extraConfig,
       '',
     ].join('\n'));
     this.output = '';
@@ -88,9 +91,9 @@ class AkkaMqNode {
     await this.admin('updateTopic', '-c', 'DefaultCluster', '-t', topic, '-r', String(queues), '-w', String(queues));
   }
 
-  static async create() {
+  static async create(extraConfig = '') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akkamq-interop-'));
-    return await new AkkaMqNode(dir).start();
+    return await new AkkaMqNode(dir, extraConfig).start();
   }
 
   async dispose() {

@@ -23,27 +23,25 @@ public static class TopicNames
 
     public static string DeadLetterTopic(string consumerGroup) => DeadLetterPrefix + consumerGroup;
 
-    /// <summary>Checks a topic name: 1–127 characters of <c>%|a-zA-Z0-9_-</c>. Returns null when valid, else why not.</summary>
+    /// <summary>
+    /// Checks a topic name as RocketMQ's TopicValidator does, in its order: not blank, only
+    /// <c>%|a-zA-Z0-9_-</c>, at most 127 characters. Returns null when valid, else RocketMQ's remark.
+    /// </summary>
     public static string? Validate(string? topic)
     {
-        if (string.IsNullOrEmpty(topic))
+        if (string.IsNullOrWhiteSpace(topic))
         {
-            return "the topic name is empty";
-        }
-
-        if (topic.Length > MaxLength)
-        {
-            return $"the topic name is longer than {MaxLength} characters";
+            return "The specified topic is blank.";
         }
 
         foreach (var c in topic)
         {
             if (!(c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '%' or '|' or '_' or '-'))
             {
-                return $"the topic name '{topic}' has a character outside %|a-zA-Z0-9_-";
+                return "The specified topic contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$";
             }
         }
 
-        return null;
+        return topic.Length > MaxLength ? "The specified topic is longer than topic max length." : null;
     }
 }

@@ -27,6 +27,7 @@ public enum RequestCode
     NotifyConsumerIdsChanged = 40,
     LockBatchMq = 41,
     UnlockBatchMq = 42,
+    CheckClientConfig = 46,
     PutKvConfig = 100,
     GetKvConfig = 101,
     DeleteKvConfig = 102,

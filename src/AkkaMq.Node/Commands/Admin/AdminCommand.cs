@@ -16,7 +16,11 @@ internal static class AdminCommand
         TopicCommands.TopicStatus(),
         ConsumerCommands.ConsumerProgress(),
         ConsumerCommands.ConsumerConnection(),
+        GroupCommands.UpdateSubGroup(),
+        GroupCommands.DeleteSubGroup(),
         MessageCommands.QueryMsgById(),
+        QueryCommands.QueryMsgByKey(),
+        QueryCommands.QueryMsgByUniqueKey(),
         MessageCommands.SendMessage(),
         MessageCommands.ConsumeMessage(),
     };

@@ -14,7 +14,8 @@ internal sealed class AdminSession
     {
         Parse = parse;
         Output = parse.InvocationConfiguration.Output;
-        Options = new ClientOptions { NameServerAddresses = nameServers, InstanceName = "akkamq-admin-" + Environment.ProcessId };
+        // One client instance per run: runs in one process (tests, scripts) must not share another's name servers.
+        Options = new ClientOptions { NameServerAddresses = nameServers, InstanceName = "akkamq-admin-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8] };
     }
 
     public ParseResult Parse { get; }

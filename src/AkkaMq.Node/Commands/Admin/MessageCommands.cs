@@ -106,7 +106,7 @@ internal static class MessageCommands
         return printed;
     }
 
-    private static async Task WriteMessageAsync(TextWriter output, MessageExt m)
+    internal static async Task WriteMessageAsync(TextWriter output, MessageExt m)
     {
         var rows = new (string, object?)[]
         {

@@ -1,0 +1,166 @@
+using System.Text;
+using AkkaMq.Broker.SubscriptionGroups;
+using AkkaMq.Remoting.Protocol;
+using AkkaMq.Remoting.Protocol.Headers;
+using AkkaMq.Remoting.Protocol.Json;
+
+namespace AkkaMq.Broker.Tests;
+
+/// <summary>
+/// Declared subscription groups (200, 201, 207) and <c>auto-create-subscription-group</c>: when it is
+/// off, as RocketMQ's autoCreateSubscriptionGroup=false, undeclared groups get SUBSCRIPTION_GROUP_NOT_EXIST.
+/// </summary>
+public sealed class SubscriptionGroupTests
+{
+    [Fact]
+    public async Task AutoCreateOff_UnknownGroup_CannotPullOrSendBack()
+    {
+        await using var node = await BrokerFixture.StartAsync(autoCreateSubscriptionGroup: false);
+        await node.BrokerAsync(Requests.SendV2("GroupTopic", "m", 0));
+
+        var pull = await node.BrokerAsync(Requests.Pull("NoSuchGroup", "GroupTopic", 0, 0));
+        var back = await node.BrokerAsync(SendBack(0, "NoSuchGroup", maxReconsume: 16));
+
+        Assert.Equal(((int)ResponseCode.SubscriptionGroupNotExist, "subscription group [NoSuchGroup] does not exist"), (pull.Code, pull.Remark));
+        Assert.Equal(((int)ResponseCode.SubscriptionGroupNotExist, "subscription group not exist, NoSuchGroup"), (back.Code, back.Remark));
+        Assert.NotNull(pull.GetExtField("nextBeginOffset"));
+    }
+
+    [Fact]
+    public async Task AutoCreateOff_SendToTheRetryTopicOfAnUnknownGroup_IsRefused_AndStoresNothing()
+    {
+        await using var node = await BrokerFixture.StartAsync(autoCreateSubscriptionGroup: false);
+
+        var sent = await node.BrokerAsync(Requests.SendV2("%RETRY%NoSuchGroup", "m", 0));
+
+        Assert.Equal(((int)ResponseCode.SubscriptionGroupNotExist, "subscription group not exist, NoSuchGroup"), (sent.Code, sent.Remark));
+        Assert.Equal(0, node.Broker.Store.GetMaxOffset("%RETRY%NoSuchGroup", 0));
+    }
+
+    [Fact]
+    public async Task AutoCreateOff_HeartbeatOfAnUnknownGroup_IsAnswered_ButCreatesNoRetryTopic()
+    {
+        await using var node = await BrokerFixture.StartAsync(autoCreateSubscriptionGroup: false);
+
+        var beat = await node.BrokerAsync(Requests.Heartbeat("client-1", "NoSuchGroup", "GroupTopic"));
+        var route = await node.NameServerAsync(CommandHeader.CreateRequest(
+            RequestCode.GetRouteInfoByTopic, new GetRouteInfoRequestHeader { Topic = "%RETRY%NoSuchGroup" }));
+
+        Assert.Equal((int)ResponseCode.Success, beat.Code);
+        Assert.Equal((int)ResponseCode.TopicNotExist, route.Code);
+    }
+
+    [Fact]
+    public async Task AutoCreateOff_SystemGroups_AreAlwaysAccepted()
+    {
+        await using var node = await BrokerFixture.StartAsync(autoCreateSubscriptionGroup: false);
+        await node.BrokerAsync(Requests.SendV2("GroupTopic", "m", 0));
+
+        var pull = await node.BrokerAsync(Requests.Pull("CID_RMQ_SYS_TOOLS", "GroupTopic", 0, 0));
+
+        Assert.Equal((int)ResponseCode.Success, pull.Code);
+    }
+
+    [Fact]
+    public async Task AutoCreateOn_UnknownGroup_Pulls()
+    {
+        await using var node = await BrokerFixture.StartAsync();
+        await node.BrokerAsync(Requests.SendV2("GroupTopic", "m", 0));
+
+        var pull = await node.BrokerAsync(Requests.Pull("AnyGroup", "GroupTopic", 0, 0));
+
+        Assert.Equal((int)ResponseCode.Success, pull.Code);
+    }
+
+    [Fact]
+    public async Task DeclaredGroup_Pulls_SurvivesARestart_AndIsRefusedAgainOnceDeleted()
+    {
+        await using var node = await BrokerFixture.StartAsync(autoCreateSubscriptionGroup: false);
+        await node.BrokerAsync(Requests.SendV2("GroupTopic", "m", 0));
+
+        var created = await node.BrokerAsync(Create("{\"groupName\":\"OrderGroup\",\"retryMaxTimes\":3,\"consumeBroadcastEnable\":false}"));
+        Assert.Equal((int)ResponseCode.Success, created.Code);
+        Assert.Equal((int)ResponseCode.Success, (await node.BrokerAsync(Requests.Pull("OrderGroup", "GroupTopic", 0, 0))).Code);
+
+        await node.RestartBrokerAsync();
+
+        Assert.Equal((int)ResponseCode.Success, (await node.BrokerAsync(Requests.Pull("OrderGroup", "GroupTopic", 0, 0))).Code);
+        var all = await node.BrokerAsync(RemotingCommand.CreateRequest(RequestCode.GetAllSubscriptionGroupConfig));
+        var table = SubscriptionGroupConfig.DecodeTable(all.Body.Span);
+        var config = Assert.Single(table.Values);
+        Assert.Equal(("OrderGroup", 3, false, true), (config.GroupName, config.RetryMaxTimes, config.ConsumeBroadcastEnable, config.ConsumeEnable));
+
+        var deleted = await node.BrokerAsync(CommandHeader.CreateRequest(RequestCode.DeleteSubscriptionGroup, new DeleteSubscriptionGroupRequestHeader { GroupName = "OrderGroup" }));
+        Assert.Equal((int)ResponseCode.Success, deleted.Code);
+        await node.RestartBrokerAsync();
+
+        Assert.Equal((int)ResponseCode.SubscriptionGroupNotExist, (await node.BrokerAsync(Requests.Pull("OrderGroup", "GroupTopic", 0, 0))).Code);
+        Assert.Empty(SubscriptionGroupConfig.DecodeTable((await node.BrokerAsync(RemotingCommand.CreateRequest(RequestCode.GetAllSubscriptionGroupConfig))).Body.Span));
+    }
+
+    [Fact]
+    public async Task DeclaredGroup_WithConsumeDisabled_CannotPull_EvenWithAutoCreateOn()
+    {
+        await using var node = await BrokerFixture.StartAsync();
+        await node.BrokerAsync(Requests.SendV2("GroupTopic", "m", 0));
+        await node.BrokerAsync(Create("{\"groupName\":\"ClosedGroup\",\"consumeEnable\":false}"));
+
+        var pull = await node.BrokerAsync(Requests.Pull("ClosedGroup", "GroupTopic", 0, 0));
+
+        Assert.Equal(((int)ResponseCode.NoPermission, "subscription group no permission, ClosedGroup"), (pull.Code, pull.Remark));
+    }
+
+    [Fact]
+    public async Task SendBack_WithoutAMaxFromTheClient_UsesTheGroupsRetryMaxTimes()
+    {
+        await using var node = await BrokerFixture.StartAsync();
+        await node.BrokerAsync(Create("{\"groupName\":\"OnceGroup\",\"retryMaxTimes\":1}"));
+        await node.BrokerAsync(Requests.SendV2("OnceTopic", "job", 0));
+        var original = Assert.Single(Requests.Records((await node.BrokerAsync(Requests.Pull("OnceGroup", "OnceTopic", 0, 0))).Body));
+
+        // A pre-3.4.9 client sends no max: the first send-back retries, the second dead-letters.
+        var first = await node.BrokerAsync(SendBack(original.CommitLogOffset, "OnceGroup", maxReconsume: null));
+        Assert.Equal((int)ResponseCode.Success, first.Code);
+        var retry = Assert.Single(Requests.Records((await node.BrokerAsync(Requests.Pull("OnceGroup", "%RETRY%OnceGroup", 0, 0, sysFlag: 0x2 | 0x4, suspendMillis: 15000))).Body));
+        var second = await node.BrokerAsync(SendBack(retry.CommitLogOffset, "OnceGroup", maxReconsume: null));
+
+        Assert.Equal((int)ResponseCode.Success, second.Code);
+        var dead = Assert.Single(Requests.Records((await node.BrokerAsync(Requests.Pull("OnceGroup", "%DLQ%OnceGroup", 0, 0))).Body));
+        Assert.Equal("job", Encoding.UTF8.GetString(dead.Body));
+    }
+
+    [Theory]
+    [InlineData("{not json", (int)ResponseCode.SystemError)]
+    [InlineData("{\"groupName\":\"bad group\"}", (int)ResponseCode.SystemError)]
+    [InlineData("{\"retryMaxTimes\":3}", (int)ResponseCode.SystemError)]
+    public async Task CreateGroup_WithABadBody_IsRefused_AndCreatesNothing(string body, int code)
+    {
+        await using var node = await BrokerFixture.StartAsync();
+
+        var response = await node.BrokerAsync(Create(body));
+
+        Assert.Equal(code, response.Code);
+        Assert.False(string.IsNullOrEmpty(response.Remark));
+        Assert.Empty(SubscriptionGroupConfig.DecodeTable((await node.BrokerAsync(RemotingCommand.CreateRequest(RequestCode.GetAllSubscriptionGroupConfig))).Body.Span));
+    }
+
+    private static RemotingCommand Create(string json) =>
+        RemotingCommand.CreateRequest(RequestCode.UpdateAndCreateSubscriptionGroup, null, Encoding.UTF8.GetBytes(json));
+
+    private static RemotingCommand SendBack(long offset, string group, int? maxReconsume)
+    {
+        var request = CommandHeader.CreateRequest(RequestCode.ConsumerSendMsgBack, new ConsumerSendMsgBackRequestHeader
+        {
+            Offset = offset,
+            Group = group,
+            DelayLevel = 1,
+            MaxReconsumeTimes = maxReconsume,
+        });
+        if (maxReconsume is null)
+        {
+            request.Version = 0; // a client older than 3.4.9: its max (if any) is ignored
+        }
+
+        return request;
+    }
+}
