@@ -31,13 +31,19 @@ public sealed class TaskAppendCompletion : IAppendCompletion
 /// no task, no result array and no message array. Lifecycle: <see cref="Rent"/>, fill
 /// <see cref="Messages"/>, tell the store actor, await <see cref="WaitAsync"/>, read
 /// <see cref="Results"/>, then <see cref="Return"/> — never touch it after returning it.
+/// <para>
+/// The awaiting sender continues inline on the store actor's thread when the store completes
+/// it: building a send response and queueing it on its connection is cheaper than waking a
+/// thread-pool worker per message. So the code after the await must stay short and must not
+/// block; anything long belongs behind another await.
+/// </para>
 /// </summary>
 internal sealed class PooledAppendCompletion : IAppendCompletion, IValueTaskSource<bool>
 {
     private const int MaxPooled = 1024;
     private static readonly ConcurrentQueue<PooledAppendCompletion> Pool = new();
 
-    private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+    private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = false };
     private MessageToStore[] _messages = new MessageToStore[1];
     private AppendResult[] _results = new AppendResult[1];
 

@@ -70,7 +70,7 @@ internal static class BinaryHeaderCodec
                 return "binary header extFields key length is out of range";
             }
 
-            string? key = keyLength == 0 ? null : ReadString(ref reader, keyLength);
+            string? key = keyLength == 0 ? null : ReadKey(ref reader, keyLength);
             if (!reader.TryReadBigEndian(out int valueLength) || valueLength < 0 || valueLength > reader.Remaining)
             {
                 return "binary header extFields value length is out of range";
@@ -84,6 +84,18 @@ internal static class BinaryHeaderCodec
         }
 
         return null;
+    }
+
+    private static string ReadKey(ref SequenceReader<byte> reader, int length)
+    {
+        var span = reader.UnreadSpan;
+        if (span.Length >= length && ExtFieldKeys.Find(span[..length]) is { } known)
+        {
+            reader.Advance(length);
+            return known;
+        }
+
+        return ReadString(ref reader, length);
     }
 
     private static string ReadString(ref SequenceReader<byte> reader, int length)

@@ -214,7 +214,7 @@ internal static class JsonHeaderCodec
         var fields = command.ExtFields;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string key = reader.GetString()!;
+            string key = (reader.ValueIsEscaped ? null : ExtFieldKeys.Find(reader.ValueSpan)) ?? reader.GetString()!;
             reader.Read();
             if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
             {

@@ -35,7 +35,18 @@ public sealed class RemotingClient : IAsyncDisposable
     public event Action<RemotingConnection>? ConnectionClosed;
 
     /// <summary>Sends a request and waits for its response (see <see cref="RemotingConnection.InvokeAsync"/>).</summary>
-    public async Task<RemotingCommand> InvokeAsync(string address, RemotingCommand request, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task<RemotingCommand> InvokeAsync(string address, RemotingCommand request, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        // The common case, an open connection, adds no async step of its own.
+        if (_connections.TryGetValue(address, out var existing) && !existing.IsClosed)
+        {
+            return existing.InvokeAsync(request, timeout, cancellationToken);
+        }
+
+        return ConnectAndInvokeAsync(address, request, timeout, cancellationToken);
+    }
+
+    private async Task<RemotingCommand> ConnectAndInvokeAsync(string address, RemotingCommand request, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var connection = await GetConnectionAsync(address, cancellationToken).ConfigureAwait(false);
         return await connection.InvokeAsync(request, timeout, cancellationToken).ConfigureAwait(false);

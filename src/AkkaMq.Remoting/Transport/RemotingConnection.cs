@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -16,7 +15,7 @@ namespace AkkaMq.Remoting.Transport;
 /// Ownership: the read loop alone reads the pipe and dispatches frames; the write loop alone
 /// writes it, draining a queue that any thread may add to, so writes are serialized without a
 /// lock and frames queued together go out in one flush. <see cref="_pending"/> maps this side's
-/// outstanding opaques to their waiters.
+/// outstanding opaques to their waiters and times them out.
 /// </para>
 /// </summary>
 public sealed class RemotingConnection : IAsyncDisposable
@@ -25,7 +24,7 @@ public sealed class RemotingConnection : IAsyncDisposable
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
     private readonly Channel<RemotingCommand> _outbound;
-    private readonly ConcurrentDictionary<int, TaskCompletionSource<RemotingCommand>> _pending = new();
+    private readonly PendingRequests _pending;
     private readonly IRemotingRequestHandler? _handler;
     private readonly RemotingSettings _settings;
     private readonly ILogger _logger;
@@ -57,6 +56,7 @@ public sealed class RemotingConnection : IAsyncDisposable
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         RemoteAddress = FormatAddress(RemoteEndPoint);
+        _pending = new PendingRequests(RemoteAddress);
         var stream = new NetworkStream(socket, ownsSocket: false);
         _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
         _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
@@ -83,25 +83,34 @@ public sealed class RemotingConnection : IAsyncDisposable
     /// Throws <see cref="RemotingTimeoutException"/> after <paramref name="timeout"/> and
     /// <see cref="RemotingConnectionException"/> if the connection closes first.
     /// </summary>
-    public async Task<RemotingCommand> InvokeAsync(RemotingCommand request, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task<RemotingCommand> InvokeAsync(RemotingCommand request, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<RemotingCommand>(cancellationToken);
+        }
+
         int opaque = Interlocked.Increment(ref _nextOpaque);
         request.Opaque = opaque;
         request.Flag &= ~(RemotingCommand.ResponseFlag | RemotingCommand.OnewayFlag);
-        var waiter = new TaskCompletionSource<RemotingCommand>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[opaque] = waiter;
+        var waiter = _pending.Add(opaque, request.Code, timeout);
+        if (IsClosed || !_outbound.Writer.TryWrite(request))
+        {
+            _pending.TryRemove(opaque, out _);
+            return Task.FromException<RemotingCommand>(ClosedException());
+        }
+
+        // Whoever completes the waiter (response, deadline, close) has already removed it.
+        return cancellationToken.CanBeCanceled ? WaitCancellableAsync(waiter, opaque, cancellationToken) : waiter.Task;
+    }
+
+    private async Task<RemotingCommand> WaitCancellableAsync(PendingRequest waiter, int opaque, CancellationToken cancellationToken)
+    {
         try
         {
-            if (IsClosed || !_outbound.Writer.TryWrite(request))
-            {
-                throw ClosedException();
-            }
-
-            return await waiter.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            throw new RemotingTimeoutException(RemoteAddress, request.Code, timeout);
+            using var registration = cancellationToken.UnsafeRegister(
+                static (state, token) => ((PendingRequest)state!).TrySetCanceled(token), waiter);
+            return await waiter.Task.ConfigureAwait(false);
         }
         finally
         {
@@ -200,16 +209,7 @@ public sealed class RemotingConnection : IAsyncDisposable
         }
     }
 
-    private void FailPending()
-    {
-        foreach (var entry in _pending)
-        {
-            if (_pending.TryRemove(entry.Key, out var waiter))
-            {
-                waiter.TrySetException(ClosedException());
-            }
-        }
-    }
+    private void FailPending() => _pending.FailAll(ClosedException);
 
     private RemotingConnectionException ClosedException() =>
         new("connection to <" + RemoteAddress + "> is closed");
