@@ -47,6 +47,7 @@ internal enum Refusal
     SubscriptionGroupNotExist,
     SubscriptionGroupNotExistOnSendBack,
     SubscriptionGroupNoPermission,
+    BroadcastConsumptionForbidden,
     FilterNotSupported,
     BrokerStarting,
 }
@@ -99,6 +100,7 @@ internal static class BrokerResponses
         Refusal.SubscriptionGroupNotExist => (ResponseCode.SubscriptionGroupNotExist, "subscription group [" + d + "] does not exist"),
         Refusal.SubscriptionGroupNotExistOnSendBack => (ResponseCode.SubscriptionGroupNotExist, "subscription group not exist, " + d),
         Refusal.SubscriptionGroupNoPermission => (ResponseCode.NoPermission, "subscription group no permission, " + d),
+        Refusal.BroadcastConsumptionForbidden => (ResponseCode.NoPermission, "the consumer group[" + d + "] can not consume by broadcast way"),
         Refusal.FilterNotSupported => (ResponseCode.SubscriptionParseFailed, "The broker does not support consumer to filter message by " + d),
         Refusal.BrokerStarting => (ResponseCode.SystemBusy, "[REJECTREQUEST]system busy, the broker is starting"),
         _ => (ResponseCode.SystemError, refusal + " " + d),

@@ -79,12 +79,12 @@ public sealed class BrokerRole : IAsyncDisposable
         var holds = system.ActorOf(PullHoldActor.Props(store));
         var storeActor = system.ActorOf(StoreActor.Props(store, holds, log));
         var savedOffsets = OffsetSnapshot.LoadLatest(store);
-        var offsets = system.ActorOf(OffsetsActor.Props(savedOffsets, storeActor, storeHost, log));
+        var offsets = system.ActorOf(OffsetsActor.Props(savedOffsets, storeActor, storeHost, settings.Store.FileReservedTime, log));
         savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.Schedule, ScheduleActor.ProgressGroup), out var scheduleProgress);
         var schedule = system.ActorOf(ScheduleActor.Props(store, storeActor, offsets, storeHost, scheduleProgress, DelayLevels.Resolve(settings.MessageDelayLevels), log));
         var clients = system.ActorOf(ClientsActor.Props(subscriptions, log));
         var groupFeed = new SubscriptionGroups.SubscriptionGroupFeed(SubscriptionGroups.SubscriptionGroupsActor.LoadLatest(store));
-        var groups = system.ActorOf(SubscriptionGroups.SubscriptionGroupsActor.Props(storeActor, storeHost, groupFeed, log));
+        var groups = system.ActorOf(SubscriptionGroups.SubscriptionGroupsActor.Props(storeActor, storeHost, groupFeed, settings.Store.FileReservedTime, log));
         var locks = system.ActorOf(QueueLockActor.Props(system.TimeProvider));
         savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.TransactionHalf, TransactionsActor.ProgressGroup), out var halfProgress);
         savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.TransactionOp, TransactionsActor.ProgressGroup), out var opProgress);

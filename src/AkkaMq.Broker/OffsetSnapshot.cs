@@ -15,6 +15,20 @@ internal static class OffsetSnapshot
 {
     public const string Topic = "AKKAMQ_SYS_CONSUMER_OFFSETS";
 
+    /// <summary>How often an unchanged snapshot is stored again when retention is long (RocketMQ's default is 72 h).</summary>
+    private static readonly TimeSpan MaxRefreshInterval = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How often a snapshot kept in this topic is stored again even when unchanged: a quarter of
+    /// the retention time, at most an hour. A segment is deleted only once its newest record is
+    /// older than the retention time, so the segment with the newest snapshot never is.
+    /// </summary>
+    public static TimeSpan RefreshIntervalFor(TimeSpan fileReservedTime)
+    {
+        var quarter = fileReservedTime / 4;
+        return quarter <= TimeSpan.Zero || quarter > MaxRefreshInterval ? MaxRefreshInterval : quarter;
+    }
+
     public static byte[] Encode(Dictionary<string, Dictionary<int, long>> table)
     {
         var json = new FastJsonWriter(1024);

@@ -8,7 +8,9 @@ namespace AkkaMq.Broker;
 /// Owns the consumer offset table (<c>topic@group</c> → queue → offset). Commits change memory;
 /// every <see cref="PersistInterval"/> when something changed, and on <see cref="PersistOffsets"/>,
 /// a snapshot is appended through the store actor to <see cref="OffsetSnapshot.Topic"/>, so offsets
-/// are durable (and replicated) with the log.
+/// are durable (and replicated) with the log. An unchanged table is stored again once its last
+/// snapshot is a refresh interval old (see <see cref="OffsetSnapshot.RefreshIntervalFor"/>),
+/// so retention never deletes the segment that holds the newest snapshot.
 /// </summary>
 public sealed class OffsetsActor : ReceiveActor
 {
@@ -18,11 +20,16 @@ public sealed class OffsetsActor : ReceiveActor
     private readonly IActorRef _storeActor;
     private readonly IPv4Endpoint _storeHost;
     private readonly ILogger _log;
+    private readonly long _refreshMillis;
     private bool _dirty;
 
-    private OffsetsActor(Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, ILogger log)
+    /// <summary>When the newest snapshot was stored; the one loaded at start is of unknown age.</summary>
+    private long _storedAt = long.MinValue;
+
+    private OffsetsActor(Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, ILogger log)
     {
         _table = initial;
+        _refreshMillis = (long)OffsetSnapshot.RefreshIntervalFor(fileReservedTime).TotalMilliseconds;
         _storeActor = storeActor;
         _storeHost = storeHost;
         _log = log;
@@ -34,8 +41,11 @@ public sealed class OffsetsActor : ReceiveActor
         ReceiveAsync<PersistTick>(_ => PersistAsync(null));
     }
 
-    public static Props Props(Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, ILogger log) =>
-        AkkaMq.Actors.Props.Create(() => new OffsetsActor(new Dictionary<string, Dictionary<int, long>>(initial, StringComparer.Ordinal), storeActor, storeHost, log));
+    /// <param name="fileReservedTime">The store's retention: an unchanged table is stored again well within it.</param>
+    public static Props Props(
+        Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, ILogger log) =>
+        AkkaMq.Actors.Props.Create(() => new OffsetsActor(
+            new Dictionary<string, Dictionary<int, long>>(initial, StringComparer.Ordinal), storeActor, storeHost, fileReservedTime, log));
 
     protected override void PreStart() => Timers.StartPeriodicTimer("persist", PersistTick.Instance, PersistInterval);
 
@@ -89,12 +99,15 @@ public sealed class OffsetsActor : ReceiveActor
 
     private async Task PersistAsync(IActorRef? replyTo)
     {
-        if (_dirty)
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        bool aging = _table.Count > 0 && (_storedAt == long.MinValue || now - _storedAt >= _refreshMillis);
+        if (_dirty || aging)
         {
             _dirty = false;
+            _storedAt = now;
             var record = new MessageToStore(
                 OffsetSnapshot.Topic, 0, 0, OffsetSnapshot.Encode(_table), string.Empty,
-                DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _storeHost, _storeHost);
+                now, _storeHost, _storeHost);
             var completion = new TaskAppendCompletion();
             _storeActor.Tell(new AppendMessages(new[] { record }, completion));
             var results = await completion.Task.ConfigureAwait(false);

@@ -12,6 +12,7 @@ internal sealed class PullProcessor(BrokerContext context)
 {
     private const int FlagCommitOffset = 0x1;
     private const int FlagSuspend = 0x2;
+    private const int FlagSubscription = 0x4;
     private const int MaxMessagesPerPull = 32;
     private const int MaxBytesPerPull = 256 * 1024;
     private const int MaxScan = 16_384;
@@ -43,7 +44,7 @@ internal sealed class PullProcessor(BrokerContext context)
         // Off the connection's read loop: a read may touch cold pages, and a consumer's pulls for
         // different queues share one connection.
         await Task.Yield();
-        if (SubscriptionGroups.SubscriptionGroupProcessor.RefusePull(context, request, header.ConsumerGroup) is { } groupRefused)
+        if (SubscriptionGroups.SubscriptionGroupProcessor.RefusePull(context, request, header.ConsumerGroup, (header.SysFlag & FlagSubscription) != 0) is { } groupRefused)
         {
             return groupRefused;
         }

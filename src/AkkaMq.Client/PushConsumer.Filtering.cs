@@ -17,7 +17,7 @@ public sealed partial class PushConsumer
         {
             if (IsBroadcasting)
             {
-                _offsets = new OffsetStore(_instance, Group, new LocalOffsetFile(OffsetStoreDirectory, _instance.ClientId, Group));
+                _offsets = new OffsetStore(_instance, Group, new LocalOffsetFile(OffsetStoreDirectory, LocalOffsetOwner(_instance), Group));
                 await _offsets.LoadAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -32,6 +32,23 @@ public sealed partial class PushConsumer
                 Volatile.Write(ref _state, 2);
             }
         }
+    }
+
+    /// <summary>
+    /// The client id a broadcasting consumer's offset file is kept under. Java switches only
+    /// clustering clients from the instance name <c>DEFAULT</c> to <c>pid#nanotime</c>, so a
+    /// broadcasting consumer's file (<c>ip@DEFAULT</c>) is found again after a process restart;
+    /// a per-process id would start every restart from <see cref="ConsumeFromWhere"/> instead.
+    /// </summary>
+    internal static string LocalOffsetOwner(ClientInstance instance)
+    {
+        if (instance.Options.InstanceName != "DEFAULT")
+        {
+            return instance.ClientId;
+        }
+
+        int at = instance.ClientId.IndexOf('@', StringComparison.Ordinal);
+        return (at < 0 ? instance.ClientId : instance.ClientId[..at]) + "@DEFAULT";
     }
 
     /// <summary>

@@ -274,6 +274,9 @@ public sealed partial class PushConsumer
         retry.SetProperty(MessageProperty.ReconsumeTime, (message.ReconsumeTimes + 1).ToString(CultureInfo.InvariantCulture));
         retry.SetProperty(MessageProperty.MaxReconsumeTimes, maxReconsume.ToString(CultureInfo.InvariantCulture));
         retry.DelayTimeLevel = 3 + message.ReconsumeTimes;
+
+        // A committed transactional message keeps TRAN_MSG; sent with it, the retry would be parked as a new half.
+        retry.SetProperty(MessageProperty.TransactionPrepared, null);
         try
         {
             var producer = await _instance.GetInnerProducerAsync(CancellationToken.None).ConfigureAwait(false);

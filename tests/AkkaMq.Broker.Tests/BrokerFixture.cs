@@ -59,8 +59,12 @@ internal sealed class BrokerFixture : IAsyncDisposable
     /// <summary>The broker's auto-create-subscription-group setting.</summary>
     public bool AutoCreateSubscriptionGroup { get; private set; } = true;
 
+    /// <summary>The store's file-reserved-time (retention tests shorten it).</summary>
+    public TimeSpan FileReservedTime { get; private set; } = TimeSpan.FromHours(72);
+
     public static async Task<BrokerFixture> StartAsync(
-        bool autoCreate = true, TimeProvider? time = null, Transactions.TransactionSettings? transaction = null, bool autoCreateSubscriptionGroup = true)
+        bool autoCreate = true, TimeProvider? time = null, Transactions.TransactionSettings? transaction = null, bool autoCreateSubscriptionGroup = true,
+        TimeSpan? fileReservedTime = null)
     {
         string dir = Path.Combine(Path.GetTempPath(), "akkamq-broker-" + Guid.NewGuid().ToString("N"));
         var system = ActorSystem.Create("broker-test", new ActorSystemOptions { TimeProvider = time ?? TimeProvider.System });
@@ -69,24 +73,28 @@ internal sealed class BrokerFixture : IAsyncDisposable
         var feed = new RouteTableFeed(initial);
         var registry = system.ActorOf(RouteRegistryActor.Props(initial, control, feed, NullLogger.Instance), "route-registry");
         var nameServer = await NameServerRole.StartAsync(system, new NameServerSettings("127.0.0.1:0"), feed, registry, NullLoggerFactory.Instance, CancellationToken.None);
-        var fixture = new BrokerFixture(dir, system, registry, feed, nameServer, autoCreate) { Transaction = transaction, AutoCreateSubscriptionGroup = autoCreateSubscriptionGroup };
+        var fixture = new BrokerFixture(dir, system, registry, feed, nameServer, autoCreate) {
+            Transaction = transaction,
+            AutoCreateSubscriptionGroup = autoCreateSubscriptionGroup,
+            FileReservedTime = fileReservedTime ?? TimeSpan.FromHours(72),
+        };
         await fixture.StartBrokerAsync();
         fixture.Client = fixture.NewClient(fixture.ServerRequests);
         return fixture;
     }
 
-    public static BrokerSettings Settings(string storeDir, bool autoCreate) => new(
+    public static BrokerSettings Settings(string storeDir, bool autoCreate, TimeSpan? fileReservedTime = null) => new(
         Group,
         "127.0.0.1:0",
         "127.0.0.1:0",
         4,
         autoCreate,
-        new StoreSettingsSection(storeDir, new ByteSize(1 << 20), BrokerFlushMode.GroupCommit, TimeSpan.FromMilliseconds(200), TimeSpan.FromHours(72), 99, new ByteSize(64 * 1024)),
+        new StoreSettingsSection(storeDir, new ByteSize(1 << 20), BrokerFlushMode.GroupCommit, TimeSpan.FromMilliseconds(200), fileReservedTime ?? TimeSpan.FromHours(72), 99, new ByteSize(64 * 1024)),
         new ReplicationSettings(ReplicationMode.Sync, 1));
 
     public async Task StartBrokerAsync() =>
         Broker = await BrokerRole.StartAsync(
-            System, new BrokerRoleOptions(Cluster, Settings(Path.Combine(Dir, "store"), AutoCreate) with { Transaction = Transaction, AutoCreateSubscriptionGroup = AutoCreateSubscriptionGroup }), Feed, Registry, NullLoggerFactory.Instance, CancellationToken.None);
+            System, new BrokerRoleOptions(Cluster, Settings(Path.Combine(Dir, "store"), AutoCreate, FileReservedTime) with { Transaction = Transaction, AutoCreateSubscriptionGroup = AutoCreateSubscriptionGroup }), Feed, Registry, NullLoggerFactory.Instance, CancellationToken.None);
 
     /// <summary>Stops the broker (flushing offsets) and starts a new one on the same store directory.</summary>
     public async Task RestartBrokerAsync()

@@ -43,6 +43,42 @@ public sealed class OffsetTests
     }
 
     [Fact]
+    public async Task UnchangedConsumerOffsets_SurviveRetention_AndARestart()
+    {
+        var reserved = TimeSpan.FromSeconds(8);
+        await using var node = await BrokerFixture.StartAsync(fileReservedTime: reserved);
+        await node.BrokerAsync(Update("GK", "O4", 0, 5));
+        var maxSnapshot = CommandHeader.CreateRequest(RequestCode.GetMaxOffset, new GetMaxOffsetRequestHeader { Topic = "AKKAMQ_SYS_CONSUMER_OFFSETS", QueueId = 0 });
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(8);
+        while (Requests.Long(await node.BrokerAsync(maxSnapshot), "offset") == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no offset snapshot within 8 s");
+            await Task.Delay(100);
+        }
+
+        // The offset never changes again while the segment holding its snapshot ages past retention.
+        string body = new('x', 60 * 1024);
+        for (int round = 0; round < 2; round++)
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                Assert.Equal((int)ResponseCode.Success, (await node.BrokerAsync(Requests.SendV2("FillTopic", body, 0))).Code);
+            }
+
+            if (round == 0)
+            {
+                await Task.Delay(reserved + TimeSpan.FromSeconds(1));
+            }
+        }
+
+        node.Broker.Store.DeleteExpiredFiles();
+        Assert.True(node.Broker.Store.GetMinOffset("FillTopic", 0) > 0, "retention deleted nothing");
+        await node.RestartBrokerAsync();
+
+        Assert.Equal(5, Requests.Long(await node.BrokerAsync(Query("GK", "O4", 0)), "offset"));
+    }
+
+    [Fact]
     public async Task QueueOffsetQueries_AnswerMaxMinSearchAndEarliest()
     {
         await using var node = await BrokerFixture.StartAsync();

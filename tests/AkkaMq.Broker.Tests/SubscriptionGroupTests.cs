@@ -99,6 +99,34 @@ public sealed class SubscriptionGroupTests
     }
 
     [Fact]
+    public async Task DeclaredGroup_SurvivesRetention_ShorterThanAnHour()
+    {
+        var reserved = TimeSpan.FromSeconds(2);
+        await using var node = await BrokerFixture.StartAsync(autoCreateSubscriptionGroup: false, fileReservedTime: reserved);
+        Assert.Equal((int)ResponseCode.Success, (await node.BrokerAsync(Create("{\"groupName\":\"KeptGroup\"}"))).Code);
+
+        // Fill a few commit-log segments (1 MiB each) after the declaration, let them age past the
+        // reserved time, and run retention: only the active segment is left.
+        string body = new('x', 60 * 1024);
+        for (int round = 0; round < 2; round++)
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                Assert.Equal((int)ResponseCode.Success, (await node.BrokerAsync(Requests.SendV2("FillTopic", body, 0))).Code);
+            }
+
+            await Task.Delay(reserved + TimeSpan.FromSeconds(1));
+        }
+
+        node.Broker.Store.DeleteExpiredFiles();
+        Assert.True(node.Broker.Store.GetMinOffset("FillTopic", 0) > 0, "retention deleted nothing");
+        await node.RestartBrokerAsync();
+
+        long min = node.Broker.Store.GetMinOffset("FillTopic", 0);
+        Assert.Equal((int)ResponseCode.Success, (await node.BrokerAsync(Requests.Pull("KeptGroup", "FillTopic", 0, min))).Code);
+    }
+
+    [Fact]
     public async Task DeclaredGroup_WithConsumeDisabled_CannotPull_EvenWithAutoCreateOn()
     {
         await using var node = await BrokerFixture.StartAsync();
@@ -108,6 +136,27 @@ public sealed class SubscriptionGroupTests
         var pull = await node.BrokerAsync(Requests.Pull("ClosedGroup", "GroupTopic", 0, 0));
 
         Assert.Equal(((int)ResponseCode.NoPermission, "subscription group no permission, ClosedGroup"), (pull.Code, pull.Remark));
+    }
+
+    [Fact]
+    public async Task DeclaredGroup_WithBroadcastDisabled_RefusesBroadcastingConsumers_ButNotClusteringOnes()
+    {
+        await using var node = await BrokerFixture.StartAsync();
+        await node.BrokerAsync(Requests.SendV2("GroupTopic", "m", 0));
+        await node.BrokerAsync(Create("{\"groupName\":\"NoBroadcast\",\"consumeBroadcastEnable\":false}"));
+        await node.BrokerAsync(Create("{\"groupName\":\"Broadcast\"}"));
+        Assert.Equal((int)ResponseCode.Success, (await node.BrokerAsync(Heartbeat("client-1", "NoBroadcast", MessageModel.Broadcasting))).Code);
+        Assert.Equal((int)ResponseCode.Success, (await node.BrokerAsync(Heartbeat("client-1", "Broadcast", MessageModel.Broadcasting))).Code);
+
+        var refused = await node.BrokerAsync(Requests.Pull("NoBroadcast", "GroupTopic", 0, 0, sysFlag: 0));
+        var allowed = await node.BrokerAsync(Requests.Pull("Broadcast", "GroupTopic", 0, 0, sysFlag: 0));
+
+        Assert.Equal(((int)ResponseCode.NoPermission, "the consumer group[NoBroadcast] can not consume by broadcast way"), (refused.Code, refused.Remark));
+        Assert.Equal((int)ResponseCode.Success, allowed.Code);
+
+        // The same group consumed in clustering mode pulls normally.
+        await node.BrokerAsync(Heartbeat("client-1", "NoBroadcast", MessageModel.Clustering));
+        Assert.Equal((int)ResponseCode.Success, (await node.BrokerAsync(Requests.Pull("NoBroadcast", "GroupTopic", 0, 0, sysFlag: 0))).Code);
     }
 
     [Fact]
@@ -142,6 +191,14 @@ public sealed class SubscriptionGroupTests
         Assert.Equal(code, response.Code);
         Assert.False(string.IsNullOrEmpty(response.Remark));
         Assert.Empty(SubscriptionGroupConfig.DecodeTable((await node.BrokerAsync(RemotingCommand.CreateRequest(RequestCode.GetAllSubscriptionGroupConfig))).Body.Span));
+    }
+
+    private static RemotingCommand Heartbeat(string clientId, string group, MessageModel model)
+    {
+        var consumer = new ConsumerData { GroupName = group, MessageModel = model };
+        consumer.SubscriptionDataSet.Add(new SubscriptionData { Topic = "GroupTopic", SubString = "*" });
+        var data = new HeartbeatData { ClientId = clientId, ConsumerDataSet = [consumer] };
+        return RemotingCommand.CreateRequest(RequestCode.HeartBeat, null, data.Encode());
     }
 
     private static RemotingCommand Create(string json) =>

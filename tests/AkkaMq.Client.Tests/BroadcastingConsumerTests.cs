@@ -132,6 +132,36 @@ public sealed class BroadcastingConsumerTests : IDisposable
     }
 
     [Fact]
+    public async Task ARestartWithTheDefaultInstanceName_ResumesFromTheLocalOffsets()
+    {
+        await using var nameServer = new FakeNameServer();
+        await using var broker = new FakeBroker("broker-a");
+        nameServer.AddTopic("T", 1, 6, broker);
+        for (int i = 0; i < 3; i++)
+        {
+            broker.Append("T", 0, [(byte)i]);
+        }
+
+        // Each options object stands for a process: DEFAULT becomes a different pid#nanotime in each.
+        var received = new ConcurrentQueue<MessageExt>();
+        var consumer = NewConsumer(nameServer, "DEFAULT", received);
+        await using (consumer)
+        {
+            await consumer.StartAsync();
+            await TestOptions.WaitUntilAsync(() => received.Count == 3, "the first three messages");
+        }
+
+        broker.Append("T", 0, [3]);
+        var again = new ConcurrentQueue<MessageExt>();
+        await using var restarted = NewConsumer(nameServer, "DEFAULT", again);
+        await restarted.StartAsync();
+        await TestOptions.WaitUntilAsync(() => !again.IsEmpty, "the message sent while stopped");
+        await Task.Delay(300);
+        Assert.Equal([3L], again.Select(m => m.QueueOffset));
+        Assert.Single(Directory.GetDirectories(_dir));
+    }
+
+    [Fact]
     public async Task OrderlyBroadcasting_DeliversInOrder_WithoutBrokerLocks()
     {
         await using var nameServer = new FakeNameServer();

@@ -187,6 +187,31 @@ public sealed class PushConsumerProtocolTests
     }
 
     [Fact]
+    public async Task RetryTopicFallback_OfACommittedTransactionalMessage_IsNotSentAsAHalf()
+    {
+        var (nameServer, broker) = Cluster("G5T");
+        await using var _n = nameServer;
+        await using var _b = broker;
+        broker.Override = r => r.Code == (int)RequestCode.ConsumerSendMsgBack ? r.CreateResponse(ResponseCode.SystemError, "no") : null;
+        broker.Append("T", 0, "x"u8.ToArray(), new() { ["UNIQ_KEY"] = "U2", ["TRAN_MSG"] = "true", ["PGROUP"] = "TxGroup" });
+        var received = new ConcurrentQueue<MessageExt>();
+        await using var consumer = Consumer(nameServer, "G5T", received, m => m.Topic == "T" && m.ReconsumeTimes == 0 ? ConsumeStatus.ReconsumeLater : ConsumeStatus.ConsumeSuccess);
+        await consumer.StartAsync();
+
+        await TestOptions.WaitUntilAsync(
+            () => broker.RequestsWithCode(RequestCode.SendMessageV2).Any(r => r.GetExtField("b") == "%RETRY%G5T"),
+            "re-send to the retry topic");
+        var send = broker.RequestsWithCode(RequestCode.SendMessageV2).First(r => r.GetExtField("b") == "%RETRY%G5T");
+        Assert.True(SendMessageRequestHeader.TryDecode(send, out var header, out _));
+
+        // A broker parks a send carrying TRAN_MSG=true as a new half message instead of storing the retry.
+        var properties = MessageProperties.Decode(header.Properties);
+        Assert.False(properties.ContainsKey("TRAN_MSG"));
+        Assert.Equal(0, header.SysFlag & 0x4);
+        Assert.Equal("T", properties["RETRY_TOPIC"]);
+    }
+
+    [Fact]
     public async Task Rebalance_SplitsQueuesBetweenTwoConsumers_OnNotifyConsumerIdsChanged()
     {
         var (nameServer, broker) = Cluster("G6", queues: 4);

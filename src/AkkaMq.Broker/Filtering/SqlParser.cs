@@ -12,8 +12,16 @@ namespace AkkaMq.Broker.Filtering;
 /// </summary>
 internal sealed class SqlParser
 {
+    /// <summary>Most nested parentheses and unary operators: parsing and evaluation recurse once per level.</summary>
+    public const int MaxNesting = 100;
+
+    /// <summary>Most operators in one selector: each one is a level of the tree that evaluation walks recursively.</summary>
+    public const int MaxOperators = 1000;
+
     private readonly string _source;
     private readonly SqlLexer _lexer;
+    private int _nesting;
+    private int _operators;
 
     private SqlParser(string source)
     {
@@ -45,6 +53,7 @@ internal sealed class SqlParser
             _lexer.Next();
             int rightStart = _lexer.Start;
             var right = ParseAnd();
+            CountOperator(rightStart);
             left = new SqlOr(AsBoolean(left, start), AsBoolean(right, rightStart));
         }
 
@@ -60,6 +69,7 @@ internal sealed class SqlParser
             _lexer.Next();
             int rightStart = _lexer.Start;
             var right = ParseEquality();
+            CountOperator(rightStart);
             left = new SqlAnd(AsBoolean(left, start), AsBoolean(right, rightStart));
         }
 
@@ -72,6 +82,11 @@ internal sealed class SqlParser
         while (true)
         {
             int at = _lexer.Start;
+            if (_lexer.Kind is SqlToken.Equal or SqlToken.NotEqual or SqlToken.Is)
+            {
+                CountOperator(at);
+            }
+
             switch (_lexer.Kind)
             {
                 case SqlToken.Equal or SqlToken.NotEqual:
@@ -99,6 +114,12 @@ internal sealed class SqlParser
         while (true)
         {
             int at = _lexer.Start;
+            if (_lexer.Kind is SqlToken.Greater or SqlToken.GreaterOrEqual or SqlToken.Less or SqlToken.LessOrEqual
+                or SqlToken.Between or SqlToken.In or SqlToken.Not)
+            {
+                CountOperator(at);
+            }
+
             switch (_lexer.Kind)
             {
                 case SqlToken.Greater:
@@ -216,6 +237,28 @@ internal sealed class SqlParser
     }
 
     private SqlExpression ParseUnary()
+    {
+        if (_lexer.Kind is not (SqlToken.Plus or SqlToken.Minus or SqlToken.Not or SqlToken.Open))
+        {
+            return ParsePrimary();
+        }
+
+        if (++_nesting > MaxNesting)
+        {
+            throw SqlParseException.At(_source, _lexer.Start, "Expression nested deeper than " + MaxNesting + " levels");
+        }
+
+        try
+        {
+            return ParseNested();
+        }
+        finally
+        {
+            _nesting--;
+        }
+    }
+
+    private SqlExpression ParseNested()
     {
         switch (_lexer.Kind)
         {
@@ -342,6 +385,14 @@ internal sealed class SqlParser
         SqlProperty => new SqlBooleanCast(expression),
         _ => throw SqlParseException.At(_source, at, "Expression will not result in a boolean value: " + expression),
     };
+
+    private void CountOperator(int at)
+    {
+        if (++_operators > MaxOperators)
+        {
+            throw SqlParseException.At(_source, at, "Expression has more than " + MaxOperators + " operators");
+        }
+    }
 
     private bool Accept(SqlToken kind)
     {

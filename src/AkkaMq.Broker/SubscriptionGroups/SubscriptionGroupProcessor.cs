@@ -70,18 +70,31 @@ internal sealed class SubscriptionGroupProcessor(BrokerContext context)
         context.Settings.AutoCreateSubscriptionGroup || SubscriptionGroupConfig.IsSystemGroup(group) || context.SubscriptionGroups.Current.ContainsKey(group);
 
     /// <summary>
-    /// The checks RocketMQ makes before a pull: the group exists (<see cref="RefuseUnknown"/>), and a
-    /// declared group has not been closed with consumeEnable=false (NO_PERMISSION). Null when it may pull.
+    /// The checks RocketMQ makes before a pull: the group exists (<see cref="RefuseUnknown"/>), a
+    /// declared group has not been closed with consumeEnable=false, and a group declared with
+    /// consumeBroadcastEnable=false is not consumed by broadcasting consumers (both NO_PERMISSION;
+    /// like RocketMQ, the broadcasting check applies to pulls that rely on the heartbeat's
+    /// subscription). Null when it may pull.
     /// </summary>
-    public static RemotingCommand? RefusePull(BrokerContext context, RemotingCommand request, string group)
+    public static RemotingCommand? RefusePull(BrokerContext context, RemotingCommand request, string group, bool subscriptionInRequest)
     {
         if (RefuseUnknown(context, request, group, Refusal.SubscriptionGroupNotExist) is { } unknown)
         {
             return unknown;
         }
 
-        return context.SubscriptionGroups.Current.TryGetValue(group, out var config) && !config.ConsumeEnable
-            ? BrokerResponses.Refuse(request, Refusal.SubscriptionGroupNoPermission, group)
+        if (!context.SubscriptionGroups.Current.TryGetValue(group, out var config))
+        {
+            return null;
+        }
+
+        if (!config.ConsumeEnable)
+        {
+            return BrokerResponses.Refuse(request, Refusal.SubscriptionGroupNoPermission, group);
+        }
+
+        return !subscriptionInRequest && !config.ConsumeBroadcastEnable && context.Subscriptions.IsBroadcasting(group)
+            ? BrokerResponses.Refuse(request, Refusal.BroadcastConsumptionForbidden, group)
             : null;
     }
 

@@ -10,16 +10,15 @@ namespace AkkaMq.Broker.SubscriptionGroups;
 /// table (one record in queue <see cref="SnapshotQueue"/> of the broker's private offsets topic,
 /// which clients can neither send to nor read) and is answered only once the store acknowledged
 /// it; then the new table is published to <see cref="SubscriptionGroupFeed"/> for lock-free reads.
-/// The snapshot is re-stored every <see cref="RefreshInterval"/> so the newest one always lies in a
-/// commit-log segment that retention has not deleted.
+/// The snapshot is re-stored periodically (see <see cref="OffsetSnapshot.RefreshIntervalFor"/>) so the newest one
+/// always lies in a commit-log segment that retention has not deleted.
 /// </summary>
 public sealed class SubscriptionGroupsActor : ReceiveActor
 {
     /// <summary>Queue of <see cref="OffsetSnapshot.Topic"/> that holds the subscription-group snapshots.</summary>
     public const int SnapshotQueue = 1;
 
-    /// <summary>Far shorter than any sensible file-reserved-time (RocketMQ's default is 72 h).</summary>
-    private static readonly TimeSpan RefreshInterval = TimeSpan.FromHours(1);
+    private readonly TimeSpan _refreshInterval;
 
     private readonly IActorRef _storeActor;
     private readonly IPv4Endpoint _storeHost;
@@ -27,8 +26,9 @@ public sealed class SubscriptionGroupsActor : ReceiveActor
     private readonly ILogger _log;
     private long _version;
 
-    private SubscriptionGroupsActor(IActorRef storeActor, IPv4Endpoint storeHost, SubscriptionGroupFeed feed, ILogger log)
+    private SubscriptionGroupsActor(IActorRef storeActor, IPv4Endpoint storeHost, SubscriptionGroupFeed feed, TimeSpan fileReservedTime, ILogger log)
     {
+        _refreshInterval = OffsetSnapshot.RefreshIntervalFor(fileReservedTime);
         _storeActor = storeActor;
         _storeHost = storeHost;
         _feed = feed;
@@ -38,10 +38,11 @@ public sealed class SubscriptionGroupsActor : ReceiveActor
         ReceiveAsync<RefreshSubscriptionGroups>(_ => _feed.Current.IsEmpty ? Task.CompletedTask : ChangeAsync(_feed.Current, null));
     }
 
-    protected override void PreStart() => Timers.StartPeriodicTimer("refresh", RefreshSubscriptionGroups.Instance, RefreshInterval);
+    protected override void PreStart() => Timers.StartPeriodicTimer("refresh", RefreshSubscriptionGroups.Instance, _refreshInterval);
 
-    public static Props Props(IActorRef storeActor, IPv4Endpoint storeHost, SubscriptionGroupFeed feed, ILogger log) =>
-        AkkaMq.Actors.Props.Create(() => new SubscriptionGroupsActor(storeActor, storeHost, feed, log));
+    /// <param name="fileReservedTime">The store's retention: the table is re-stored well within it.</param>
+    public static Props Props(IActorRef storeActor, IPv4Endpoint storeHost, SubscriptionGroupFeed feed, TimeSpan fileReservedTime, ILogger log) =>
+        AkkaMq.Actors.Props.Create(() => new SubscriptionGroupsActor(storeActor, storeHost, feed, fileReservedTime, log));
 
     /// <summary>The table in the newest snapshot, or an empty one.</summary>
     public static ImmutableSortedDictionary<string, SubscriptionGroupConfig> LoadLatest(MessageStore store)

@@ -215,4 +215,27 @@ public sealed class SqlFilterTests
 
         Assert.InRange(cache.Count, 1, SqlFilterCache.MaxEntries);
     }
+
+    [Fact]
+    public void HugeNesting_IsAParseError_NotAStackOverflow()
+    {
+        // A client chooses the selector: one that nests deeper than a thread's stack must be refused, not crash the broker.
+        string parens = new string('(', 200_000) + "a = 1" + new string(')', 200_000);
+        string nots = string.Concat(Enumerable.Repeat("NOT ", 200_000)) + "a";
+        string minus = "a > " + new string('-', 200_000) + "1";
+        string chain = "a = 1" + string.Concat(Enumerable.Repeat(" AND a = 1", 200_000));
+        foreach (string expression in new[] { parens, nots, minus, chain })
+        {
+            Assert.Throws<SqlParseException>(() => SqlFilter.Compile(expression));
+        }
+
+        // Selectors of an ordinary size still compile and match.
+        string nested = new string('(', 50) + "a = 1" + new string(')', 50);
+        Assert.True(Match(nested, ("a", "1")));
+        string ors = "a = '0'" + string.Concat(Enumerable.Range(1, 300).Select(i => " OR a = '" + i + "'"));
+        Assert.True(Match(ors, ("a", "300")));
+        string longest = "a = 1" + string.Concat(Enumerable.Repeat(" AND a = 1", (SqlParser.MaxOperators / 2) - 1));
+        Assert.True(Match(longest, ("a", "1")));
+        Assert.Throws<SqlParseException>(() => SqlFilter.Compile(longest + " AND a = 1"));
+    }
 }

@@ -64,6 +64,18 @@ public sealed class AdminQueryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QueryMsgByKey_WithTimestampsBeyondADate_MeansNoLimit()
+    {
+        await AdminAsync("updateTopic", "-b", _node.BrokerAddress, "-t", "FarTopic", "-r", "1", "-w", "1");
+        await AdminAsync("sendMessage", "-t", "FarTopic", "-p", "x", "-k", "far");
+
+        // mqadmin takes any long; Long.MAX_VALUE is a common "no end".
+        var result = await AdminAsync("queryMsgByKey", "-t", "FarTopic", "-k", "far", "-b", "-5", "-e", long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(2, result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
     public async Task QueryMsgByUniqueKey_PrintsTheMessage()
     {
         await AdminAsync("updateTopic", "-b", _node.BrokerAddress, "-t", "UniqTopic", "-r", "1", "-w", "1");

@@ -22,8 +22,8 @@ internal static class QueryCommands
             var p = session.Parse;
             string topicName = p.GetValue(topic)!.Trim();
             string keyText = p.GetValue(key)!.Trim();
-            var from = DateTimeOffset.FromUnixTimeMilliseconds(Math.Max(0, p.GetValue(begin) ?? 0));
-            var to = p.GetValue(end) is long e ? DateTimeOffset.FromUnixTimeMilliseconds(e) : DateTimeOffset.MaxValue;
+            var from = FromMillis(p.GetValue(begin) ?? 0);
+            var to = p.GetValue(end) is long e ? FromMillis(e) : DateTimeOffset.MaxValue;
             var found = await admin.QueryMessageByKeyAsync(topicName, keyText, MaxByKey, from, to, ct).ConfigureAwait(false);
             if (found.Count == 0)
             {
@@ -40,6 +40,10 @@ internal static class QueryCommands
         });
         return command;
     }
+
+    /// <summary>An epoch-millisecond option as a time; mqadmin takes any long, so values outside what a date holds are clamped.</summary>
+    private static DateTimeOffset FromMillis(long millis) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(millis, 0, DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()));
 
     public static Command QueryMsgByUniqueKey()
     {
