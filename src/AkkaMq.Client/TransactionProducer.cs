@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using AkkaMq.Remoting.Protocol;
 using AkkaMq.Remoting.Protocol.Headers;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,14 @@ public sealed class TransactionProducer : IAsyncDisposable
     private const int RollbackType = 12;
     private const int NotType = 0;
 
+    /// <summary>Check-backs waiting for the listener, as Java's check executor queue (2,000); more are dropped and asked again later by the broker.</summary>
+    public const int MaxPendingChecks = 2000;
+
     private readonly Producer _producer;
+    private readonly Channel<PendingCheck> _checks = Channel.CreateBounded<PendingCheck>(
+        new BoundedChannelOptions(MaxPendingChecks) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private Task _checkLoop = Task.CompletedTask;
 
     public TransactionProducer(string group, ClientOptions options, ITransactionListener listener)
     {
@@ -46,6 +54,7 @@ public sealed class TransactionProducer : IAsyncDisposable
         {
             await _producer.StartAsync(cancellationToken).ConfigureAwait(false);
             started = true;
+            _checkLoop = Task.Run(AnswerChecksAsync, CancellationToken.None);
         }
         finally
         {
@@ -103,10 +112,12 @@ public sealed class TransactionProducer : IAsyncDisposable
         return new TransactionSendResult(sent, state, transactionId);
     }
 
-    public Task ShutdownAsync()
+    public async Task ShutdownAsync()
     {
         _producer.Instance.UnregisterTransactionProducer(this);
-        return _producer.ShutdownAsync();
+        _checks.Writer.TryComplete();
+        await _checkLoop.ConfigureAwait(false);
+        await _producer.ShutdownAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync() => await ShutdownAsync().ConfigureAwait(false);
@@ -114,7 +125,27 @@ public sealed class TransactionProducer : IAsyncDisposable
     /// <summary>A check-back from the broker at <paramref name="brokerAddress"/>; answered off the connection's thread.</summary>
     internal void CheckTransactionState(string brokerAddress, MessageExt message, CheckTransactionStateRequestHeader check)
     {
-        _ = Task.Run(() => AnswerCheckAsync(brokerAddress, message, check));
+        if (!_checks.Writer.TryWrite(new PendingCheck(brokerAddress, message, check)))
+        {
+            TransactionLog.CheckDropped(_producer.Instance.Logger, check.MsgId ?? message.MsgId, MaxPendingChecks);
+        }
+    }
+
+    /// <summary>One check at a time, in arrival order, as Java's single check thread: the listener never runs concurrently with itself for checks.</summary>
+    private async Task AnswerChecksAsync()
+    {
+        await foreach (var pending in _checks.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await AnswerCheckAsync(pending.BrokerAddress, pending.Message, pending.Header).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+            {
+                // The producer is shutting down under the check; the broker asks again later.
+                TransactionLog.EndTransactionFailed(_producer.Instance.Logger, pending.Header.MsgId ?? pending.Message.MsgId, e.Message);
+            }
+        }
     }
 
     private async Task AnswerCheckAsync(string brokerAddress, MessageExt message, CheckTransactionStateRequestHeader check)
@@ -191,8 +222,13 @@ public sealed class TransactionProducer : IAsyncDisposable
     };
 }
 
+internal sealed record PendingCheck(string BrokerAddress, MessageExt Message, CheckTransactionStateRequestHeader Header);
+
 internal static partial class TransactionLog
 {
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Transaction check of {MsgId} dropped: {Max} checks already wait; the broker will ask again")]
+    public static partial void CheckDropped(ILogger logger, string msgId, int max);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Local transaction of {MsgId} threw; its state is unknown until the broker checks back")]
     public static partial void LocalTransactionFailed(ILogger logger, Exception exception, string msgId);
 

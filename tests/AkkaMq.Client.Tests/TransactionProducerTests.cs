@@ -95,6 +95,41 @@ public sealed class TransactionProducerTests
         Assert.Equal(("T", "UNIQ-9"), (checkedMessage.Topic, checkedMessage.UniqueKey));
     }
 
+    [Fact]
+    public async Task CheckBacks_AreAnsweredOneAtATime_InArrivalOrder()
+    {
+        await using var nameServer = new FakeNameServer();
+        await using var broker = new FakeBroker("broker-a");
+        nameServer.AddTopic("T", 1, 6, broker);
+        var listener = new ScriptedListener(LocalTransactionState.CommitMessage) { CheckTime = TimeSpan.FromMilliseconds(30) };
+        await using var producer = new TransactionProducer("TPG", TestOptions.For(nameServer), listener);
+        await producer.StartAsync();
+        await producer.Producer.FetchPublishMessageQueuesAsync("T");
+        producer.Producer.Instance.HeartbeatImmediately();
+        await TestOptions.WaitUntilAsync(() => broker.Connections.Count > 0, "the producer's connection");
+
+        const int checks = 6;
+        for (int i = 0; i < checks; i++)
+        {
+            var record = new RecordBuilder
+            {
+                Topic = "T",
+                QueueOffset = i,
+                CommitLogOffset = 4096 * (i + 1),
+                StoreHost = new IPEndPoint(IPAddress.Loopback, broker.Port),
+                Properties = { ["PGROUP"] = "TPG", ["UNIQ_KEY"] = "UNIQ-" + i, ["TRAN_MSG"] = "true" },
+            }.Build();
+            broker.Connections.First().InvokeOneway(CommandHeader.CreateRequest(RequestCode.CheckTransactionState, new CheckTransactionStateRequestHeader
+            {
+                TranStateTableOffset = i, CommitLogOffset = 4096 * (i + 1), MsgId = "UNIQ-" + i, TransactionId = "UNIQ-" + i,
+            }, record));
+        }
+
+        await TestOptions.WaitUntilAsync(() => broker.RequestsWithCode(RequestCode.EndTransaction).Count == checks, "every check answered");
+        Assert.Equal(1, listener.MostConcurrentChecks);
+        Assert.Equal(Enumerable.Range(0, checks).Select(i => "UNIQ-" + i), listener.Checked.Select(m => m.UniqueKey));
+    }
+
     private static async Task<RemotingCommand> EndRequestAsync(FakeBroker broker)
     {
         await TestOptions.WaitUntilAsync(() => broker.RequestsWithCode(RequestCode.EndTransaction).Count > 0, "END_TRANSACTION");
@@ -111,6 +146,14 @@ public sealed class TransactionProducerTests
 
         public ConcurrentQueue<MessageExt> Checked { get; } = new();
 
+        /// <summary>How long each check takes, to make overlapping checks visible.</summary>
+        public TimeSpan CheckTime { get; init; }
+
+        public int MostConcurrentChecks => Volatile.Read(ref _mostConcurrent);
+
+        private int _running;
+        private int _mostConcurrent;
+
         public LocalTransactionState ExecuteLocalTransaction(Message message, object? arg)
         {
             Args.Enqueue(arg);
@@ -119,8 +162,27 @@ public sealed class TransactionProducerTests
 
         public LocalTransactionState CheckLocalTransaction(MessageExt message)
         {
+            int running = Interlocked.Increment(ref _running);
+            InterlockedMax(ref _mostConcurrent, running);
+            Thread.Sleep(CheckTime); // a listener that blocks, as a database lookup would
+            Interlocked.Decrement(ref _running);
             Checked.Enqueue(message);
             return ThrowOnCheck ? throw new InvalidOperationException("check failure") : answer;
+        }
+
+        private static void InterlockedMax(ref int target, int value)
+        {
+            int seen = Volatile.Read(ref target);
+            while (value > seen)
+            {
+                int actual = Interlocked.CompareExchange(ref target, value, seen);
+                if (actual == seen)
+                {
+                    return;
+                }
+
+                seen = actual;
+            }
         }
     }
 }
