@@ -9,12 +9,14 @@ namespace AkkaMq.Broker;
 /// The single writer of the commit log. It drains every queued <see cref="AppendMessages"/> at
 /// once and hands them to the store as ONE append (one msync in group-commit mode), completes
 /// each sender's task, then tells the pull-hold actor which queues got data. Owns nothing but
-/// its staging arrays; the store serialises writers internally as well.
+/// its staging arrays; the store serialises writers internally as well. Without a pull-hold
+/// actor (a store driven on its own, as in the crash writer and the store benchmark) arrivals
+/// are not announced.
 /// </summary>
 public sealed class StoreActor : ReceiveActor
 {
     private readonly MessageStore _store;
-    private readonly IActorRef _pullHolds;
+    private readonly IActorRef? _pullHolds;
     private readonly ILogger _log;
     private MessageToStore[] _staging = new MessageToStore[256];
     private AppendResult[] _results = new AppendResult[256];
@@ -28,7 +30,7 @@ public sealed class StoreActor : ReceiveActor
     private List<AwaitingFlush> _spare = [];
     private bool _flushing;
 
-    private StoreActor(MessageStore store, IActorRef pullHolds, ILogger log)
+    private StoreActor(MessageStore store, IActorRef? pullHolds, ILogger log)
     {
         _store = store;
         _pullHolds = pullHolds;
@@ -52,7 +54,7 @@ public sealed class StoreActor : ReceiveActor
         });
     }
 
-    public static Props Props(MessageStore store, IActorRef pullHolds, ILogger log) =>
+    public static Props Props(MessageStore store, IActorRef? pullHolds, ILogger log) =>
         AkkaMq.Actors.Props.Create(() => new StoreActor(store, pullHolds, log));
 
     private Task AppendBatch(MessageBatch<AppendMessages> batch)
@@ -201,6 +203,11 @@ public sealed class StoreActor : ReceiveActor
 
     private void NotifyArrivals(int n)
     {
+        if (_pullHolds is null)
+        {
+            return;
+        }
+
         string? lastTopic = null;
         int lastQueue = -1;
         for (int i = 0; i < n; i++)
@@ -231,13 +238,13 @@ public sealed class StoreActor : ReceiveActor
     }
 }
 
-/// <summary>Append these records; <paramref name="Completion"/> gets one result per record once the batch is durable.</summary>
 /// <summary>Senders of one append request waiting for a flush that covers their records.</summary>
 internal readonly record struct AwaitingFlush(IAppendCompletion Completion, AppendResult[] Results, int Count);
 
 /// <summary>The flush in flight finished (or failed) for the senders it covers.</summary>
 internal sealed record FlushCompleted(List<AwaitingFlush> Covered, Exception? Error);
 
+/// <summary>Append these records; <paramref name="Completion"/> gets one result per record once the batch is durable.</summary>
 public sealed record AppendMessages(ReadOnlyMemory<MessageToStore> Messages, IAppendCompletion Completion);
 
 /// <summary>msync everything appended so far; replies <see cref="StoreFlushed"/>.</summary>

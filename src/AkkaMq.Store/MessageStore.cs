@@ -104,7 +104,7 @@ public sealed partial class MessageStore : IDisposable
     /// Like <see cref="Append"/> but never flushes: the records are in the page cache only (they
     /// survive a process kill, not a power loss) and already visible to readers. For fronts that
     /// flush separately, overlapping the next batch's memory writes with this one's flush
-    /// (<see cref="GroupCommitAppender"/>): call <see cref="Flush"/> before acknowledging.
+    /// (the broker's store actor): call <see cref="Flush"/> before acknowledging.
     /// </summary>
     public void AppendWithoutFlush(ReadOnlySpan<MessageToStore> batch, Span<AppendResult> results) =>
         AppendCore(batch, results, flush: false);

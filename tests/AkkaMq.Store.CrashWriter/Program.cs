@@ -1,8 +1,12 @@
+using AkkaMq.Actors;
+using AkkaMq.Broker;
 using AkkaMq.Store;
+using Microsoft.Extensions.Logging.Abstractions;
 
 // Usage: AkkaMq.Store.CrashWriter <dir> <segmentSize> <run>
-// Appends messages through a GroupCommitAppender in group-commit mode from 16 concurrent
-// producers, forever. After a send completes (durable) it prints "ACK <offset> <size> <id>" on
+// Appends messages through the broker's StoreActor (the product's group-commit path: batched
+// appends, one flush in flight, senders answered after a flush covering them) from 16
+// concurrent producers, forever. After a send completes (durable) it prints "ACK <offset> <size> <id>" on
 // stdout; the test kills this process with SIGKILL at a random moment and then checks that
 // every acknowledged record survived.
 string dir = args[0];
@@ -22,7 +26,8 @@ var settings = new StoreSettings
     MaxMessageSize = 16 * 1024,
 };
 using MessageStore store = MessageStore.Open(settings);
-using var appender = new GroupCommitAppender(store);
+await using var system = ActorSystem.Create("crash-writer");
+IActorRef storeActor = system.ActorOf(StoreActor.Props(store, pullHolds: null, NullLogger.Instance), "store");
 var output = Console.Out;
 var gate = new object();
 Console.Out.WriteLine("READY");
@@ -35,7 +40,9 @@ for (int p = 0; p < producers.Length; p++)
         for (long seq = 0; ; seq++)
         {
             string id = $"{run}-{producer}-{seq}";
-            AppendResult r = await appender.AppendAsync(CrashMessages.Create(id, producer));
+            var completion = new TaskAppendCompletion();
+            storeActor.Tell(new AppendMessages(new[] { CrashMessages.Create(id, producer) }, completion));
+            AppendResult r = (await completion.Task)[0];
             if (!r.IsOk)
             {
                 lock (gate)
