@@ -1,4 +1,3 @@
-using System.Buffers;
 using AkkaMq.Actors;
 using AkkaMq.Store;
 using Microsoft.Extensions.Logging;
@@ -26,8 +25,8 @@ public sealed class StoreActor : ReceiveActor
     // _awaitingFlush; one flush at a time runs off this actor's thread, so the next batches are
     // written while it runs, and every sender is answered only after a flush that covers it.
     private readonly bool _groupCommit;
-    private List<AwaitingFlush> _awaitingFlush = [];
-    private List<AwaitingFlush> _spare = [];
+    private FlushGeneration _awaitingFlush = new();
+    private FlushGeneration _spare = new();
     private bool _flushing;
 
     private StoreActor(MessageStore store, IActorRef? pullHolds, ILogger log)
@@ -137,9 +136,7 @@ public sealed class StoreActor : ReceiveActor
         {
             var request = batch[i];
             int count = request.Messages.Length;
-            var results = ArrayPool<AppendResult>.Shared.Rent(count);
-            _results.AsSpan(n, count).CopyTo(results);
-            _awaitingFlush.Add(new AwaitingFlush(request.Completion, results, count));
+            _awaitingFlush.Add(request.Completion, _results.AsSpan(n, count));
             n += count;
         }
 
@@ -182,21 +179,7 @@ public sealed class StoreActor : ReceiveActor
             _log.LogError(done.Error, "Flush of the commit log failed; {Count} sends are answered as failed", done.Covered.Count);
         }
 
-        foreach (var waiting in done.Covered)
-        {
-            if (done.Error is null)
-            {
-                waiting.Completion.Complete(waiting.Results.AsSpan(0, waiting.Count));
-            }
-            else
-            {
-                waiting.Completion.Fail(done.Error);
-            }
-
-            ArrayPool<AppendResult>.Shared.Return(waiting.Results);
-        }
-
-        done.Covered.Clear();
+        done.Covered.CompleteAll(done.Error);
         _spare = done.Covered;
         StartFlushIfIdle();
     }
@@ -239,10 +222,54 @@ public sealed class StoreActor : ReceiveActor
 }
 
 /// <summary>Senders of one append request waiting for a flush that covers their records.</summary>
-internal readonly record struct AwaitingFlush(IAppendCompletion Completion, AppendResult[] Results, int Count);
+/// <summary>
+/// The senders written since the last flush started, with their results in one flat array: two
+/// generations alternate (one waiting for the flush in flight, one filling), so a sender waiting
+/// for a flush costs no allocation once the arrays have grown to the load.
+/// </summary>
+internal sealed class FlushGeneration
+{
+    private readonly List<(IAppendCompletion Completion, int Start, int Count)> _waiting = [];
+    private AppendResult[] _results = new AppendResult[256];
+    private int _used;
+
+    public int Count => _waiting.Count;
+
+    public void Add(IAppendCompletion completion, ReadOnlySpan<AppendResult> results)
+    {
+        if (_used + results.Length > _results.Length)
+        {
+            Array.Resize(ref _results, Math.Max(_used + results.Length, _results.Length * 2));
+        }
+
+        results.CopyTo(_results.AsSpan(_used));
+        _waiting.Add((completion, _used, results.Length));
+        _used += results.Length;
+    }
+
+    /// <summary>Answers every waiting sender (each completion copies its results) and empties the generation for reuse.</summary>
+    public void CompleteAll(Exception? error)
+    {
+        foreach (var (completion, start, count) in _waiting)
+        {
+            if (error is null)
+            {
+                completion.Complete(_results.AsSpan(start, count));
+            }
+            else
+            {
+                completion.Fail(error);
+            }
+        }
+
+        _waiting.Clear();
+        Array.Clear(_results, 0, _used);
+        _used = 0;
+    }
+}
 
 /// <summary>The flush in flight finished (or failed) for the senders it covers.</summary>
-internal sealed record FlushCompleted(List<AwaitingFlush> Covered, Exception? Error);
+internal sealed record FlushCompleted(FlushGeneration Covered, Exception? Error);
 
 /// <summary>Append these records; <paramref name="Completion"/> gets one result per record once the batch is durable.</summary>
 public sealed record AppendMessages(ReadOnlyMemory<MessageToStore> Messages, IAppendCompletion Completion);
