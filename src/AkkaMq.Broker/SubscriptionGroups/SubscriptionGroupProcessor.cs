@@ -67,7 +67,10 @@ internal sealed class SubscriptionGroupProcessor(BrokerContext context)
 
     /// <summary>True when auto-create is on, the group was created, or it is a RocketMQ system group.</summary>
     public static bool MayConsume(BrokerContext context, string group) =>
-        context.Settings.AutoCreateSubscriptionGroup || SubscriptionGroupConfig.IsSystemGroup(group) || context.SubscriptionGroups.Current.ContainsKey(group);
+        context.Settings.AutoCreateSubscriptionGroup || IsSystemGroup(group) || context.SubscriptionGroups.Current.ContainsKey(group);
+
+    /// <summary>Groups RocketMQ always accepts, whatever auto-create says (MixAll.isSysConsumerGroup).</summary>
+    public static bool IsSystemGroup(string group) => group.StartsWith("CID_RMQ_SYS_", StringComparison.Ordinal);
 
     /// <summary>
     /// The checks RocketMQ makes before a pull: the group exists (<see cref="RefuseUnknown"/>), a

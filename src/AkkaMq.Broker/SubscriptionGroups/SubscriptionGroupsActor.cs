@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using AkkaMq.Actors;
+using AkkaMq.Remoting.Protocol.Json;
 using AkkaMq.Store;
 using Microsoft.Extensions.Logging;
 

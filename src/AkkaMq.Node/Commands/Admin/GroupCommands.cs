@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AkkaMq.Client;
+using AkkaMq.Remoting.Protocol.Json;
 
 namespace AkkaMq.Node.Commands.Admin;
 
@@ -27,7 +28,7 @@ internal static class GroupCommands
         AdminSession.Handle(command, ns, async (session, admin, ct) =>
         {
             var p = session.Parse;
-            var config = new SubscriptionGroupOptions(p.GetValue(group)!.Trim())
+            var config = new SubscriptionGroupConfig(p.GetValue(group)!.Trim())
             {
                 ConsumeEnable = p.GetValue(consume),
                 ConsumeFromMinEnable = p.GetValue(fromMin),

@@ -1,13 +1,12 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using AkkaMq.Remoting.Protocol.Json;
-using AkkaMq.Remoting.Protocol.Headers;
 
-namespace AkkaMq.Broker.SubscriptionGroups;
+namespace AkkaMq.Remoting.Protocol.Json;
 
 /// <summary>
 /// RocketMQ's SubscriptionGroupConfig: what an operator declared about a consumer group
-/// (UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, 200). Field names and defaults are Java's.
+/// (UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, 200, whose body is one such object) and the table of them
+/// (GET_ALL_SUBSCRIPTIONGROUP_CONFIG, 201). Field names and defaults are Java's.
 /// </summary>
 public sealed record SubscriptionGroupConfig(string GroupName)
 {
@@ -28,8 +27,12 @@ public sealed record SubscriptionGroupConfig(string GroupName)
 
     public bool NotifyConsumerIdsChangedEnable { get; init; } = true;
 
-    /// <summary>Groups RocketMQ always accepts, whatever auto-create says (MixAll.isSysConsumerGroup).</summary>
-    public static bool IsSystemGroup(string group) => group.StartsWith("CID_RMQ_SYS_", StringComparison.Ordinal);
+    public byte[] Encode()
+    {
+        var json = new FastJsonWriter(256);
+        WriteTo(json);
+        return json.ToArray();
+    }
 
     public void WriteTo(FastJsonWriter json) => json.StartObject()
         .Property("groupName", GroupName)
@@ -97,13 +100,4 @@ public sealed record SubscriptionGroupConfig(string GroupName)
 
         return table.ToImmutable();
     }
-}
-
-/// <summary>DELETE_SUBSCRIPTIONGROUP (207) request.</summary>
-public sealed class DeleteSubscriptionGroupRequestHeader : ICommandHeader<DeleteSubscriptionGroupRequestHeader>
-{
-    public string GroupName { get; set; } = string.Empty;
-
-    public static HeaderTable<DeleteSubscriptionGroupRequestHeader> Table { get; } = new HeaderTable<DeleteSubscriptionGroupRequestHeader>()
-        .String("groupName", static h => h.GroupName, static (h, v) => h.GroupName = v, required: true);
 }
