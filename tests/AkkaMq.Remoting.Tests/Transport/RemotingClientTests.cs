@@ -11,12 +11,7 @@ public sealed class RemotingClientTests
     [Fact]
     public async Task NoResponse_TimesOut_NamingAddressAndCode()
     {
-        var handler = new DelegateHandler(async (_, _, ct) =>
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-            return null;
-        });
-        await using var server = Loopback.StartServer(handler, new RemotingSettings { ShutdownTimeout = TimeSpan.FromMilliseconds(100) });
+        await using var server = Loopback.StartSilentServer();
         await using var client = new RemotingClient();
         string address = Loopback.AddressOf(server);
 

@@ -40,12 +40,7 @@ public sealed class RequestTimeoutTests
     [Fact]
     public async Task ManyRequests_WithTheSameTimeout_AllTimeOut()
     {
-        var handler = new DelegateHandler(async (_, _, ct) =>
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-            return null;
-        });
-        await using var server = Loopback.StartServer(handler, new RemotingSettings { ShutdownTimeout = TimeSpan.FromMilliseconds(100) });
+        await using var server = Loopback.StartSilentServer();
         await using var client = new RemotingClient();
         string address = Loopback.AddressOf(server);
 
@@ -63,12 +58,7 @@ public sealed class RequestTimeoutTests
     [Fact]
     public async Task CancelledToken_EndsTheWait_WithCancellation()
     {
-        var handler = new DelegateHandler(async (_, _, ct) =>
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-            return null;
-        });
-        await using var server = Loopback.StartServer(handler, new RemotingSettings { ShutdownTimeout = TimeSpan.FromMilliseconds(100) });
+        await using var server = Loopback.StartSilentServer();
         await using var client = new RemotingClient();
         string address = Loopback.AddressOf(server);
         using var cancel = new CancellationTokenSource();
@@ -84,12 +74,7 @@ public sealed class RequestTimeoutTests
     [Fact]
     public async Task ClosingTheConnection_FailsWaitingRequests()
     {
-        var handler = new DelegateHandler(async (_, _, ct) =>
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-            return null;
-        });
-        await using var server = Loopback.StartServer(handler, new RemotingSettings { ShutdownTimeout = TimeSpan.FromMilliseconds(100) });
+        await using var server = Loopback.StartSilentServer();
         await using var client = new RemotingClient();
         string address = Loopback.AddressOf(server);
         var connection = await client.GetConnectionAsync(address);

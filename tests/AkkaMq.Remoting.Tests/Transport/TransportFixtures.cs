@@ -91,5 +91,14 @@ internal static class Loopback
         return server;
     }
 
+    /// <summary>A server that never answers: each request waits until the server stops (for timeout tests).</summary>
+    public static RemotingServer StartSilentServer() => StartServer(
+        new DelegateHandler(async (_, _, ct) =>
+        {
+            await Task.Delay(System.Threading.Timeout.Infinite, ct);
+            return null;
+        }),
+        new RemotingSettings { ShutdownTimeout = TimeSpan.FromMilliseconds(100) });
+
     public static string AddressOf(RemotingServer server) => "127.0.0.1:" + server.LocalEndPoint.Port;
 }
