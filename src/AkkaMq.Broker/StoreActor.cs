@@ -1,4 +1,5 @@
 using AkkaMq.Actors;
+using AkkaMq.Remoting.Transport;
 using AkkaMq.Store;
 using Microsoft.Extensions.Logging;
 
@@ -117,8 +118,10 @@ public sealed class StoreActor : ReceiveActor
         }
     }
 
+    /// <summary>Answers every sender of the batch; their responses leave in one write per connection (see <see cref="OutboundBatch"/>).</summary>
     private void Complete(MessageBatch<AppendMessages> batch)
     {
+        using var responses = OutboundBatch.Begin();
         int n = 0;
         for (int i = 0; i < batch.Count; i++)
         {
@@ -179,7 +182,11 @@ public sealed class StoreActor : ReceiveActor
             _log.LogError(done.Error, "Flush of the commit log failed; {Count} sends are answered as failed", done.Covered.Count);
         }
 
-        done.Covered.CompleteAll(done.Error);
+        using (OutboundBatch.Begin())
+        {
+            done.Covered.CompleteAll(done.Error);
+        }
+
         _spare = done.Covered;
         StartFlushIfIdle();
     }

@@ -4,9 +4,15 @@ using AkkaMq.Remoting.Protocol;
 
 namespace AkkaMq.Remoting.Transport;
 
-/// <summary>One request this side sent and is waiting for; completed by its response, its deadline or the connection closing.</summary>
+/// <summary>
+/// One request this side sent and is waiting for; completed by its response, its deadline or the
+/// connection closing. Continuations run synchronously where it is completed, so it is only ever
+/// completed on a thread-pool thread of ours: responses by a connection's response dispatch (the
+/// responses of one read complete their waiters one after another on one worker),
+/// deadlines, cancellation and closing through <see cref="FailLater"/>.
+/// </summary>
 internal sealed class PendingRequest(int code, TimeSpan timeout, long deadline)
-    : TaskCompletionSource<RemotingCommand>(TaskCreationOptions.RunContinuationsAsynchronously)
+    : TaskCompletionSource<RemotingCommand>(TaskCreationOptions.None)
 {
     public int Code { get; } = code;
 
@@ -14,6 +20,14 @@ internal sealed class PendingRequest(int code, TimeSpan timeout, long deadline)
 
     /// <summary><see cref="Stopwatch"/> timestamp after which the request has timed out; <see cref="long.MaxValue"/> for never.</summary>
     public long Deadline { get; } = deadline;
+
+    /// <summary>Fails the request on a thread-pool worker, never on the caller's thread (a timer, a canceller, a closing connection).</summary>
+    public void FailLater(Exception error) =>
+        ThreadPool.UnsafeQueueUserWorkItem(static s => s.Request.TrySetException(s.Error), (Request: this, Error: error), preferLocal: false);
+
+    /// <summary>Cancels the request on a thread-pool worker.</summary>
+    public void CancelLater(CancellationToken token) =>
+        ThreadPool.UnsafeQueueUserWorkItem(static s => s.Request.TrySetCanceled(s.Token), (Request: this, Token: token), preferLocal: false);
 }
 
 /// <summary>
@@ -71,7 +85,7 @@ internal sealed class PendingRequests
         {
             if (_requests.TryRemove(entry.Key, out var request))
             {
-                request.TrySetException(error());
+                request.FailLater(error());
             }
         }
     }
@@ -111,7 +125,7 @@ internal sealed class PendingRequests
             }
             else if (_requests.TryRemove(entry.Key, out var expired))
             {
-                expired.TrySetException(new RemotingTimeoutException(_address, expired.Code, expired.Timeout));
+                expired.FailLater(new RemotingTimeoutException(_address, expired.Code, expired.Timeout));
             }
         }
 

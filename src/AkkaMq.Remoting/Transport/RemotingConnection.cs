@@ -1,8 +1,8 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
-using System.Threading.Channels;
 using AkkaMq.Remoting.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -17,13 +17,27 @@ namespace AkkaMq.Remoting.Transport;
 /// lock and frames queued together go out in one flush. <see cref="_pending"/> maps this side's
 /// outstanding opaques to their waiters and times them out.
 /// </para>
+/// <para>
+/// Batching: the responses found in one read complete their waiters on one thread-pool worker,
+/// one after another (<see cref="ResponseBatch"/>; user code never runs on the read loop). The
+/// requests of one read are dispatched inside an <see cref="OutboundBatch"/> scope, so the
+/// answers handlers give at once leave together. Response waiters continue outside any scope:
+/// a caller that blocks in its continuation must not hold back its own next request.
+/// </para>
 /// </summary>
 public sealed class RemotingConnection : IAsyncDisposable
 {
+    private const int IoBufferSize = 64 * 1024;
+
     private readonly Socket _socket;
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
-    private readonly Channel<RemotingCommand> _outbound;
+    private readonly ConcurrentQueue<RemotingCommand> _outbound = new();
+    private readonly SemaphoreSlim _writeSignal = new(0);
+    private List<(PendingRequest Waiter, RemotingCommand Response)> _responses = [];
+    private int _writeWakePending;
+    private int _outboundClosed;
+    private int _deferred;
     private readonly PendingRequests _pending;
     private readonly IRemotingRequestHandler? _handler;
     private readonly RemotingSettings _settings;
@@ -58,9 +72,11 @@ public sealed class RemotingConnection : IAsyncDisposable
         RemoteAddress = FormatAddress(RemoteEndPoint);
         _pending = new PendingRequests(RemoteAddress);
         var stream = new NetworkStream(socket, ownsSocket: false);
-        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
-        _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
-        _outbound = Channel.CreateUnbounded<RemotingCommand>(new UnboundedChannelOptions { SingleReader = true });
+        // Buffers of 64 KiB each way: the pipes' 4 KiB defaults cost one recv per 4 KiB read and
+        // one send per 4 KiB segment of a flush (three or four 1 KiB messages), the largest
+        // per-message cost of the send path.
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: IoBufferSize, minimumReadSize: IoBufferSize / 4, leaveOpen: true));
+        _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: IoBufferSize, leaveOpen: true));
     }
 
     public IPEndPoint RemoteEndPoint { get; }
@@ -94,7 +110,7 @@ public sealed class RemotingConnection : IAsyncDisposable
         request.Opaque = opaque;
         request.Flag &= ~(RemotingCommand.ResponseFlag | RemotingCommand.OnewayFlag);
         var waiter = _pending.Add(opaque, request.Code, timeout);
-        if (IsClosed || !_outbound.Writer.TryWrite(request))
+        if (IsClosed || !Enqueue(request))
         {
             _pending.TryRemove(opaque, out _);
             return Task.FromException<RemotingCommand>(ClosedException());
@@ -109,7 +125,7 @@ public sealed class RemotingConnection : IAsyncDisposable
         try
         {
             using var registration = cancellationToken.UnsafeRegister(
-                static (state, token) => ((PendingRequest)state!).TrySetCanceled(token), waiter);
+                static (state, token) => ((PendingRequest)state!).CancelLater(token), waiter);
             return await waiter.Task.ConfigureAwait(false);
         }
         finally
@@ -123,14 +139,48 @@ public sealed class RemotingConnection : IAsyncDisposable
     {
         request.Opaque = Interlocked.Increment(ref _nextOpaque);
         request.Flag = (request.Flag & ~RemotingCommand.ResponseFlag) | RemotingCommand.OnewayFlag;
-        if (!_outbound.Writer.TryWrite(request))
+        if (!Enqueue(request))
         {
             throw ClosedException();
         }
     }
 
     /// <summary>Queues a command exactly as given (e.g. a response produced later); false if closed.</summary>
-    public bool TrySend(RemotingCommand command) => _outbound.Writer.TryWrite(command);
+    public bool TrySend(RemotingCommand command) => Enqueue(command);
+
+    private bool Enqueue(RemotingCommand command)
+    {
+        if (Volatile.Read(ref _outboundClosed) != 0)
+        {
+            return false;
+        }
+
+        _outbound.Enqueue(command);
+        if (!OutboundBatch.TryDefer(this))
+        {
+            WakeWriter();
+        }
+
+        return true;
+    }
+
+    private void WakeWriter()
+    {
+        if (Interlocked.Exchange(ref _writeWakePending, 1) == 0)
+        {
+            _writeSignal.Release();
+        }
+    }
+
+    /// <summary>True when this call registered the connection as held back by a scope (see <see cref="OutboundBatch"/>).</summary>
+    internal bool TryMarkDeferred() => Interlocked.Exchange(ref _deferred, 1) == 0;
+
+    /// <summary>The scope that held the writer back ended: wake it for what was queued meanwhile.</summary>
+    internal void ReleaseDeferred()
+    {
+        Volatile.Write(ref _deferred, 0);
+        WakeWriter();
+    }
 
     internal void Start()
     {
@@ -182,7 +232,8 @@ public sealed class RemotingConnection : IAsyncDisposable
 
     private async Task CloseCoreAsync()
     {
-        _outbound.Writer.TryComplete();
+        Volatile.Write(ref _outboundClosed, 1);
+        WakeWriter();
         _stopReading.Cancel();
         try
         {
@@ -248,6 +299,21 @@ public sealed class RemotingConnection : IAsyncDisposable
     /// <summary>Dispatches every complete frame in the buffer; false when the stream is malformed.</summary>
     private bool DispatchFrames(ref ReadOnlySequence<byte> buffer)
     {
+        try
+        {
+            using (OutboundBatch.Begin())
+            {
+                return DispatchEachFrame(ref buffer);
+            }
+        }
+        finally
+        {
+            DispatchResponses();
+        }
+    }
+
+    private bool DispatchEachFrame(ref ReadOnlySequence<byte> buffer)
+    {
         while (true)
         {
             var read = FrameDecoder.TryReadFrame(ref buffer, _settings.MaxFrameLength, out var command);
@@ -271,7 +337,7 @@ public sealed class RemotingConnection : IAsyncDisposable
         {
             if (_pending.TryRemove(command.Opaque, out var waiter))
             {
-                waiter.TrySetResult(command);
+                _responses.Add((waiter, command));
             }
             else
             {
@@ -285,6 +351,19 @@ public sealed class RemotingConnection : IAsyncDisposable
         _ = HandleRequestAsync(command);
     }
 
+    /// <summary>Hands the responses of this read to one worker (see <see cref="ResponseBatch"/>).</summary>
+    private void DispatchResponses()
+    {
+        if (_responses.Count == 0)
+        {
+            return;
+        }
+
+        var batch = _responses;
+        _responses = new List<(PendingRequest, RemotingCommand)>(batch.Count);
+        ResponseBatch.Dispatch(batch);
+    }
+
     private async Task HandleRequestAsync(RemotingCommand request)
     {
         try
@@ -295,7 +374,7 @@ public sealed class RemotingConnection : IAsyncDisposable
                 response.Opaque = request.Opaque;
                 response.SerializeType = request.SerializeType;
                 response.MarkResponse();
-                _outbound.Writer.TryWrite(response);
+                Enqueue(response);
             }
         }
         finally
@@ -333,18 +412,21 @@ public sealed class RemotingConnection : IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
-        var queue = _outbound.Reader;
         try
         {
-            while (await queue.WaitToReadAsync().ConfigureAwait(false))
+            while (true)
             {
-                while (queue.TryRead(out var command))
+                await _writeSignal.WaitAsync().ConfigureAwait(false);
+                // Cleared before draining: a frame queued from here on wakes the loop again.
+                Volatile.Write(ref _writeWakePending, 0);
+                bool closing = Volatile.Read(ref _outboundClosed) != 0;
+                while (_outbound.TryDequeue(out var command))
                 {
                     FrameEncoder.Write(_writer, command);
                 }
 
                 var flush = await _writer.FlushAsync().ConfigureAwait(false);
-                if (flush.IsCompleted)
+                if (flush.IsCompleted || closing)
                 {
                     break;
                 }
