@@ -17,7 +17,7 @@ public sealed partial class AdminClient
 
         var header = new ViewMessageRequestHeader { Offset = offset };
         var response = await InvokeBrokerAsync(FormatAddress(storeHost), CommandHeader.CreateRequest(RequestCode.ViewMessageById, header), cancellationToken).ConfigureAwait(false);
-        var messages = MessageDecoder.DecodeAll(response.Body.Span);
+        var messages = MessageDecoder.DecodeAll(response.Body);
         return messages.Count > 0 ? messages[0] : throw new MQClientException("The broker returned no message for " + offsetMsgId);
     }
 
@@ -91,7 +91,7 @@ public sealed partial class AdminClient
                 continue; // this broker has no match; others may
             }
 
-            found.AddRange(MessageDecoder.DecodeAll(response.Body.Span));
+            found.AddRange(MessageDecoder.DecodeAll(response.Body));
         }
 
         return found;

@@ -24,7 +24,7 @@ public sealed partial class ClientInstance
             return;
         }
 
-        if (!MessageDecoder.TryDecode(request.Body.Span, out var message, out _))
+        if (!MessageDecoder.TryDecode(request.Body, out var message, out _))
         {
             TransactionLog.CheckRejected(Logger, connection.RemoteAddress, "the body is not a message record");
             return;

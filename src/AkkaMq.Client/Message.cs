@@ -7,7 +7,7 @@ namespace AkkaMq.Client;
 /// </summary>
 public class Message
 {
-    private readonly Dictionary<string, string> _properties = new(StringComparer.Ordinal);
+    private Dictionary<string, string>? _properties;
 
     /// <summary>A new message; like Java's, it starts with <c>WAIT=true</c>.</summary>
     public Message(string topic, byte[] body)
@@ -28,7 +28,7 @@ public class Message
         Body = body;
         if (waitStoreMsgOk)
         {
-            _properties[MessageProperty.WaitStoreMsgOk] = "true";
+            Map[MessageProperty.WaitStoreMsgOk] = "true";
         }
     }
 
@@ -40,7 +40,12 @@ public class Message
     public int Flag { get; set; }
 
     /// <summary>All properties; keys from <see cref="MessageProperty"/> have special meaning.</summary>
-    public IDictionary<string, string> Properties => _properties;
+    public IDictionary<string, string> Properties => Map;
+
+    /// <summary>Whether the property map exists yet (a decoded message builds it on first use).</summary>
+    private protected bool PropertiesLoaded => _properties is not null;
+
+    private Dictionary<string, string> Map => _properties ??= LoadProperties();
 
     public string? Tags
     {
@@ -72,23 +77,26 @@ public class Message
     /// <summary>The client-generated unique id (<c>UNIQ_KEY</c>), set by the producer on send.</summary>
     public string? UniqueKey => GetProperty(MessageProperty.UniqueClientMessageIdKey);
 
-    public string? GetProperty(string key) => _properties.TryGetValue(key, out var value) ? value : null;
+    public string? GetProperty(string key) => Map.TryGetValue(key, out var value) ? value : null;
 
     /// <summary>Sets a property; null removes it.</summary>
     public void SetProperty(string key, string? value)
     {
         if (value is null)
         {
-            _properties.Remove(key);
+            Map.Remove(key);
         }
         else
         {
-            _properties[key] = value;
+            Map[key] = value;
         }
     }
 
+    /// <summary>The property map at first use: empty here; a decoded message parses its stored property string.</summary>
+    private protected virtual Dictionary<string, string> LoadProperties() => new(StringComparer.Ordinal);
+
     public override string ToString() =>
-        "Message [topic=" + Topic + ", flag=" + Flag + ", properties=" + _properties.Count + ", body=" + Body.Length + "B]";
+        "Message [topic=" + Topic + ", flag=" + Flag + ", properties=" + Map.Count + ", body=" + Body.Length + "B]";
 }
 
 /// <summary>Property keys with a meaning to clients or brokers (wire doc 4.6).</summary>

@@ -19,11 +19,16 @@ public static class MessageDecoder
     public const int BornHostV6Flag = 0x10;
     public const int StoreHostV6Flag = 0x20;
 
-    /// <summary>Decodes records until the buffer ends or one fails to parse (as Java clients do).</summary>
-    public static List<MessageExt> DecodeAll(ReadOnlySpan<byte> buffer)
+    /// <summary>
+    /// Decodes records until the buffer ends or one fails to parse (as Java clients do). The
+    /// messages keep slices of <paramref name="buffer"/> for the fields they build on first use
+    /// (see <see cref="MessageExt"/>), so the buffer must not be reused afterwards.
+    /// </summary>
+    public static List<MessageExt> DecodeAll(ReadOnlyMemory<byte> buffer)
     {
         var messages = new List<MessageExt>();
-        while (buffer.Length > 0 && TryDecode(buffer, out var message, out int consumed))
+        string? topic = null;
+        while (buffer.Length > 0 && TryDecode(buffer, ref topic, out var message, out int consumed))
         {
             messages.Add(message);
             buffer = buffer[consumed..];
@@ -33,7 +38,17 @@ public static class MessageDecoder
     }
 
     /// <summary>Decodes one record; false when the buffer does not hold a whole valid record.</summary>
-    public static bool TryDecode(ReadOnlySpan<byte> buffer, out MessageExt message, out int consumed)
+    public static bool TryDecode(ReadOnlyMemory<byte> buffer, out MessageExt message, out int consumed)
+    {
+        string? topic = null;
+        return TryDecode(buffer, ref topic, out message, out consumed);
+    }
+
+    /// <summary>
+    /// One record; <paramref name="lastTopic"/> is the topic of the record before, reused when
+    /// this one has the same (records of a pull share one topic), so a pull decodes it once.
+    /// </summary>
+    private static bool TryDecode(ReadOnlyMemory<byte> buffer, ref string? lastTopic, out MessageExt message, out int consumed)
     {
         message = null!;
         consumed = 0;
@@ -42,14 +57,13 @@ public static class MessageDecoder
             return false;
         }
 
-        int totalSize = BinaryPrimitives.ReadInt32BigEndian(buffer);
+        int totalSize = BinaryPrimitives.ReadInt32BigEndian(buffer.Span);
         if (totalSize < 91 || totalSize > buffer.Length)
         {
             return false;
         }
 
-        var reader = new RecordReader(buffer[..totalSize]);
-        if (!TryReadFields(ref reader, totalSize, out message))
+        if (!TryReadFields(buffer[..totalSize], ref lastTopic, out message))
         {
             return false;
         }
@@ -58,9 +72,10 @@ public static class MessageDecoder
         return true;
     }
 
-    private static bool TryReadFields(ref RecordReader r, int totalSize, out MessageExt message)
+    private static bool TryReadFields(ReadOnlyMemory<byte> record, ref string? lastTopic, out MessageExt message)
     {
         message = null!;
+        var r = new RecordReader(record.Span);
         r.Skip(8); // TOTALSIZE, MAGICCODE: 4.x clients do not check the magic.
         int bodyCrc = r.Int32();
         int queueId = r.Int32();
@@ -79,16 +94,21 @@ public static class MessageDecoder
         int topicLength = r.Byte();
         var topic = r.Bytes(topicLength);
         int propertiesLength = r.Int16();
-        var properties = r.Bytes(propertiesLength);
-        if (r.Failed || bornHost is null || storeHost is null)
+        var properties = r.Range(propertiesLength);
+        if (r.Failed || bornHost.Length == 0 || storeHost.Length == 0)
         {
             return false;
         }
 
-        byte[] bodyBytes = (sysFlag & CompressedFlag) != 0 ? Decompress(body, sysFlag) : body.ToArray();
-        message = new MessageExt(Encoding.UTF8.GetString(topic), bodyBytes)
+        if (lastTopic is null || !SameText(topic, lastTopic))
         {
-            StoreSize = totalSize,
+            lastTopic = Encoding.UTF8.GetString(topic);
+        }
+
+        byte[] bodyBytes = (sysFlag & CompressedFlag) != 0 ? Decompress(body, sysFlag) : body.ToArray();
+        message = new MessageExt(lastTopic, bodyBytes, record.Slice(properties.Start, properties.Length), record.Slice(bornHost.Start, bornHost.Length), record.Slice(storeHost.Start, storeHost.Length))
+        {
+            StoreSize = record.Length,
             BodyCrc = bodyCrc,
             QueueId = queueId,
             Flag = flag,
@@ -96,14 +116,29 @@ public static class MessageDecoder
             CommitLogOffset = physicalOffset,
             SysFlag = sysFlag,
             BornTimestamp = bornTimestamp,
-            BornHost = bornHost,
             StoreTimestamp = storeTimestamp,
-            StoreHost = storeHost,
             ReconsumeTimes = reconsumeTimes,
             PreparedTransactionOffset = preparedOffset,
-            MsgId = MessageId.CreateOffsetId(storeHost, physicalOffset),
         };
-        MessageProperties.DecodeInto(Encoding.UTF8.GetString(properties), message.Properties);
+        return true;
+    }
+
+    /// <summary>Whether UTF-8 <paramref name="utf8"/> spells <paramref name="text"/> (ASCII fast path; anything else compares decoded).</summary>
+    private static bool SameText(ReadOnlySpan<byte> utf8, string text)
+    {
+        if (utf8.Length != text.Length)
+        {
+            return utf8.Length >= text.Length && text == Encoding.UTF8.GetString(utf8);
+        }
+
+        for (int i = 0; i < utf8.Length; i++)
+        {
+            if (utf8[i] != text[i] || utf8[i] >= 0x80)
+            {
+                return text == Encoding.UTF8.GetString(utf8);
+            }
+        }
+
         return true;
     }
 
@@ -172,16 +207,25 @@ public static class MessageDecoder
 
         public ReadOnlySpan<byte> Bytes(int count) => count < 0 ? Fail() : Take(count);
 
-        public IPEndPoint? Host(bool ipv6)
+        /// <summary>A stored host's place in the record (address and port), checked; empty when invalid.</summary>
+        public (int Start, int Length) Host(bool ipv6)
         {
-            var address = Take(ipv6 ? 16 : 4);
+            int start = _position;
+            Take(ipv6 ? 16 : 4);
             int port = Int32();
             if (Failed || port < 0 || port > 65535)
             {
-                return null;
+                return default;
             }
 
-            return new IPEndPoint(new IPAddress(address), port);
+            return (start, _position - start);
+        }
+
+        /// <summary>The place of the next <paramref name="count"/> bytes in the record.</summary>
+        public (int Start, int Length) Range(int count)
+        {
+            int start = _position;
+            return Bytes(count).Length == count && !Failed ? (start, count) : default;
         }
 
         private ReadOnlySpan<byte> Take(int count)

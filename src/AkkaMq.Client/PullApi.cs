@@ -1,4 +1,3 @@
-using System.Globalization;
 using AkkaMq.Remoting.Protocol;
 using AkkaMq.Remoting.Protocol.Headers;
 using AkkaMq.Remoting.Protocol.Json;
@@ -74,7 +73,7 @@ internal static class PullApi
         IReadOnlyList<MessageExt> messages = [];
         if (status == PullStatus.Found)
         {
-            messages = Filter(MessageDecoder.DecodeAll(response.Body.Span), pull.Subscription, pull.Queue, header);
+            messages = Filter(MessageDecoder.DecodeAll(response.Body), pull.Subscription, pull.Queue, header);
         }
 
         return new PullResult(status, header.NextBeginOffset, header.MinOffset, header.MaxOffset, messages)
@@ -96,8 +95,7 @@ internal static class PullApi
             }
 
             message.BrokerName = queue.BrokerName;
-            message.SetProperty(MessageProperty.MinOffset, header.MinOffset.ToString(CultureInfo.InvariantCulture));
-            message.SetProperty(MessageProperty.MaxOffset, header.MaxOffset.ToString(CultureInfo.InvariantCulture));
+            message.SetQueueOffsets(header.MinOffset, header.MaxOffset);
             kept.Add(message);
         }
 

@@ -45,6 +45,39 @@ public sealed class MessageCodecTests
     }
 
     [Fact]
+    public void RecordsOfDifferentTopicsInOneBuffer_EachKeepItsOwnTopic()
+    {
+        // A pull shares one topic, a query need not: the decoder reuses the previous record's
+        // topic only when the stored bytes spell the same name.
+        string[] topics = ["Orders", "Orders", "Ordert", "Bestellungen-ü", "Bestellungen-ü", "Orders"];
+        var buffer = topics.SelectMany(t => new RecordBuilder { Topic = t, Body = "x"u8.ToArray() }.Build()).ToArray();
+
+        var decoded = MessageDecoder.DecodeAll(buffer);
+
+        Assert.Equal(topics, decoded.Select(m => m.Topic));
+    }
+
+    [Fact]
+    public void QueueOffsets_SetAfterDecoding_AppearAmongTheStoredProperties_BeforeOrAfterTheyAreRead()
+    {
+        var record = new RecordBuilder { Properties = new() { ["TAGS"] = "TagA" } }.Build();
+        var unread = Assert.Single(MessageDecoder.DecodeAll(record));
+        var read = Assert.Single(MessageDecoder.DecodeAll(record));
+        Assert.Equal("TagA", read.Tags);
+
+        unread.SetQueueOffsets(3, 90);
+        read.SetQueueOffsets(3, 90);
+
+        foreach (var message in new[] { unread, read })
+        {
+            Assert.Equal("TagA", message.Tags);
+            Assert.Equal("3", message.GetProperty(MessageProperty.MinOffset));
+            Assert.Equal("90", message.Properties[MessageProperty.MaxOffset]);
+            Assert.Equal(3, message.Properties.Count);
+        }
+    }
+
+    [Fact]
     public void Properties_RoundTrip_RandomMaps()
     {
         var random = new Random(42);
@@ -69,7 +102,7 @@ public sealed class MessageCodecTests
         for (int cut = 0; cut <= two.Length; cut++)
         {
             int expected = cut >= two.Length ? 2 : cut >= one.Length ? 1 : 0;
-            Assert.Equal(expected, MessageDecoder.DecodeAll(two.AsSpan(0, cut)).Count);
+            Assert.Equal(expected, MessageDecoder.DecodeAll(two.AsMemory(0, cut)).Count);
         }
     }
 
@@ -132,8 +165,8 @@ public sealed class MessageCodecTests
     [Fact]
     public void DecodeAll_ReturnsNothing_ForGarbage()
     {
-        Assert.Empty(MessageDecoder.DecodeAll([0, 0, 0, 5, 1, 2, 3]));
-        Assert.Empty(MessageDecoder.DecodeAll([]));
+        Assert.Empty(MessageDecoder.DecodeAll(new byte[] { 0, 0, 0, 5, 1, 2, 3 }));
+        Assert.Empty(MessageDecoder.DecodeAll(Array.Empty<byte>()));
     }
 
     [Fact]
