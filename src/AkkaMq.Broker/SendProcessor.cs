@@ -142,7 +142,7 @@ internal sealed class SendProcessor(BrokerContext context)
     /// A message sent straight to <c>%RETRY%group</c> that has been retried too often goes to
     /// <c>%DLQ%group</c> queue 0 instead (wire doc 6.6). Null when the DLQ topic cannot be created.
     /// </summary>
-    private async Task<MessageToStore?> ToDeadLetterAsync(MessageToStore message, SendMessageRequestHeader header, CancellationToken ct)
+    private async ValueTask<MessageToStore?> ToDeadLetterAsync(MessageToStore message, SendMessageRequestHeader header, CancellationToken ct)
     {
         if (!header.Topic.StartsWith(TopicNames.RetryPrefix, StringComparison.Ordinal))
         {

@@ -117,7 +117,7 @@ public sealed partial class Producer
 
     private SendMessageRequestHeader BuildHeader(Message message, MessageQueue queue, int sysFlag, bool batch)
     {
-        var properties = new Dictionary<string, string>(message.Properties, StringComparer.Ordinal);
+        var properties = message.Properties;
         var header = new SendMessageRequestHeader
         {
             ProducerGroup = Group,
@@ -134,7 +134,9 @@ public sealed partial class Producer
         };
         if (message.Topic.StartsWith(RetryGroupTopicPrefix, StringComparison.Ordinal))
         {
-            // Moved from the properties into header j / l, as the Java client does.
+            // Moved from the properties into header j / l, as the Java client does (on a copy:
+            // the caller's message keeps them).
+            properties = new Dictionary<string, string>(properties, StringComparer.Ordinal);
             if (properties.Remove(MessageProperty.ReconsumeTime, out var reconsume))
             {
                 header.ReconsumeTimes = int.Parse(reconsume, CultureInfo.InvariantCulture);

@@ -41,8 +41,13 @@ public sealed partial class MessageStore : IDisposable
         _diskUsage = diskUsage;
         Directory.CreateDirectory(settings.Dir);
         _lock = new FileStream(Path.Combine(settings.Dir, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        // Both flush modes write with pwrite from a staging buffer (on Linux). Writing async mode
+        // through the mapping instead cost more end to end: each first write to a page faults it
+        // in (zero-filled, with readahead), which showed as a third of the node's CPU and as 20 ms
+        // stalls of the writer; pwrite measured 130k vs 90-104k msgs/s, p99 8.6 vs 22 ms
+        // (bench produce, 8 connections, 256 in flight).
         _log = new CommitLog(Path.Combine(settings.Dir, "commitlog"), settings.CommitLogSegmentSize, settings.MaxMessageSize, logger,
-            writeByFile: settings.FlushMode == FlushMode.GroupCommit);
+            writeByFile: true);
         _index = new IndexService(Path.Combine(settings.Dir, "index"), settings.IndexHashSlots, settings.IndexEntriesPerFile, logger);
         _checkpoint = new StoreCheckpoint(settings.Dir);
         Epochs = new EpochTable(settings.Dir);
