@@ -50,7 +50,7 @@ public sealed partial class ClientInstance : IRemotingRequestHandler
         Options = options;
         ClientId = clientId;
         Logger = options.LoggerFactory.CreateLogger("AkkaMq.Client");
-        Remoting = new RemotingClient(this, RemotingSettings.Default with { ConnectTimeout = options.RequestTimeout }, Logger);
+        Remoting = new RemotingClient(this, RemotingSettings.Default with { ConnectTimeout = options.RequestTimeout, RequestSerializeType = options.SerializeType }, Logger);
     }
 
     public string ClientId { get; }

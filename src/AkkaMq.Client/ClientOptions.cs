@@ -60,6 +60,12 @@ public sealed record ClientOptions
     /// <summary>Wait before pulling again after a failed pull.</summary>
     public TimeSpan PullRetryDelay { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Header encoding of requests: JSON (the default, as Java) or RocketMQ's binary layout
+    /// (Java's <c>rocketmq.serialize.type=ROCKETMQ</c>), which is cheaper to encode and decode.
+    /// </summary>
+    public AkkaMq.Remoting.Protocol.SerializeType SerializeType { get; init; } = AkkaMq.Remoting.Protocol.SerializeType.Json;
+
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
     /// <summary>The configured name servers, in order.</summary>

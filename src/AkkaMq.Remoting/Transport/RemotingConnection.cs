@@ -108,6 +108,7 @@ public sealed class RemotingConnection : IAsyncDisposable
 
         int opaque = Interlocked.Increment(ref _nextOpaque);
         request.Opaque = opaque;
+        request.SerializeType = _settings.RequestSerializeType;
         request.Flag &= ~(RemotingCommand.ResponseFlag | RemotingCommand.OnewayFlag);
         var waiter = _pending.Add(opaque, request.Code, timeout);
         if (IsClosed || !Enqueue(request))
@@ -138,6 +139,7 @@ public sealed class RemotingConnection : IAsyncDisposable
     public void InvokeOneway(RemotingCommand request)
     {
         request.Opaque = Interlocked.Increment(ref _nextOpaque);
+        request.SerializeType = _settings.RequestSerializeType;
         request.Flag = (request.Flag & ~RemotingCommand.ResponseFlag) | RemotingCommand.OnewayFlag;
         if (!Enqueue(request))
         {

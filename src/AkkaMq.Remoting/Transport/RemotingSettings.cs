@@ -18,4 +18,10 @@ public sealed record RemotingSettings
 
     /// <summary>Client connect timeout (Java: 3 s).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Header encoding of the requests this side sends (Java: the <c>rocketmq.serialize.type</c>
+    /// property, JSON by default). Responses always use the encoding of their request.
+    /// </summary>
+    public SerializeType RequestSerializeType { get; init; } = SerializeType.Json;
 }

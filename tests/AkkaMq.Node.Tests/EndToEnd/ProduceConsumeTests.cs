@@ -53,6 +53,36 @@ public sealed class ProduceConsumeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BinaryHeaders_ProduceAndPull_WorkLikeJson()
+    {
+        // Java's rocketmq.serialize.type=ROCKETMQ: every request (route, heartbeat, send, pull,
+        // offsets) in the binary header layout, answered in kind.
+        var options = (string name) => _node.ClientOptions(name) with { SerializeType = AkkaMq.Remoting.Protocol.SerializeType.RocketMq };
+        await using var producer = new Producer("binary-producer", options("binary-p"));
+        await producer.StartAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            var result = await producer.SendAsync(new Message("BinaryTopic", "bin", Encoding.UTF8.GetBytes($"b{i}")) { Keys = $"key-{i}" }, (queues, _, _) => queues[0], null);
+            Assert.Equal(SendStatus.SendOk, result.Status);
+            Assert.Equal(i, result.QueueOffset);
+        }
+
+        var consumer = new PullConsumer("binary-reader", options("binary-c"));
+        await consumer.StartAsync();
+        var queue = (await consumer.FetchSubscribeMessageQueuesAsync("BinaryTopic")).OrderBy(q => q.QueueId).First();
+        var pulled = await consumer.PullAsync(queue, "bin", 0, 32);
+
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"b{i}"), pulled.Messages.Select(m => Encoding.UTF8.GetString(m.Body)));
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"key-{i}"), pulled.Messages.Select(m => m.Keys));
+        await consumer.UpdateConsumeOffsetAsync(queue, 20);
+        await consumer.DisposeAsync();
+
+        await using var next = new PullConsumer("binary-reader", options("binary-c2"));
+        await next.StartAsync();
+        Assert.Equal(20, await next.FetchConsumeOffsetAsync(queue));
+    }
+
+    [Fact]
     public async Task BatchSend_StoresEachMessage()
     {
         await using var producer = new Producer("batch-producer", _node.ClientOptions("batch-p"));

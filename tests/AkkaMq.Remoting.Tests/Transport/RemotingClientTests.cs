@@ -47,6 +47,32 @@ public sealed class RemotingClientTests
     }
 
     [Fact]
+    public async Task RequestSerializeType_SendsBinaryHeaders_AndGetsBinaryAnswers()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<SerializeType>();
+        var handler = new DelegateHandler((_, request, _) =>
+        {
+            seen.Enqueue(request.SerializeType);
+            return ValueTask.FromResult<RemotingCommand?>(request.CreateResponse(ResponseCode.Success, "ok"));
+        });
+        await using var server = Loopback.StartServer(handler);
+        await using var client = new RemotingClient(null, RemotingSettings.Default with { RequestSerializeType = SerializeType.RocketMq });
+        string address = Loopback.AddressOf(server);
+
+        var answer = await client.InvokeAsync(address, RemotingCommand.CreateRequest(RequestCode.HeartBeat), Loopback.Timeout);
+        await client.InvokeOnewayAsync(address, RemotingCommand.CreateRequest(RequestCode.UnregisterClient));
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (seen.Count < 2 && waited.Elapsed < Loopback.Timeout)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(SerializeType.RocketMq, answer.SerializeType);
+        Assert.Equal("ok", answer.Remark);
+        Assert.Equal([SerializeType.RocketMq, SerializeType.RocketMq], seen.ToArray());
+    }
+
+    [Fact]
     public async Task ServerToClientRequest_IsMatchedByOpaque()
     {
         var serverSide = new TaskCompletionSource<RemotingConnection>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AkkaMq.Remoting.Protocol;
 
 namespace AkkaMq.Node.Commands.Bench;
 
@@ -9,5 +10,12 @@ internal static class BenchCommand
     {
         ProduceBench.Build(),
         ConsumeBench.Build(),
+    };
+
+    /// <summary><c>--serializeType JSON|ROCKETMQ</c>: the header encoding of the load generator's requests.</summary>
+    public static Option<SerializeType> SerializeTypeOption() => new("--serializeType")
+    {
+        Description = "Header encoding of requests: JSON (the default, as Java clients) or ROCKETMQ (binary).",
+        DefaultValueFactory = _ => SerializeType.Json,
     };
 }

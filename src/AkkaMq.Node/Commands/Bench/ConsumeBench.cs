@@ -20,11 +20,12 @@ internal static class ConsumeBench
         var group = new Option<string>("-g", "--consumerGroup") { Description = "Consumer group.", DefaultValueFactory = _ => "akkamq-bench-consumer" };
         var duration = new Option<int>("-d", "--duration") { Description = "Longest run in seconds.", DefaultValueFactory = _ => 120 };
         var batch = new Option<int>("-b", "--batch") { Description = "Messages a pull.", DefaultValueFactory = _ => 32 };
-        var command = new Command("consume", "Read a topic's stored messages as fast as possible and report throughput.") { ns, topic, group, duration, batch };
+        var serialize = BenchCommand.SerializeTypeOption();
+        var command = new Command("consume", "Read a topic's stored messages as fast as possible and report throughput.") { ns, topic, group, duration, batch, serialize };
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            await using var consumer = new PullConsumer(parse.GetValue(group)!, new ClientOptions { NameServerAddresses = parse.GetValue(ns)! });
+            await using var consumer = new PullConsumer(parse.GetValue(group)!, new ClientOptions { NameServerAddresses = parse.GetValue(ns)!, SerializeType = parse.GetValue(serialize) });
             try
             {
                 await consumer.StartAsync(ct).ConfigureAwait(false);

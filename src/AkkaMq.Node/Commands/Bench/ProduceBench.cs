@@ -22,20 +22,21 @@ internal static class ProduceBench
         var duration = new Option<int>("-d", "--duration") { Description = "Seconds to run.", DefaultValueFactory = _ => 30 };
         var count = new Option<long>("-m", "--messages") { Description = "Stop after this many messages (0: run for the duration)." };
         var rate = new Option<int>("--rate") { Description = "Total messages a second (0: as fast as possible)." };
+        var serialize = BenchCommand.SerializeTypeOption();
         var command = new Command("produce", "Send messages as fast as allowed and report TPS and latency.")
         {
-            ns, topic, size, connections, inflight, duration, count, rate,
+            ns, topic, size, connections, inflight, duration, count, rate, serialize,
         };
         command.SetAction(async (parse, ct) =>
         {
             var settings = new Settings(parse.GetValue(ns)!, parse.GetValue(topic)!, parse.GetValue(size), Math.Max(1, parse.GetValue(connections)),
-                Math.Max(1, parse.GetValue(inflight)), TimeSpan.FromSeconds(parse.GetValue(duration)), parse.GetValue(count), parse.GetValue(rate));
+                Math.Max(1, parse.GetValue(inflight)), TimeSpan.FromSeconds(parse.GetValue(duration)), parse.GetValue(count), parse.GetValue(rate), parse.GetValue(serialize));
             return await RunAsync(settings, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct).ConfigureAwait(false);
         });
         return command;
     }
 
-    private sealed record Settings(string NameServers, string Topic, int Size, int Connections, int InFlight, TimeSpan Duration, long Count, int Rate);
+    private sealed record Settings(string NameServers, string Topic, int Size, int Connections, int InFlight, TimeSpan Duration, long Count, int Rate, AkkaMq.Remoting.Protocol.SerializeType SerializeType);
 
     private static async Task<int> RunAsync(Settings s, TextWriter output, TextWriter error, CancellationToken ct)
     {
@@ -46,7 +47,7 @@ internal static class ProduceBench
         {
             for (var i = 0; i < s.Connections; i++)
             {
-                var producer = new Producer("akkamq-bench-producer", new ClientOptions { NameServerAddresses = s.NameServers, InstanceName = $"bench-{Environment.ProcessId}-{i}" });
+                var producer = new Producer("akkamq-bench-producer", new ClientOptions { NameServerAddresses = s.NameServers, InstanceName = $"bench-{Environment.ProcessId}-{i}", SerializeType = s.SerializeType });
                 await producer.StartAsync(ct).ConfigureAwait(false);
                 producers.Add(producer);
             }
