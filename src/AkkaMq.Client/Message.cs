@@ -45,7 +45,9 @@ public class Message
     /// <summary>Whether the property map exists yet (a decoded message builds it on first use).</summary>
     private protected bool PropertiesLoaded => _properties is not null;
 
-    private Dictionary<string, string> Map => _properties ??= LoadProperties();
+    /// <summary>The map, built once: readers racing to build it all get the one that was published first.</summary>
+    private Dictionary<string, string> Map =>
+        _properties ?? Interlocked.CompareExchange(ref _properties, LoadProperties(), null) ?? _properties;
 
     public string? Tags
     {

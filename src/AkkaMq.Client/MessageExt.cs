@@ -113,17 +113,17 @@ public sealed class MessageExt : Message
     private protected override Dictionary<string, string> LoadProperties()
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Nothing is cleared here: two readers may build the map at once (see Message), and
+        // both must build the same one.
         if (!_storedProperties.IsEmpty)
         {
             MessageProperties.DecodeInto(Encoding.UTF8.GetString(_storedProperties.Span), map);
-            _storedProperties = default;
         }
 
         if (_queueOffsets is var (min, max))
         {
             map[MessageProperty.MinOffset] = min.ToString(CultureInfo.InvariantCulture);
             map[MessageProperty.MaxOffset] = max.ToString(CultureInfo.InvariantCulture);
-            _queueOffsets = null;
         }
 
         return map;

@@ -78,6 +78,34 @@ public sealed class MessageCodecTests
     }
 
     [Fact]
+    public async Task ThreadsReadingTheSameDecodedMessageAtOnce_AllSeeItsProperties()
+    {
+        var record = new RecordBuilder { Properties = new() { ["TAGS"] = "TagA", ["KEYS"] = "k" } }.Build();
+        var buffer = Enumerable.Repeat(record, 2_000).SelectMany(r => r).ToArray();
+        var messages = MessageDecoder.DecodeAll(buffer);
+        int wrong = 0;
+
+        using var start = new Barrier(4);
+        var readers = Enumerable.Range(0, 4).Select(_ => Task.Factory.StartNew(
+            () =>
+            {
+                start.SignalAndWait();
+                foreach (var message in messages)
+                {
+                    if (message.Tags != "TagA" || message.Keys != "k")
+                    {
+                        Interlocked.Increment(ref wrong);
+                    }
+                }
+            },
+            TaskCreationOptions.LongRunning)).ToArray();
+        await Task.WhenAll(readers);
+
+        Assert.Equal(2_000, messages.Count);
+        Assert.Equal(0, wrong);
+    }
+
+    [Fact]
     public void Properties_RoundTrip_RandomMaps()
     {
         var random = new Random(42);
