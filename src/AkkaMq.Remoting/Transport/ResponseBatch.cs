@@ -76,7 +76,7 @@ internal sealed class ResponseBatch : IThreadPoolWorkItem
 
     private static void CheckStalled()
     {
-        foreach (var batch in Open.Keys)
+        foreach (var (batch, _) in Open)
         {
             int claimed = Volatile.Read(ref batch._claimed);
             if (claimed >= batch._items.Count)
