@@ -8,62 +8,30 @@ namespace AkkaMq.Remoting.Tests.Transport;
 public sealed class WriteBatchingTests
 {
     [Fact]
-    public async Task FramesQueuedInsideAScope_LeaveWhenTheScopeEnds()
-    {
-        var serverSide = new TaskCompletionSource<RemotingConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = Loopback.StartServer(DelegateHandler.Echo());
-        server.ConnectionOpened += c => serverSide.TrySetResult(c);
-        await using var peer = await RawConnection.ConnectAsync(server.LocalEndPoint);
-        var connection = await serverSide.Task.WaitAsync(Loopback.Timeout);
-
-        using var release = new ManualResetEventSlim();
-        var holder = HoldScopeOnOwnThread(
-            () =>
+    public Task FramesQueuedInsideAScope_LeaveWhenTheScopeEnds() =>
+        AssertHeldBackUntilReleasedAsync(
+            connection =>
             {
                 for (int i = 0; i < 3; i++)
                 {
                     Assert.True(connection.TrySend(RemotingCommand.CreateRequest(900 + i)));
                 }
             },
-            release);
-        await holder.Queued.WaitAsync(Loopback.Timeout);
-
-        // Held back while the scope is open: nothing reaches the peer.
-        Assert.Null(await ReadOrNullAsync(peer, TimeSpan.FromMilliseconds(300)));
-        release.Set();
-
-        for (int i = 0; i < 3; i++)
-        {
-            var frame = await peer.ReadFrameAsync(Loopback.Timeout);
-            Assert.Equal(900 + i, frame!.Code);
-        }
-    }
+            900,
+            901,
+            902);
 
     [Fact]
-    public async Task NestedScopes_ReleaseOnlyWithTheOutermost()
-    {
-        var serverSide = new TaskCompletionSource<RemotingConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = Loopback.StartServer(DelegateHandler.Echo());
-        server.ConnectionOpened += c => serverSide.TrySetResult(c);
-        await using var peer = await RawConnection.ConnectAsync(server.LocalEndPoint);
-        var connection = await serverSide.Task.WaitAsync(Loopback.Timeout);
-
-        using var release = new ManualResetEventSlim();
-        var holder = HoldScopeOnOwnThread(
-            () =>
+    public Task NestedScopes_ReleaseOnlyWithTheOutermost() =>
+        AssertHeldBackUntilReleasedAsync(
+            connection =>
             {
                 using (OutboundBatch.Begin())
                 {
                     connection.TrySend(RemotingCommand.CreateRequest(901));
                 }
             },
-            release);
-        await holder.Queued.WaitAsync(Loopback.Timeout);
-
-        Assert.Null(await ReadOrNullAsync(peer, TimeSpan.FromMilliseconds(300)));
-        release.Set();
-        Assert.Equal(901, (await peer.ReadFrameAsync(Loopback.Timeout))!.Code);
-    }
+            901);
 
     [Fact]
     public async Task CallerBlockingInItsContinuation_DoesNotStallTheConnection()
@@ -157,6 +125,31 @@ public sealed class WriteBatchingTests
 
         await socket.SendAsync(answers.ToArray(), System.Net.Sockets.SocketFlags.None);
         await Task.Delay(500);
+    }
+
+    /// <summary>
+    /// Queues frames on a server connection inside a scope held open on its own thread, checks
+    /// that the peer gets nothing meanwhile, then releases the scope and expects the frames.
+    /// </summary>
+    private static async Task AssertHeldBackUntilReleasedAsync(Action<RemotingConnection> queue, params int[] expectedCodes)
+    {
+        var serverSide = new TaskCompletionSource<RemotingConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = Loopback.StartServer(DelegateHandler.Echo());
+        server.ConnectionOpened += c => serverSide.TrySetResult(c);
+        await using var peer = await RawConnection.ConnectAsync(server.LocalEndPoint);
+        var connection = await serverSide.Task.WaitAsync(Loopback.Timeout);
+
+        using var release = new ManualResetEventSlim();
+        var holder = HoldScopeOnOwnThread(() => queue(connection), release);
+        await holder.Queued.WaitAsync(Loopback.Timeout);
+
+        Assert.Null(await ReadOrNullAsync(peer, TimeSpan.FromMilliseconds(300)));
+        release.Set();
+
+        foreach (int code in expectedCodes)
+        {
+            Assert.Equal(code, (await peer.ReadFrameAsync(Loopback.Timeout))!.Code);
+        }
     }
 
     /// <summary>A scope is per thread and synchronous, so the test holds it open on a thread of its own until released.</summary>
