@@ -23,7 +23,7 @@ internal static class TopicResolver
     /// (which must exist here with the INHERIT bit) when auto-create is on; retry and dead-letter
     /// topics are always created. Otherwise <see cref="TopicLookupStatus.NotExist"/>.
     /// </summary>
-    public static async Task<(TopicLookupStatus Status, TopicConfig? Config, string? Problem)> ResolveForSendAsync(
+    public static async ValueTask<(TopicLookupStatus Status, TopicConfig? Config, string? Problem)> ResolveForSendAsync(
         BrokerContext context, string topic, string? template, int requestedQueues, CancellationToken ct)
     {
         if (Find(context, topic) is { } existing)
@@ -51,7 +51,7 @@ internal static class TopicResolver
     }
 
     /// <summary>Creates <paramref name="config"/> on this group unless the topic is already there.</summary>
-    public static async Task<(TopicLookupStatus Status, TopicConfig? Config, string? Problem)> EnsureAsync(
+    public static async ValueTask<(TopicLookupStatus Status, TopicConfig? Config, string? Problem)> EnsureAsync(
         BrokerContext context, TopicConfig config, CancellationToken ct)
     {
         if (Find(context, config.TopicName) is { } existing)

@@ -46,7 +46,7 @@ public class Message
     private protected bool PropertiesLoaded => _properties is not null;
 
     /// <summary>The map, built once: readers racing to build it all get the one that was published first.</summary>
-    private Dictionary<string, string> Map =>
+    internal Dictionary<string, string> Map =>
         _properties ?? Interlocked.CompareExchange(ref _properties, LoadProperties(), null) ?? _properties;
 
     public string? Tags

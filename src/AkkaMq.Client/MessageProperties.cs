@@ -33,6 +33,50 @@ public static class MessageProperties
         return builder.ToString();
     }
 
+    /// <summary>
+    /// As <see cref="Encode(IEnumerable{KeyValuePair{string, string}})"/> for the map a message
+    /// keeps: enumerated without a boxed enumerator, written straight into the one string.
+    /// </summary>
+    public static string Encode(Dictionary<string, string> properties)
+    {
+        int length = 0;
+        foreach (var (key, value) in properties)
+        {
+            if (value is not null)
+            {
+                length += key.Length + value.Length + 2;
+            }
+        }
+
+        return length == 0 ? string.Empty : string.Create(length - 1, properties, static (text, map) =>
+        {
+            int position = 0;
+            foreach (var (key, value) in map)
+            {
+                if (value is null)
+                {
+                    continue;
+                }
+
+                if (position > 0)
+                {
+                    text[position++] = PropertySeparator;
+                }
+
+                key.CopyTo(text[position..]);
+                position += key.Length;
+                text[position++] = NameValueSeparator;
+                value.CopyTo(text[position..]);
+                position += value.Length;
+            }
+
+            if (position != text.Length)
+            {
+                throw new InvalidOperationException("The message's properties changed while they were being encoded.");
+            }
+        });
+    }
+
     public static Dictionary<string, string> Decode(string? text)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -117,7 +117,7 @@ public sealed partial class Producer
 
     private SendMessageRequestHeader BuildHeader(Message message, MessageQueue queue, int sysFlag, bool batch)
     {
-        var properties = message.Properties;
+        var properties = message.Map;
         var header = new SendMessageRequestHeader
         {
             ProducerGroup = Group,
@@ -152,7 +152,7 @@ public sealed partial class Producer
         return header;
     }
 
-    private async Task<string> FindMasterAsync(MessageQueue queue, CancellationToken cancellationToken)
+    private async ValueTask<string> FindMasterAsync(MessageQueue queue, CancellationToken cancellationToken)
     {
         string? address = _instance.FindMasterAddress(queue.BrokerName);
         if (address is null)

@@ -119,6 +119,7 @@ public sealed class MessageCodecTests
             }
 
             Assert.Equal(map, MessageProperties.Decode(MessageProperties.Encode(map)));
+            Assert.Equal(MessageProperties.Encode((IEnumerable<KeyValuePair<string, string>>)map), MessageProperties.Encode(map));
         }
     }
 

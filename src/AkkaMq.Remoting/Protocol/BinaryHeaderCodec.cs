@@ -62,7 +62,7 @@ internal static class BinaryHeaderCodec
     private static string? ReadExtFields(ReadOnlySequence<byte> section, RemotingCommand command)
     {
         var reader = new SequenceReader<byte>(section);
-        var fields = command.ExtFields;
+        var fields = command.ExtFieldsForDecoding();
         while (!reader.End)
         {
             if (!reader.TryReadBigEndian(out short keyLength) || keyLength < 0 || keyLength > reader.Remaining)
@@ -76,7 +76,7 @@ internal static class BinaryHeaderCodec
                 return "binary header extFields value length is out of range";
             }
 
-            string? value = valueLength == 0 ? null : ReadString(ref reader, valueLength);
+            string? value = valueLength == 0 ? null : ReadValue(ref reader, valueLength);
             if (key is not null && value is not null)
             {
                 fields[key] = value;
@@ -93,6 +93,18 @@ internal static class BinaryHeaderCodec
         {
             reader.Advance(length);
             return known;
+        }
+
+        return ReadString(ref reader, length);
+    }
+
+    private static string ReadValue(ref SequenceReader<byte> reader, int length)
+    {
+        var span = reader.UnreadSpan;
+        if (span.Length >= length && ExtFieldValues.Find(span[..length]) is { } common)
+        {
+            reader.Advance(length);
+            return common;
         }
 
         return ReadString(ref reader, length);

@@ -211,7 +211,7 @@ internal static class JsonHeaderCodec
             return "JSON header field 'extFields' is not an object";
         }
 
-        var fields = command.ExtFields;
+        var fields = command.ExtFieldsForDecoding();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             string key = (reader.ValueIsEscaped ? null : ExtFieldKeys.Find(reader.ValueSpan)) ?? reader.GetString()!;
@@ -232,6 +232,11 @@ internal static class JsonHeaderCodec
     /// <summary>The text of a string, number or boolean token (numbers keep their literal digits).</summary>
     private static string ScalarText(ref Utf8JsonReader reader)
     {
+        if (!reader.HasValueSequence && !reader.ValueIsEscaped && ExtFieldValues.Find(reader.ValueSpan) is { } common)
+        {
+            return common;
+        }
+
         switch (reader.TokenType)
         {
             case JsonTokenType.String:

@@ -78,6 +78,19 @@ public sealed class RemotingCommand
 
     internal OrderedDictionary<string, string>? ExtFieldsOrNull => _extFields;
 
+    /// <summary>
+    /// The map a header decoder fills, sized up front so it does not grow field by field: the
+    /// send and pull requests carry a dozen fields or more, most other headers a handful.
+    /// </summary>
+    internal OrderedDictionary<string, string> ExtFieldsForDecoding() =>
+        _extFields ??= new OrderedDictionary<string, string>(ExpectedExtFieldCount(Code), StringComparer.Ordinal);
+
+    private static int ExpectedExtFieldCount(int code) => (RequestCode)code switch
+    {
+        RequestCode.SendMessage or RequestCode.SendMessageV2 or RequestCode.SendBatchMessage or RequestCode.PullMessage => 16,
+        _ => 7,
+    };
+
     internal string? UnknownLanguageName
     {
         get => _unknownLanguageName;

@@ -370,7 +370,31 @@ public sealed class RemotingConnection : IAsyncDisposable
     {
         try
         {
-            var response = await InvokeHandlerAsync(request).ConfigureAwait(false);
+            // One state machine per request: the handler is awaited here, not in a helper of its own.
+            RemotingCommand? response;
+            if (_handler is null)
+            {
+                response = request.CreateRequestCodeNotSupportedResponse();
+            }
+            else
+            {
+                try
+                {
+                    response = await _handler.HandleAsync(this, request, _closing.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+                {
+                    response = null;
+                }
+                catch (Exception ex)
+                {
+                    // The handler boundary: like Java, any failure of one request becomes a
+                    // SYSTEM_ERROR answer for that request and never takes the connection down.
+                    Log.HandlerFailed(_logger, ex, request.Code, RemoteAddress);
+                    response = request.CreateResponse(ResponseCode.SystemError, ex.GetType().Name + ": " + ex.Message);
+                }
+            }
+
             if (response is not null && !request.IsOneway)
             {
                 response.Opaque = request.Opaque;
@@ -385,30 +409,6 @@ public sealed class RemotingConnection : IAsyncDisposable
             {
                 Volatile.Read(ref _drained)?.TrySetResult();
             }
-        }
-    }
-
-    private async ValueTask<RemotingCommand?> InvokeHandlerAsync(RemotingCommand request)
-    {
-        if (_handler is null)
-        {
-            return request.CreateRequestCodeNotSupportedResponse();
-        }
-
-        try
-        {
-            return await _handler.HandleAsync(this, request, _closing.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
-        {
-            return null;
-        }
-        catch (Exception ex)
-        {
-            // The handler boundary: like Java, any failure of one request becomes a
-            // SYSTEM_ERROR answer for that request and never takes the connection down.
-            Log.HandlerFailed(_logger, ex, request.Code, RemoteAddress);
-            return request.CreateResponse(ResponseCode.SystemError, ex.GetType().Name + ": " + ex.Message);
         }
     }
 

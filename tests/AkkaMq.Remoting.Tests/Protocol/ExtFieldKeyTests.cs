@@ -2,7 +2,7 @@ using AkkaMq.Remoting.Protocol;
 
 namespace AkkaMq.Remoting.Tests.Protocol;
 
-/// <summary>Header keys decode to the same text whether they are common send/pull keys or not, escaped or not, in either encoding.</summary>
+/// <summary>Header keys and values decode to the same text whether they are common ones or not, escaped or not, in either encoding.</summary>
 public sealed class ExtFieldKeyTests
 {
     [Fact]
@@ -34,6 +34,43 @@ public sealed class ExtFieldKeyTests
             Assert.Equal(
                 [("a", "group"), ("nextBeginOffset", "42"), ("notAKnownKey", "x")],
                 command.ExtFields.Select(e => (e.Key, e.Value)).ToArray());
+        }
+    }
+
+    // Values the decoder shares (small numbers, -1, booleans) next to look-alikes it must leave exactly as sent.
+    private static readonly (string Key, string Value)[] Values =
+    [
+        ("a", "0"), ("b", "7"), ("c", "42"), ("d", "99"), ("e", "-1"), ("f", "true"), ("g", "false"),
+        ("h", "05"), ("i", "100"), ("j", "-2"), ("k", "True"), ("l", "falsey"), ("m", "1a"), ("n", "00"),
+    ];
+
+    [Fact]
+    public void CommonAndLookAlikeValues_DecodeToTheirExactText_FromJsonStringsAndNumbers()
+    {
+        var fields = string.Join(",", Values.Select(v => $"\"{v.Key}\":\"{v.Value}\""));
+        var command = Frames.DecodeSingle(new System.Buffers.ReadOnlySequence<byte>(
+            Frames.Json("{\"code\":310,\"extFields\":{" + fields + ",\"queueId\":3,\"sysFlag\":-1,\"unitMode\":false,\"bornTimestamp\":1700000000000,\"flag\":\"\\u0030\"}}")));
+
+        Assert.Equal(
+            Values.Concat([("queueId", "3"), ("sysFlag", "-1"), ("unitMode", "false"), ("bornTimestamp", "1700000000000"), ("flag", "0")]).ToArray(),
+            command.ExtFields.Select(e => (e.Key, e.Value)).ToArray());
+    }
+
+    [Fact]
+    public void CommonAndLookAlikeValues_SurviveABinaryRoundTrip_SplitAcrossSegments()
+    {
+        var original = RemotingCommand.CreateRequest(RequestCode.SendMessageV2);
+        original.SerializeType = SerializeType.RocketMq;
+        foreach (var (key, value) in Values)
+        {
+            original.ExtFields[key] = value;
+        }
+
+        byte[] frame = FrameEncoder.ToArray(original);
+        for (int split = 1; split < frame.Length; split++)
+        {
+            var command = Frames.DecodeSingle(Frames.SplitAt(frame, split));
+            Assert.Equal(Values, command.ExtFields.Select(e => (e.Key, e.Value)).ToArray());
         }
     }
 }

@@ -111,6 +111,7 @@ public sealed class HeaderTable<T>
     /// <summary>Adds every non-null property of <paramref name="header"/> to <paramref name="extFields"/>, values as text.</summary>
     public void Encode(T header, OrderedDictionary<string, string> extFields, HeaderKeyStyle style)
     {
+        extFields.EnsureCapacity(extFields.Count + _fields.Count);
         for (int i = 0; i < _fields.Count; i++)
         {
             var field = _fields[i];
