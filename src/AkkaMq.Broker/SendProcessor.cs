@@ -13,37 +13,55 @@ namespace AkkaMq.Broker;
 /// <summary>SEND_MESSAGE (10), SEND_MESSAGE_V2 (310) and SEND_BATCH_MESSAGE (320).</summary>
 internal sealed class SendProcessor(BrokerContext context)
 {
-    public async ValueTask<RemotingCommand?> SendAsync(RemotingConnection connection, RemotingCommand request, CancellationToken ct)
+    /// <summary>
+    /// Decodes, checks and hands the message to the store; only the wait for the store (and, now
+    /// and then, a topic to create) is asynchronous, so the state kept across the wait is small.
+    /// </summary>
+    public ValueTask<RemotingCommand?> SendAsync(RemotingConnection connection, RemotingCommand request, CancellationToken ct)
     {
         if (!SendMessageRequestHeader.TryDecode(request, out var header, out var error))
         {
-            return BrokerResponses.BadHeader(request, error);
+            return new(BrokerResponses.BadHeader(request, error));
         }
 
         bool batch = request.Code == (int)RequestCode.SendBatchMessage;
         if (Precheck(request, header, batch) is { } refused)
         {
-            return refused;
+            return new(refused);
         }
 
-        var (status, config, problem) = await TopicResolver.ResolveForSendAsync(
-            context, header.Topic, header.DefaultTopic, header.DefaultTopicQueueNums, ct).ConfigureAwait(false);
+        var lookup = TopicResolver.ResolveForSendAsync(context, header.Topic, header.DefaultTopic, header.DefaultTopicQueueNums, ct);
+        return lookup.IsCompletedSuccessfully
+            ? SendToTopic(connection, request, header, batch, lookup.Result, ct)
+            : AwaitTopicAsync(connection, request, header, batch, lookup, ct);
+    }
+
+    private async ValueTask<RemotingCommand?> AwaitTopicAsync(
+        RemotingConnection connection, RemotingCommand request, SendMessageRequestHeader header, bool batch,
+        ValueTask<(TopicLookupStatus, TopicConfig?, string?)> lookup, CancellationToken ct) =>
+        await SendToTopic(connection, request, header, batch, await lookup.ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    private ValueTask<RemotingCommand?> SendToTopic(
+        RemotingConnection connection, RemotingCommand request, SendMessageRequestHeader header, bool batch,
+        (TopicLookupStatus Status, TopicConfig? Config, string? Problem) lookup, CancellationToken ct)
+    {
+        var (status, config, problem) = lookup;
         if (status != TopicLookupStatus.Found)
         {
-            return status == TopicLookupStatus.NotExist
+            return new(status == TopicLookupStatus.NotExist
                 ? BrokerResponses.Refuse(request, Refusal.TopicNotExist, header.Topic)
-                : BrokerResponses.Refuse(request, Refusal.RouteChangeRejected, problem);
+                : BrokerResponses.Refuse(request, Refusal.RouteChangeRejected, problem));
         }
 
         if (!Perm.IsWritable(config!.Perm))
         {
-            return BrokerResponses.Refuse(request, Refusal.TopicNotWritable, header.Topic);
+            return new(BrokerResponses.Refuse(request, Refusal.TopicNotWritable, header.Topic));
         }
 
         int queueId = header.QueueId;
         if (queueId >= config.QueueCount)
         {
-            return BrokerResponses.IllegalQueue(request, queueId, header.Topic, config.QueueCount);
+            return new(BrokerResponses.IllegalQueue(request, queueId, header.Topic, config.QueueCount));
         }
 
         if (queueId < 0)
@@ -59,34 +77,48 @@ internal sealed class SendProcessor(BrokerContext context)
         {
             if (!MessageProperties.TryDecodeBatch(request.Body, template, header.Properties, context.ClusterName, out var items))
             {
-                return BrokerResponses.Refuse(request, Refusal.BatchMalformed);
+                return new(BrokerResponses.Refuse(request, Refusal.BatchMalformed));
             }
 
             completion = PooledAppendCompletion.Rent(items.Count);
             items.CopyTo(completion.Messages);
+            return AppendAsync(request, completion, queueId);
         }
-        else
+
+        template = template with { Properties = MessageProperties.ForStore(header.Properties, context.ClusterName) };
+        if (HalfMessages.IsHalf(template.Properties))
         {
-            template = template with { Properties = MessageProperties.ForStore(header.Properties, context.ClusterName) };
-            if (HalfMessages.IsHalf(template.Properties))
-            {
-                // Parked in the half queue until END_TRANSACTION; the answer carries the half's offsets.
-                completion = PooledAppendCompletion.Rent(1);
-                completion.Messages[0] = HalfMessages.ToHalf(template, header.ProducerGroup);
-            }
-            else
-            {
-                var deadLetter = await ToDeadLetterAsync(template, header, ct).ConfigureAwait(false);
-                if (deadLetter is null)
-                {
-                    return BrokerResponses.Refuse(request, Refusal.DeadLetterUnavailable, header.Topic);
-                }
-
-                completion = PooledAppendCompletion.Rent(1);
-                completion.Messages[0] = DelayLevels.Park(deadLetter.Value);
-            }
+            // Parked in the half queue until END_TRANSACTION; the answer carries the half's offsets.
+            completion = PooledAppendCompletion.Rent(1);
+            completion.Messages[0] = HalfMessages.ToHalf(template, header.ProducerGroup);
+            return AppendAsync(request, completion, queueId);
         }
 
+        var deadLetter = ToDeadLetterAsync(template, header, ct);
+        return deadLetter.IsCompletedSuccessfully
+            ? AppendParked(request, header, queueId, deadLetter.Result)
+            : AwaitDeadLetterAsync(request, header, queueId, deadLetter);
+    }
+
+    private async ValueTask<RemotingCommand?> AwaitDeadLetterAsync(
+        RemotingCommand request, SendMessageRequestHeader header, int queueId, ValueTask<MessageToStore?> deadLetter) =>
+        await AppendParked(request, header, queueId, await deadLetter.ConfigureAwait(false)).ConfigureAwait(false);
+
+    /// <summary>The message as stored: delayed ones parked in their schedule queue; null when its dead-letter topic could not be made.</summary>
+    private ValueTask<RemotingCommand?> AppendParked(RemotingCommand request, SendMessageRequestHeader header, int queueId, MessageToStore? message)
+    {
+        if (message is null)
+        {
+            return new(BrokerResponses.Refuse(request, Refusal.DeadLetterUnavailable, header.Topic));
+        }
+
+        var completion = PooledAppendCompletion.Rent(1);
+        completion.Messages[0] = DelayLevels.Park(message.Value);
+        return AppendAsync(request, completion, queueId);
+    }
+
+    private async ValueTask<RemotingCommand?> AppendAsync(RemotingCommand request, PooledAppendCompletion completion, int queueId)
+    {
         try
         {
             context.StoreActor.Tell(new AppendMessages(completion.MessagesMemory, completion));

@@ -92,7 +92,36 @@ public sealed partial class Producer
         return SendCoreAsync(message, queue, code, body, sysFlag, uniqueId, oneway, cancellationToken);
     }
 
-    private async Task<SendResult?> SendCoreAsync(
+    private Task<SendResult?> SendCoreAsync(
+        Message message,
+        MessageQueue queue,
+        RequestCode code,
+        byte[] body,
+        int sysFlag,
+        string msgId,
+        bool oneway,
+        CancellationToken cancellationToken)
+    {
+        // The common case, a known broker and an answer to wait for: only the wait is asynchronous.
+        if (!oneway && _instance.FindMasterAddress(queue.BrokerName) is { } known)
+        {
+            var request = CreateSendRequest(message, queue, code, body, sysFlag);
+            return AwaitSendResultAsync(_instance.Remoting.InvokeAsync(known, request, _instance.Options.RequestTimeout, cancellationToken), queue, msgId, known);
+        }
+
+        return SendCoreSlowAsync(message, queue, code, body, sysFlag, msgId, oneway, cancellationToken);
+    }
+
+    private static async Task<SendResult?> AwaitSendResultAsync(Task<RemotingCommand> pending, MessageQueue queue, string msgId, string address) =>
+        ToSendResult(await pending.ConfigureAwait(false), queue, msgId, address);
+
+    private RemotingCommand CreateSendRequest(Message message, MessageQueue queue, RequestCode code, byte[] body, int sysFlag)
+    {
+        var header = BuildHeader(message, queue, sysFlag, code == RequestCode.SendBatchMessage);
+        return CommandHeader.CreateRequest(code, header, body, SendMessageRequestHeader.KeyStyleFor((int)code));
+    }
+
+    private async Task<SendResult?> SendCoreSlowAsync(
         Message message,
         MessageQueue queue,
         RequestCode code,
@@ -103,8 +132,7 @@ public sealed partial class Producer
         CancellationToken cancellationToken)
     {
         string address = await FindMasterAsync(queue, cancellationToken).ConfigureAwait(false);
-        var header = BuildHeader(message, queue, sysFlag, code == RequestCode.SendBatchMessage);
-        var request = CommandHeader.CreateRequest(code, header, body, SendMessageRequestHeader.KeyStyleFor((int)code));
+        var request = CreateSendRequest(message, queue, code, body, sysFlag);
         if (oneway)
         {
             await _instance.Remoting.InvokeOnewayAsync(address, request, cancellationToken).ConfigureAwait(false);

@@ -2,8 +2,9 @@ namespace AkkaMq.Remoting.Protocol;
 
 /// <summary>
 /// The short values most header fields carry (queue ids, flags, counts, booleans: "0" to "99",
-/// "-1", "true", "false"), kept as shared strings: a send request has half a dozen of them, and
-/// decoding would otherwise allocate each again for every message.
+/// "-1", "true", "false"; and a send's default topic "TBW102"), kept as shared strings: a send
+/// request has half a dozen of them, and decoding would otherwise allocate each again for every
+/// message.
 /// </summary>
 internal static class ExtFieldValues
 {
@@ -24,6 +25,8 @@ internal static class ExtFieldValues
                 return "true";
             case 5 when utf8.SequenceEqual("false"u8):
                 return "false";
+            case 6 when utf8.SequenceEqual("TBW102"u8):
+                return "TBW102";
             default:
                 return null;
         }

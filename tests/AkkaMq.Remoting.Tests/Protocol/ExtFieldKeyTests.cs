@@ -42,6 +42,7 @@ public sealed class ExtFieldKeyTests
     [
         ("a", "0"), ("b", "7"), ("c", "42"), ("d", "99"), ("e", "-1"), ("f", "true"), ("g", "false"),
         ("h", "05"), ("i", "100"), ("j", "-2"), ("k", "True"), ("l", "falsey"), ("m", "1a"), ("n", "00"),
+        ("defaultTopic", "TBW102"), ("topic", "TBW1020"), ("x", "tbw102"),
     ];
 
     [Fact]
