@@ -36,10 +36,16 @@ public sealed class CommitLog : IDisposable
     /// measured about 3x slower per sync on ext4 (page_mkwrite faults after every writeback);
     /// readers still read the mapping, which shares the page cache with pwrite.
     /// </param>
-    public CommitLog(string directory, long segmentSize, int maxMessageSize, ILogger logger, bool writeByFile = false)
+    /// <param name="prepareNext">
+    /// Zero-fill the next segment in the background before the writer reaches it (group commit:
+    /// an fdatasync into written blocks measured about half the time of one into blocks only
+    /// allocated). Not for async flushing, where no send waits for a sync and the extra GiB of
+    /// writes per segment cost 10–25 % of the throughput in a same-run comparison.
+    /// </param>
+    public CommitLog(string directory, long segmentSize, int maxMessageSize, ILogger logger, bool writeByFile = false, bool prepareNext = false)
     {
         _writeByFile = writeByFile && OperatingSystem.IsLinux();
-        _file = new SegmentedFile(directory, segmentSize, logger);
+        _file = new SegmentedFile(directory, segmentSize, logger, prepareNext);
         _maxMessageSize = maxMessageSize;
         _logger = logger;
     }
@@ -200,6 +206,9 @@ public sealed class CommitLog : IDisposable
 
     /// <summary>Retention: delete the first <paramref name="count"/> segments.</summary>
     public void DeleteHead(int count) => _file.DeleteHead(count);
+
+    /// <summary>Has the next segment zero-filled ahead of the writer (see <see cref="SegmentedFile.PrepareNext"/>); for a writable log.</summary>
+    public void PrepareNextSegment() => _file.PrepareNext();
 
     public void Dispose() => _file.Dispose();
 

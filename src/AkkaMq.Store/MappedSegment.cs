@@ -95,6 +95,92 @@ public sealed unsafe class MappedSegment : IDisposable
     /// <summary>Suffix of a segment still being created; such files are removed at start-up.</summary>
     public const string TempSuffix = ".tmp";
 
+    /// <summary>Suffix of a zero-filled file made ahead of time for the next segment (see <see cref="WriteZeroFilled"/>).</summary>
+    public const string PreparedSuffix = ".zero" + TempSuffix;
+
+    private const int ZeroChunk = 4 << 20;
+
+    /// <summary>
+    /// Writes a file of <paramref name="size"/> zero bytes and syncs it. The point is that its
+    /// blocks are then written, not merely allocated: an fdatasync after writing into allocated
+    /// but never-written blocks also has to record that they now hold data (an extent
+    /// conversion, a journal commit), and measured about twice as slow as one after overwriting
+    /// written blocks. On Linux the zeros bypass the page cache (O_DIRECT) where the file system
+    /// allows it, so a GiB costs disk bandwidth but almost no CPU or memory. Between 4 MiB chunks it
+    /// pauses for <paramref name="pause"/>, leaving the disk to the flushes that acknowledge sends,
+    /// and checks <paramref name="cancel"/>; on any failure the file is removed.
+    /// </summary>
+    public static void WriteZeroFilled(string path, long size, CancellationToken cancel, TimeSpan pause = default)
+    {
+        if (size % 4096 != 0)
+        {
+            throw new ArgumentException($"A zero-filled segment must be a multiple of 4096 bytes, got {size}.", nameof(size));
+        }
+
+        File.Delete(path);
+        SafeFileHandle handle = OpenUnbuffered(path) ?? File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        void* zeros = NativeMemory.AlignedAlloc(ZeroChunk, 4096);
+        try
+        {
+            NativeMemory.Clear(zeros, ZeroChunk);
+            using (handle)
+            {
+                for (long position = 0; position < size; position += ZeroChunk)
+                {
+                    bool cancelled = position > 0 && pause > TimeSpan.Zero ? cancel.WaitHandle.WaitOne(pause) : cancel.IsCancellationRequested;
+                    if (cancelled)
+                    {
+                        throw new OperationCanceledException(cancel);
+                    }
+
+                    RandomAccess.Write(handle, new ReadOnlySpan<byte>(zeros, (int)Math.Min(ZeroChunk, size - position)), position);
+                }
+                RandomAccess.FlushToDisk(handle);
+            }
+        }
+        catch (Exception)
+        {
+            File.Delete(path);
+            throw;
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(zeros);
+        }
+    }
+
+    /// <summary>The new file opened with O_DIRECT, or null where that is not available (not Linux, or a file system such as tmpfs that refuses it).</summary>
+    private static SafeFileHandle? OpenUnbuffered(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+        int fd = NativeMethods.open(path, NativeMethods.OWrOnlyCreateExclusiveDirect, 0x1A4 /* 0644 */);
+        if (fd >= 0)
+        {
+            return new SafeFileHandle(fd, ownsHandle: true);
+        }
+        int errno = Marshal.GetLastPInvokeError();
+        if (errno == NativeMethods.EInval)
+        {
+            File.Delete(path);
+            return null;
+        }
+        throw new IOException($"Cannot create {path} (errno {errno}).");
+    }
+
+    /// <summary>
+    /// Moves a file made by <see cref="WriteZeroFilled"/> into place as the segment at
+    /// <paramref name="path"/> (the directory synced, as <see cref="Create"/> does) and maps it.
+    /// </summary>
+    public static MappedSegment Adopt(string prepared, string path, long startOffset, long size)
+    {
+        File.Move(prepared, path, overwrite: false);
+        SyncDirectory(System.IO.Path.GetDirectoryName(path)!);
+        return Open(path, startOffset, size);
+    }
+
     public static MappedSegment Open(string path, long startOffset, long expectedSize)
     {
         SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
@@ -215,8 +301,17 @@ internal static partial class NativeMethods
     public static readonly int ORdOnlyDirectory =
         RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
 
+    /// <summary>Linux O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_DIRECT (O_DIRECT: 040000 on x86-64, 0200000 on arm64).</summary>
+    public static readonly int OWrOnlyCreateExclusiveDirect =
+        0x1 | 0x40 | 0x80 | 0x80000 | (RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x10000 : 0x4000);
+
+    public const int EInval = 22;
+
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int open(string path, int flags, int mode);
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int fsync(int fd);

@@ -112,6 +112,10 @@ public sealed partial class MessageStore
             q.DeleteBefore(_log.MinOffset);
         }
         Corruption = outcome.Corruption;
+        if (Corruption is null)
+        {
+            _log.PrepareNextSegment();
+        }
         Epochs.TruncateFrom(outcome.ValidEnd + 1);
         _dispatchedOffset = outcome.ValidEnd;
         RecoveryTime = sw.Elapsed;
