@@ -141,6 +141,7 @@ public sealed class SegmentedFile : IDisposable
             if (_preparation is { } p && p.Start == startOffset && p.Ready)
             {
                 _preparation = null;
+                p.Cancel.Dispose();
                 PreparedSegmentsUsed++;
                 return p.Path;
             }
@@ -217,7 +218,16 @@ public sealed class SegmentedFile : IDisposable
     private void Abandon(Preparation p)
     {
         p.Cancel.Cancel();
-        _abandoned.RemoveAll(static a => a.Task.IsCompleted);
+        _abandoned.RemoveAll(static a =>
+        {
+            if (!a.Task.IsCompleted)
+            {
+                return false;
+            }
+
+            a.Cancel.Dispose();
+            return true;
+        });
         _abandoned.Add(p);
         p.Task.ContinueWith(static (_, state) => DeleteQuietly(((Preparation)state!).Path), p, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
