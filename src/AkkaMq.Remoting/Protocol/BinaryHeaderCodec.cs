@@ -86,25 +86,18 @@ internal static class BinaryHeaderCodec
         return null;
     }
 
-    private static string ReadKey(ref SequenceReader<byte> reader, int length)
+    private static string ReadKey(ref SequenceReader<byte> reader, int length) => ReadShared(ref reader, length, ExtFieldKeys.Find);
+
+    private static string ReadValue(ref SequenceReader<byte> reader, int length) => ReadShared(ref reader, length, ExtFieldValues.Find);
+
+    /// <summary>The shared string <paramref name="find"/> knows for the next <paramref name="length"/> bytes, or a new one.</summary>
+    private static string ReadShared(ref SequenceReader<byte> reader, int length, Func<ReadOnlySpan<byte>, string?> find)
     {
         var span = reader.UnreadSpan;
-        if (span.Length >= length && ExtFieldKeys.Find(span[..length]) is { } known)
+        if (span.Length >= length && find(span[..length]) is { } shared)
         {
             reader.Advance(length);
-            return known;
-        }
-
-        return ReadString(ref reader, length);
-    }
-
-    private static string ReadValue(ref SequenceReader<byte> reader, int length)
-    {
-        var span = reader.UnreadSpan;
-        if (span.Length >= length && ExtFieldValues.Find(span[..length]) is { } common)
-        {
-            reader.Advance(length);
-            return common;
+            return shared;
         }
 
         return ReadString(ref reader, length);
