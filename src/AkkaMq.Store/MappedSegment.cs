@@ -119,13 +119,14 @@ public sealed unsafe class MappedSegment : IDisposable
 
         File.Delete(path);
         SafeFileHandle handle = OpenUnbuffered(path) ?? File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        void* zeros = NativeMemory.AlignedAlloc(ZeroChunk, 4096);
+        int chunk = (int)Math.Min(ZeroChunk, size);
+        void* zeros = NativeMemory.AlignedAlloc((nuint)chunk, 4096);
         try
         {
-            NativeMemory.Clear(zeros, ZeroChunk);
+            NativeMemory.Clear(zeros, (nuint)chunk);
             using (handle)
             {
-                for (long position = 0; position < size; position += ZeroChunk)
+                for (long position = 0; position < size; position += chunk)
                 {
                     bool cancelled = position > 0 && pause > TimeSpan.Zero ? cancel.WaitHandle.WaitOne(pause) : cancel.IsCancellationRequested;
                     if (cancelled)
@@ -133,7 +134,7 @@ public sealed unsafe class MappedSegment : IDisposable
                         throw new OperationCanceledException(cancel);
                     }
 
-                    RandomAccess.Write(handle, new ReadOnlySpan<byte>(zeros, (int)Math.Min(ZeroChunk, size - position)), position);
+                    RandomAccess.Write(handle, new ReadOnlySpan<byte>(zeros, (int)Math.Min(chunk, size - position)), position);
                 }
                 RandomAccess.FlushToDisk(handle);
             }
