@@ -102,37 +102,22 @@ public sealed partial class Producer
         bool oneway,
         CancellationToken cancellationToken)
     {
-        // The common case, a known broker and an answer to wait for: only the wait is asynchronous.
-        if (!oneway && _instance.FindMasterAddress(queue.BrokerName) is { } known)
-        {
-            var request = CreateSendRequest(message, queue, code, body, sysFlag);
-            return AwaitSendResultAsync(_instance.Remoting.InvokeAsync(known, request, _instance.Options.RequestTimeout, cancellationToken), queue, msgId, known);
-        }
+        var header = BuildHeader(message, queue, sysFlag, code == RequestCode.SendBatchMessage);
+        var request = CommandHeader.CreateRequest(code, header, body, SendMessageRequestHeader.KeyStyleFor((int)code));
 
-        return SendCoreSlowAsync(message, queue, code, body, sysFlag, msgId, oneway, cancellationToken);
+        // The common case, a known broker and an answer to wait for: only the wait is asynchronous.
+        return !oneway && _instance.FindMasterAddress(queue.BrokerName) is { } known
+            ? AwaitSendResultAsync(_instance.Remoting.InvokeAsync(known, request, _instance.Options.RequestTimeout, cancellationToken), queue, msgId, known)
+            : SendToBrokerAsync(request, queue, msgId, oneway, cancellationToken);
     }
 
     private static async Task<SendResult?> AwaitSendResultAsync(Task<RemotingCommand> pending, MessageQueue queue, string msgId, string address) =>
         ToSendResult(await pending.ConfigureAwait(false), queue, msgId, address);
 
-    private RemotingCommand CreateSendRequest(Message message, MessageQueue queue, RequestCode code, byte[] body, int sysFlag)
-    {
-        var header = BuildHeader(message, queue, sysFlag, code == RequestCode.SendBatchMessage);
-        return CommandHeader.CreateRequest(code, header, body, SendMessageRequestHeader.KeyStyleFor((int)code));
-    }
-
-    private async Task<SendResult?> SendCoreSlowAsync(
-        Message message,
-        MessageQueue queue,
-        RequestCode code,
-        byte[] body,
-        int sysFlag,
-        string msgId,
-        bool oneway,
-        CancellationToken cancellationToken)
+    /// <summary>Finds (or first looks up) the queue's broker, then sends; null for one-way.</summary>
+    private async Task<SendResult?> SendToBrokerAsync(RemotingCommand request, MessageQueue queue, string msgId, bool oneway, CancellationToken cancellationToken)
     {
         string address = await FindMasterAsync(queue, cancellationToken).ConfigureAwait(false);
-        var request = CreateSendRequest(message, queue, code, body, sysFlag);
         if (oneway)
         {
             await _instance.Remoting.InvokeOnewayAsync(address, request, cancellationToken).ConfigureAwait(false);
