@@ -18,6 +18,7 @@ internal sealed class BenchReporter
     private long _operations;
     private long _latencySum;
     private long _latencyMax;
+    private string? _firstFailure;
 
     public BenchReporter(TextWriter output, string unit)
     {
@@ -43,7 +44,22 @@ internal sealed class BenchReporter
         }
     }
 
-    public void Failure() => Interlocked.Increment(ref _failed);
+    /// <summary>One failed operation; the first failure's reason is kept for <see cref="ExplainFailuresAsync"/>.</summary>
+    public void Failure(string reason)
+    {
+        Interlocked.Increment(ref _failed);
+        Interlocked.CompareExchange(ref _firstFailure, reason, null);
+    }
+
+    /// <summary>When anything failed, one line on <paramref name="error"/> saying how many and why the first did.</summary>
+    public async Task ExplainFailuresAsync(TextWriter error, string command, string operations)
+    {
+        if (Failed > 0)
+        {
+            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"akkamq bench {command}: {Failed} {operations} failed; the first: {Volatile.Read(ref _firstFailure)}")).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Prints a line every second until <paramref name="stop"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken stop)

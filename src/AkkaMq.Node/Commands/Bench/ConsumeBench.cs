@@ -30,7 +30,7 @@ internal static class ConsumeBench
             {
                 await consumer.StartAsync(ct).ConfigureAwait(false);
                 var queues = await consumer.FetchSubscribeMessageQueuesAsync(parse.GetValue(topic)!, ct).ConfigureAwait(false);
-                return await MeasureAsync(consumer, queues, parse.GetValue(batch), TimeSpan.FromSeconds(parse.GetValue(duration)), output, ct).ConfigureAwait(false);
+                return await MeasureAsync(consumer, queues, parse.GetValue(batch), TimeSpan.FromSeconds(parse.GetValue(duration)), output, parse.InvocationConfiguration.Error, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is MQClientException or MQBrokerException)
             {
@@ -41,7 +41,7 @@ internal static class ConsumeBench
         return command;
     }
 
-    private static async Task<int> MeasureAsync(PullConsumer consumer, IReadOnlyList<MessageQueue> queues, int batch, TimeSpan duration, TextWriter output, CancellationToken ct)
+    private static async Task<int> MeasureAsync(PullConsumer consumer, IReadOnlyList<MessageQueue> queues, int batch, TimeSpan duration, TextWriter output, TextWriter error, CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         stop.CancelAfter(duration);
@@ -73,6 +73,7 @@ internal static class ConsumeBench
         }
 
         await reporter.SummaryAsync(all, "messages read (latency per pull)").ConfigureAwait(false);
+        await reporter.ExplainFailuresAsync(error, "consume", "pulls").ConfigureAwait(false);
         return reporter.Succeeded >= stored ? 0 : 1;
     }
 
@@ -97,7 +98,7 @@ internal static class ConsumeBench
             histogram.Record(micros);
             if (result.Messages.Count == 0)
             {
-                reporter.Failure();
+                reporter.Failure($"a pull from queue {queue.QueueId} at offset {next} found no message ({result.Status})");
                 break;
             }
 

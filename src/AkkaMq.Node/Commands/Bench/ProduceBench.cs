@@ -10,7 +10,7 @@ namespace AkkaMq.Node.Commands.Bench;
 /// producer client each) share <c>-f</c> sends in flight; runs for <c>-d</c> seconds or
 /// <c>-m</c> messages, optionally paced to <c>--rate</c> messages a second in total.
 /// </summary>
-internal static class ProduceBench
+internal static partial class ProduceBench
 {
     public static Command Build()
     {
@@ -52,7 +52,7 @@ internal static class ProduceBench
                 producers.Add(producer);
             }
 
-            return await MeasureAsync(s, producers, output, ct).ConfigureAwait(false);
+            return await MeasureAsync(s, producers, output, error, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is MQClientException or MQBrokerException)
         {
@@ -68,7 +68,7 @@ internal static class ProduceBench
         }
     }
 
-    private static async Task<int> MeasureAsync(Settings s, List<Producer> producers, TextWriter output, CancellationToken ct)
+    private static async Task<int> MeasureAsync(Settings s, List<Producer> producers, TextWriter output, TextWriter error, CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         if (s.Count == 0)
@@ -81,12 +81,20 @@ internal static class ProduceBench
         var body = new byte[s.Size];
         Random.Shared.NextBytes(body);
         var remaining = s.Count > 0 ? s.Count : long.MaxValue;
-        var pacer = s.Rate > 0 ? new Pacer(s.Rate) : null;
-        var workers = new Task<LatencyHistogram>[s.InFlight];
-        for (var i = 0; i < workers.Length; i++)
+        Func<bool> take = () => Interlocked.Decrement(ref remaining) >= 0;
+        Task<LatencyHistogram>[] workers;
+        if (s.Rate > 0)
         {
-            var producer = producers[i % producers.Count];
-            workers[i] = Task.Run(() => SendLoopAsync(producer, s.Topic, body, reporter, pacer, () => Interlocked.Decrement(ref remaining) >= 0, stop.Token));
+            workers = [PacedSends.Start(producers, s, body, reporter, take, stop.Token)];
+        }
+        else
+        {
+            workers = new Task<LatencyHistogram>[s.InFlight];
+            for (var i = 0; i < workers.Length; i++)
+            {
+                var producer = producers[i % producers.Count];
+                workers[i] = Task.Run(() => SendLoopAsync(producer, s.Topic, body, reporter, take, stop.Token));
+            }
         }
 
         var histograms = await Task.WhenAll(workers).ConfigureAwait(false);
@@ -99,19 +107,15 @@ internal static class ProduceBench
         }
 
         await reporter.SummaryAsync(all, "messages sent").ConfigureAwait(false);
+        await reporter.ExplainFailuresAsync(error, "produce", "sends").ConfigureAwait(false);
         return reporter.Failed == 0 ? 0 : 1;
     }
 
-    private static async Task<LatencyHistogram> SendLoopAsync(Producer producer, string topic, byte[] body, BenchReporter reporter, Pacer? pacer, Func<bool> take, CancellationToken stop)
+    private static async Task<LatencyHistogram> SendLoopAsync(Producer producer, string topic, byte[] body, BenchReporter reporter, Func<bool> take, CancellationToken stop)
     {
         var histogram = new LatencyHistogram();
         while (!stop.IsCancellationRequested && take())
         {
-            if (pacer is not null && !await pacer.WaitTurnAsync(stop).ConfigureAwait(false))
-            {
-                break;
-            }
-
             var started = Stopwatch.GetTimestamp();
             try
             {
@@ -126,36 +130,118 @@ internal static class ProduceBench
             }
             catch (Exception e) when (e is MQClientException or MQBrokerException or AkkaMq.Remoting.Transport.RemotingTimeoutException or AkkaMq.Remoting.Transport.RemotingConnectionException)
             {
-                reporter.Failure();
+                reporter.Failure(e.Message);
             }
         }
 
         return histogram;
     }
 
-    /// <summary>Hands out send slots at a fixed total rate.</summary>
-    private sealed class Pacer(int perSecond)
+    /// <summary>
+    /// The fixed-rate mode (<c>--rate</c>): one timer thread starts every send itself at its slot
+    /// time, evenly spaced (one every 200 µs at 5,000 a second) as a rate limiter does, at most
+    /// <c>-f</c> in flight. It sleeps to each slot with sub-millisecond precision: the runtime's
+    /// timers fire on a millisecond grid, which would turn a fixed rate into bursts, and waking a
+    /// worker for each send would add a thread hand-off to every measured latency. Latency is
+    /// measured from the send call, as in the other mode.
+    /// </summary>
+    private static partial class PacedSends
     {
-        private readonly long _intervalTicks = Stopwatch.Frequency / perSecond;
-        private long _next = Stopwatch.GetTimestamp();
-
-        public async ValueTask<bool> WaitTurnAsync(CancellationToken stop)
+        public static Task<LatencyHistogram> Start(List<Producer> producers, Settings s, byte[] body, BenchReporter reporter, Func<bool> take, CancellationToken stop)
         {
-            var slot = Interlocked.Add(ref _next, _intervalTicks) - _intervalTicks;
-            var wait = slot - Stopwatch.GetTimestamp();
-            if (wait > 0)
+            var done = new TaskCompletionSource<LatencyHistogram>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var thread = new Thread(() => done.SetResult(Run(producers, s, body, reporter, take, stop))) { IsBackground = true, Name = "bench-pacer" };
+            thread.Start();
+            return done.Task;
+        }
+
+        private static LatencyHistogram Run(List<Producer> producers, Settings s, byte[] body, BenchReporter reporter, Func<bool> take, CancellationToken stop)
+        {
+            var histogram = new LatencyHistogram();
+            // A dedicated thread, so waiting here for a free slot blocks no worker the sends need.
+            using var inFlight = new SemaphoreSlim(s.InFlight, s.InFlight);
+            long interval = Math.Max(1, Stopwatch.Frequency / s.Rate);
+            long next = Stopwatch.GetTimestamp();
+            int sent = 0;
+            try
             {
-                try
+                while (!stop.IsCancellationRequested && take())
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency), stop).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return false;
+                    next += interval;
+                    SleepUntil(next);
+                    inFlight.Wait(stop);
+                    var producer = producers[sent++ % producers.Count];
+                    _ = TrackAsync(producer, new Message(s.Topic, body), histogram, reporter, inFlight, stop);
                 }
             }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // The run's time is up; the sends still in flight finish below.
+            }
 
-            return true;
+            for (int i = 0; i < s.InFlight; i++)
+            {
+                inFlight.Wait(CancellationToken.None);
+            }
+
+            return histogram;
         }
+
+        private static async Task TrackAsync(Producer producer, Message message, LatencyHistogram histogram, BenchReporter reporter, SemaphoreSlim inFlight, CancellationToken stop)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await producer.SendAsync(message, stop).ConfigureAwait(false);
+                var micros = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+                lock (histogram)
+                {
+                    histogram.Record(micros);
+                }
+
+                reporter.Success(1, micros);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Cut off by the end of the run: neither a success nor a failure.
+            }
+            catch (Exception e) when (e is MQClientException or MQBrokerException or AkkaMq.Remoting.Transport.RemotingTimeoutException or AkkaMq.Remoting.Transport.RemotingConnectionException)
+            {
+                reporter.Failure(e.Message);
+            }
+            finally
+            {
+                inFlight.Release();
+            }
+        }
+
+        private static void SleepUntil(long timestamp)
+        {
+            var remaining = timestamp - Stopwatch.GetTimestamp();
+            if (remaining <= 0)
+            {
+                return;
+            }
+
+            if (OperatingSystem.IsWindows())
+            {
+                Thread.Sleep(TimeSpan.FromSeconds(remaining / (double)Stopwatch.Frequency));
+                return;
+            }
+
+            var nanos = (long)(remaining * (1_000_000_000.0 / Stopwatch.Frequency));
+            var time = new TimeSpec { Seconds = nanos / 1_000_000_000, Nanoseconds = nanos % 1_000_000_000 };
+            _ = NanoSleep(in time, IntPtr.Zero);
+        }
+
+        [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+        private struct TimeSpec
+        {
+            public long Seconds;
+            public long Nanoseconds;
+        }
+
+        [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "nanosleep")]
+        private static partial int NanoSleep(in TimeSpec duration, IntPtr remaining);
     }
 }
