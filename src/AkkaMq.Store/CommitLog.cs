@@ -29,6 +29,7 @@ public sealed class CommitLog : IDisposable
     private long _publishedOffset;
     private long _flushedOffset;
     private readonly object _flushLock = new();
+    private static readonly int PageSize = Environment.SystemPageSize;
 
     /// <param name="writeByFile">
     /// Group-commit mode: stage each batch in memory and pwrite it, then fdatasync, instead of
@@ -234,14 +235,33 @@ public sealed class CommitLog : IDisposable
         return dest;
     }
 
-    /// <summary>pwrite of the staged bytes: in the page cache afterwards (visible through the mapping), not yet on disk.</summary>
+    /// <summary>
+    /// pwrite of the staged bytes: in the page cache afterwards (visible through the mapping), not
+    /// yet on disk. The write runs on with zeros to the end of its last page: beyond the log's end
+    /// a segment holds only zeros, so this changes no byte, but it means every page the log
+    /// enters is overwritten whole. A partial write into a page that is not in the page cache
+    /// makes the kernel read that page from disk first, a synchronous read on the append path
+    /// once every few records (measured at 5,000 sends a second: about 1,300 reads a second, each
+    /// holding up the batch behind it); a segment zero-filled ahead is not in the page cache.
+    /// </summary>
     private void WriteStaged()
     {
-        if (_stagingLength > 0)
+        if (_stagingLength == 0)
         {
-            _stagingSegment!.Write(_stagingPosition, _staging.AsSpan(0, _stagingLength));
-            _stagingLength = 0;
+            return;
         }
+
+        long end = _stagingPosition + _stagingLength;
+        long pageEnd = Math.Min((end + PageSize - 1) & ~(PageSize - 1L), _stagingSegment!.Size);
+        int length = _stagingLength + (int)Math.Max(0, pageEnd - end);
+        if (_staging.Length < length)
+        {
+            Array.Resize(ref _staging, length);
+        }
+
+        _staging.AsSpan(_stagingLength, length - _stagingLength).Clear();
+        _stagingSegment.Write(_stagingPosition, _staging.AsSpan(0, length));
+        _stagingLength = 0;
     }
 
     private void SetEnd(long offset)

@@ -24,6 +24,44 @@ public sealed class MessageStoreTests
     }
 
     [Fact]
+    public void GroupCommitAppends_WrittenPageByPage_KeepEveryRecordAndLeaveZerosPastTheEnd()
+    {
+        // Each append is its own write, run on with zeros to the end of its page; records that
+        // share a page must survive the writes after them, and nothing past the log end changes.
+        using var dir = new TempDir();
+        var settings = Msg.Small(dir.Path, FlushMode.GroupCommit) with { CommitLogSegmentSize = 64 * 1024 };
+        var written = new List<(AppendResult Result, string Body)>();
+        using (MessageStore store = MessageStore.Open(settings))
+        {
+            for (int i = 0; written.Count == 0 || store.MaxPhysicalOffset < 3 * 64 * 1024; i++)
+            {
+                string body = new string((char)('a' + (i % 26)), 37 + (i * 211 % 1300)) + i;
+                written.Add((store.AppendOne(Msg.Create("T", i % 3, body)), body));
+                if (i > 0)
+                {
+                    Assert.Equal(written[i - 1].Body, Encoding.UTF8.GetString(store.Read(written[i - 1].Result).Body));
+                }
+            }
+
+            foreach (var (result, body) in written)
+            {
+                Assert.Equal(body, Encoding.UTF8.GetString(store.Read(result).Body));
+            }
+
+            long end = store.MaxPhysicalOffset;
+            string last = Path.Combine(dir.Path, "commitlog", (end / (64 * 1024) * (64 * 1024)).ToString("D20", System.Globalization.CultureInfo.InvariantCulture));
+            byte[] tail = File.ReadAllBytes(last).AsSpan((int)(end % (64 * 1024))).ToArray();
+            Assert.All(tail, b => Assert.Equal(0, b));
+        }
+
+        using MessageStore reopened = MessageStore.Open(settings);
+        foreach (var (result, body) in written)
+        {
+            Assert.Equal(body, Encoding.UTF8.GetString(reopened.Read(result).Body));
+        }
+    }
+
+    [Fact]
     public void Append_RollsSegments_AndNoRecordSpansTwo()
     {
         using var dir = new TempDir();
