@@ -228,7 +228,6 @@ public sealed class StoreActor : ReceiveActor
     }
 }
 
-/// <summary>Senders of one append request waiting for a flush that covers their records.</summary>
 /// <summary>
 /// The senders written since the last flush started, with their results in one flat array: two
 /// generations alternate (one waiting for the flush in flight, one filling), so a sender waiting
