@@ -43,6 +43,21 @@ public sealed partial class BenchCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Produce_WithAWarmUp_CountsOnlyTheMeasuredSends()
+    {
+        await CliRun.InvokeAsync("admin", "updateTopic", "-n", _node.NameServer, "-c", "DefaultCluster", "-t", "BenchWarm", "-r", "1", "-w", "1");
+
+        var produced = await CliRun.InvokeAsync("bench", "produce", "-n", _node.NameServer, "-t", "BenchWarm", "-f", "4", "-s", "64", "--warmup", "1", "-m", "50");
+        Assert.True(produced.ExitCode == 0, produced.Output + produced.Error);
+        Assert.Contains("warm-up: 1 s", produced.Output);
+        Assert.Equal((50, 0), Summary(produced.Output));
+
+        var consumed = await CliRun.InvokeAsync("bench", "consume", "-n", _node.NameServer, "-t", "BenchWarm", "-d", "30");
+        var stored = long.Parse(StoredPattern().Match(consumed.Output).Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(stored > 50, consumed.Output);
+    }
+
+    [Fact]
     public async Task Produce_ToAnUnreachableNameServer_FailsWithOneLine()
     {
         var result = await CliRun.InvokeAsync("bench", "produce", "-n", "127.0.0.1:1", "-m", "1");
@@ -57,6 +72,9 @@ public sealed partial class BenchCommandTests : IAsyncLifetime
         Assert.True(m.Success, output);
         return (long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
     }
+
+    [GeneratedRegex(@"consume: (\d+) stored messages")]
+    private static partial Regex StoredPattern();
 
     [GeneratedRegex(@"Summary: (\d+) [^\n]*failures (\d+)")]
     private static partial Regex SummaryPattern();

@@ -22,21 +22,23 @@ internal static partial class ProduceBench
         var duration = new Option<int>("-d", "--duration") { Description = "Seconds to run.", DefaultValueFactory = _ => 30 };
         var count = new Option<long>("-m", "--messages") { Description = "Stop after this many messages (0: run for the duration)." };
         var rate = new Option<int>("--rate") { Description = "Total messages a second (0: as fast as possible)." };
+        var warmup = new Option<int>("--warmup") { Description = "Seconds of the same load first, not counted (JIT compilation, connections, caches)." };
         var serialize = BenchCommand.SerializeTypeOption();
         var command = new Command("produce", "Send messages as fast as allowed and report TPS and latency.")
         {
-            ns, topic, size, connections, inflight, duration, count, rate, serialize,
+            ns, topic, size, connections, inflight, duration, count, rate, warmup, serialize,
         };
         command.SetAction(async (parse, ct) =>
         {
             var settings = new Settings(parse.GetValue(ns)!, parse.GetValue(topic)!, parse.GetValue(size), Math.Max(1, parse.GetValue(connections)),
-                Math.Max(1, parse.GetValue(inflight)), TimeSpan.FromSeconds(parse.GetValue(duration)), parse.GetValue(count), parse.GetValue(rate), parse.GetValue(serialize));
+                Math.Max(1, parse.GetValue(inflight)), TimeSpan.FromSeconds(parse.GetValue(duration)), parse.GetValue(count), parse.GetValue(rate), parse.GetValue(serialize),
+                TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(warmup))));
             return await RunAsync(settings, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct).ConfigureAwait(false);
         });
         return command;
     }
 
-    private sealed record Settings(string NameServers, string Topic, int Size, int Connections, int InFlight, TimeSpan Duration, long Count, int Rate, AkkaMq.Remoting.Protocol.SerializeType SerializeType);
+    private sealed record Settings(string NameServers, string Topic, int Size, int Connections, int InFlight, TimeSpan Duration, long Count, int Rate, AkkaMq.Remoting.Protocol.SerializeType SerializeType, TimeSpan Warmup);
 
     private static async Task<int> RunAsync(Settings s, TextWriter output, TextWriter error, CancellationToken ct)
     {
@@ -50,6 +52,12 @@ internal static partial class ProduceBench
                 var producer = new Producer("akkamq-bench-producer", new ClientOptions { NameServerAddresses = s.NameServers, InstanceName = $"bench-{Environment.ProcessId}-{i}", SerializeType = s.SerializeType });
                 await producer.StartAsync(ct).ConfigureAwait(false);
                 producers.Add(producer);
+            }
+
+            if (s.Warmup > TimeSpan.Zero)
+            {
+                await output.WriteLineAsync($"warm-up: {s.Warmup.TotalSeconds:0} s of the same load, not counted").ConfigureAwait(false);
+                await MeasureAsync(s with { Duration = s.Warmup, Count = 0 }, producers, TextWriter.Null, TextWriter.Null, ct).ConfigureAwait(false);
             }
 
             return await MeasureAsync(s, producers, output, error, ct).ConfigureAwait(false);
