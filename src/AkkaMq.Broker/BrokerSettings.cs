@@ -43,7 +43,8 @@ public sealed record StoreSettingsSection(
     TimeSpan FlushInterval,
     TimeSpan FileReservedTime,
     [property: Range(1, 99)] int DiskWatermarkPercent,
-    ByteSize MaxMessageSize)
+    ByteSize MaxMessageSize,
+    TimeSpan? CheckpointInterval = null)
 {
     /// <summary>The store's own settings for this section.</summary>
     public StoreSettings ToStoreSettings() => new()
@@ -52,6 +53,7 @@ public sealed record StoreSettingsSection(
         CommitLogSegmentSize = CommitlogSegmentSize.Bytes,
         FlushMode = Flush == BrokerFlushMode.GroupCommit ? FlushMode.GroupCommit : FlushMode.Async,
         FlushInterval = FlushInterval,
+        CheckpointInterval = CheckpointInterval ?? StoreSettings.DefaultCheckpointInterval,
         FileReservedTime = FileReservedTime,
         DiskWatermarkRatio = DiskWatermarkPercent / 100.0,
         MaxMessageSize = checked((int)MaxMessageSize.Bytes),

@@ -213,15 +213,25 @@ public sealed partial class MessageStore
         _background?.Join();
     }
 
-    /// <summary>Every FlushInterval: async-mode log flush, consume-queue/index flush + checkpoint, disk usage; retention every 10 s.</summary>
+    /// <summary>Every FlushInterval: async-mode log flush and disk usage; consume-queue/index flush + checkpoint every CheckpointInterval; retention every 10 s.</summary>
     private void BackgroundLoop()
     {
         long nextRetention = Environment.TickCount64 + 10_000;
+        long nextCheckpoint = Environment.TickCount64 + (long)_settings.CheckpointInterval.TotalMilliseconds;
         while (!_stop.Wait(_settings.FlushInterval))
         {
             try
             {
-                Checkpoint();
+                if (Environment.TickCount64 >= nextCheckpoint)
+                {
+                    nextCheckpoint = Environment.TickCount64 + (long)_settings.CheckpointInterval.TotalMilliseconds;
+                    Checkpoint();
+                }
+                else if (_settings.FlushMode == FlushMode.Async)
+                {
+                    FlushLog();
+                }
+
                 RefreshDiskUsage();
                 if (Environment.TickCount64 >= nextRetention)
                 {

@@ -29,8 +29,20 @@ public sealed record StoreSettings
 
     public FlushMode FlushMode { get; init; } = FlushMode.Async;
 
-    /// <summary>Async-mode commit-log flush period, and the period of consume-queue/index flush + checkpoint in both modes (RocketMQ: 500 ms / 1 s).</summary>
+    /// <summary>Async-mode commit-log flush period, and how often the background loop runs (RocketMQ: 500 ms).</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How often consume queues and index are flushed and the checkpoint recorded (checked every
+    /// <see cref="FlushInterval"/>). They are rebuilt from the commit log after a crash, so this
+    /// bounds recovery work, not data loss. Each checkpoint writes pages scattered over the
+    /// index; every group commit's disk flush that runs meanwhile waits for them, so a short
+    /// interval puts a steady share of durable sends behind it (measured at 5,000 sends a second
+    /// over 60 s: p99 0.94–1.28 ms every 500 ms, 0.54–0.56 ms every 10 s).
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; init; } = DefaultCheckpointInterval;
+
+    public static readonly TimeSpan DefaultCheckpointInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>Segments whose newest record is older than this are deleted whole (RocketMQ: 72 h).</summary>
     public TimeSpan FileReservedTime { get; init; } = TimeSpan.FromHours(72);
@@ -58,6 +70,10 @@ public sealed record StoreSettings
         if (ConsumeQueueEntriesPerFile < 1 || IndexHashSlots < 1 || IndexEntriesPerFile < 2)
         {
             throw new ArgumentException("ConsumeQueueEntriesPerFile, IndexHashSlots and IndexEntriesPerFile must be positive.");
+        }
+        if (FlushInterval <= TimeSpan.Zero || CheckpointInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"FlushInterval and CheckpointInterval must be positive, got {FlushInterval} and {CheckpointInterval}.");
         }
         if (DiskWatermarkRatio is <= 0 or > 1)
         {

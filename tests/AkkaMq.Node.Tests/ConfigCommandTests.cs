@@ -51,6 +51,8 @@ public sealed class ConfigCommandTests
     [InlineData("akkamq.broker.listen = \"not an endpoint\"", "akkamq.broker.listen")]
     [InlineData("akkamq.broker.advertise = \"[::1]:10911\"", "akkamq.broker.advertise")]
     [InlineData("akkamq.broker.store.commitlog-segment-size = 1k", "akkamq.broker.store.commitlog-segment-size")]
+    [InlineData("akkamq.broker.store.checkpoint-interval = 0s", "akkamq.broker.store.checkpoint-interval")]
+    [InlineData("akkamq.broker.store.flush-interval = 0s", "akkamq.broker.store.flush-interval")]
     [InlineData("akkamq.roles = [broker, broker]", "akkamq.roles")]
     [InlineData("akkamq.roles = [broker, router]", "akkamq.roles")]
     [InlineData("akkamq.node-name = \"has space\"", "akkamq.node-name")]

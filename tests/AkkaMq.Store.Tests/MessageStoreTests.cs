@@ -62,6 +62,45 @@ public sealed class MessageStoreTests
     }
 
     [Fact]
+    public async Task Background_FlushesTheLogEveryFlushInterval_AndCheckpointsOnlyEveryCheckpointInterval()
+    {
+        using var dir = new TempDir();
+        var settings = Msg.Small(dir.Path) with { CommitLogSegmentSize = 64 * 1024, CheckpointInterval = TimeSpan.FromMilliseconds(1500) };
+        using MessageStore store = MessageStore.Open(settings);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        store.AppendOne(Msg.Create("T", 0, "one"));
+
+        var checkpoint = new StoreCheckpoint(dir.Path);
+        while (store.FlushCount == 0)
+        {
+            await Task.Delay(20);
+        }
+
+        // The log was flushed on a 50 ms tick; the checkpoint waits for its own interval.
+        if (started.Elapsed < TimeSpan.FromMilliseconds(1200))
+        {
+            Assert.True(!checkpoint.Load() || checkpoint.DispatchedOffset == 0);
+        }
+
+        while (!(checkpoint.Load() && checkpoint.DispatchedOffset == store.MaxPhysicalOffset))
+        {
+            Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), "no checkpoint was recorded");
+            await Task.Delay(50);
+        }
+
+        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(1400), $"checkpoint after {started.Elapsed}");
+    }
+
+    [Fact]
+    public void Open_RejectsANonPositiveCheckpointInterval()
+    {
+        using var dir = new TempDir();
+
+        var e = Assert.Throws<ArgumentException>(() => MessageStore.Open(Msg.Small(dir.Path) with { CheckpointInterval = TimeSpan.Zero }));
+        Assert.Contains("CheckpointInterval", e.Message);
+    }
+
+    [Fact]
     public void Append_RollsSegments_AndNoRecordSpansTwo()
     {
         using var dir = new TempDir();

@@ -127,6 +127,11 @@ public static class NodeConfigLoader
             problem("broker.store.flush-interval", "must be positive");
         }
 
+        if (store.CheckpointInterval <= TimeSpan.Zero)
+        {
+            problem("broker.store.checkpoint-interval", "must be positive");
+        }
+
         if (store.FileReservedTime <= TimeSpan.Zero)
         {
             problem("broker.store.file-reserved-time", "must be positive");
