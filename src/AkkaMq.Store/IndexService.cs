@@ -146,12 +146,13 @@ public sealed class IndexService : IDisposable
         }
     }
 
-    public void Flush()
+    /// <summary>Flushes the newest index file (older ones were flushed when they filled); see <see cref="IndexFile.Flush"/> for <paramref name="paced"/>.</summary>
+    public void Flush(bool paced = false)
     {
         IndexFile[] files = _files;
         if (files.Length > 0)
         {
-            files[^1].Flush();
+            files[^1].Flush(paced);
         }
     }
 

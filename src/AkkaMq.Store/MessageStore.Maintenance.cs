@@ -73,8 +73,8 @@ public sealed partial class MessageStore
         }
     }
 
-    /// <summary>Flushes commit log, consume queues and index, then records the checkpoint.</summary>
-    public void Checkpoint()
+    /// <summary>Flushes commit log, consume queues and index, then records the checkpoint; <paramref name="paced"/> from the background loop (see <see cref="IndexFile.Flush"/>).</summary>
+    public void Checkpoint(bool paced = false)
     {
         lock (_checkpointLock)
         {
@@ -84,7 +84,7 @@ public sealed partial class MessageStore
             {
                 q.Flush();
             }
-            _index.Flush();
+            _index.Flush(paced);
             if (dispatched != _checkpoint.DispatchedOffset)
             {
                 _checkpoint.Save(dispatched, _log.FlushedOffset, Now());
@@ -225,7 +225,7 @@ public sealed partial class MessageStore
                 if (Environment.TickCount64 >= nextCheckpoint)
                 {
                     nextCheckpoint = Environment.TickCount64 + (long)_settings.CheckpointInterval.TotalMilliseconds;
-                    Checkpoint();
+                    Checkpoint(paced: true);
                 }
                 else if (_settings.FlushMode == FlushMode.Async)
                 {

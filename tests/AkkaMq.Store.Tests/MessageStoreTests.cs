@@ -185,6 +185,33 @@ public sealed class MessageStoreTests
     }
 
     [Fact]
+    public void PacedCheckpoint_RecordsTheEnd_AndTheIndexAnswersAfterReopen()
+    {
+        // 200,000 slots: the slot table spans several of the slices a paced checkpoint writes out.
+        using var dir = new TempDir();
+        var settings = Msg.Small(dir.Path) with { CommitLogSegmentSize = 64 * 1024, IndexHashSlots = 200_000, IndexEntriesPerFile = 1000 };
+        var written = new List<AppendResult>();
+        using (MessageStore store = MessageStore.Open(settings))
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                written.Add(store.AppendOne(Msg.Create("T", i % 4, "m" + i, keys: "key" + i)));
+            }
+
+            store.Checkpoint(paced: true);
+            var checkpoint = new StoreCheckpoint(dir.Path);
+            Assert.True(checkpoint.Load());
+            Assert.Equal(store.MaxPhysicalOffset, checkpoint.DispatchedOffset);
+        }
+
+        using MessageStore reopened = MessageStore.Open(settings);
+        for (int i = 0; i < 200; i += 17)
+        {
+            Assert.Equal(written[i].CommitLogOffset, Assert.Single(reopened.QueryByKey("T", "key" + i, 0, long.MaxValue, 10)).CommitLogOffset);
+        }
+    }
+
+    [Fact]
     public void QueryByKey_AndUniqueId_FindVerifiedRecords()
     {
         using var dir = new TempDir();
