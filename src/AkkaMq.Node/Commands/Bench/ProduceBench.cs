@@ -158,7 +158,19 @@ internal static partial class ProduceBench
         public static Task<LatencyHistogram> Start(List<Producer> producers, Settings s, byte[] body, BenchReporter reporter, Func<bool> take, CancellationToken stop)
         {
             var done = new TaskCompletionSource<LatencyHistogram>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var thread = new Thread(() => done.SetResult(Run(producers, s, body, reporter, take, stop))) { IsBackground = true, Name = "bench-pacer" };
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    done.SetResult(Run(producers, s, body, reporter, take, stop));
+                }
+                catch (Exception e)
+                {
+                    // A bug in the pacer ends the run with its exception instead of the process.
+                    done.SetException(e);
+                }
+            })
+            { IsBackground = true, Name = "bench-pacer" };
             thread.Start();
             return done.Task;
         }
