@@ -226,10 +226,7 @@ public sealed class CommitLog : IDisposable
             _stagingSegment = seg;
             _stagingPosition = pos;
         }
-        if (_staging.Length < _stagingLength + length)
-        {
-            Array.Resize(ref _staging, Math.Max(1 << 20, (_stagingLength + length) * 2));
-        }
+        EnsureStaging(_stagingLength + length);
         Span<byte> dest = _staging.AsSpan(_stagingLength, length);
         _stagingLength += length;
         return dest;
@@ -253,15 +250,19 @@ public sealed class CommitLog : IDisposable
 
         long end = _stagingPosition + _stagingLength;
         long pageEnd = Math.Min((end + PageSize - 1) & ~(PageSize - 1L), _stagingSegment!.Size);
-        int length = _stagingLength + (int)Math.Max(0, pageEnd - end);
-        if (_staging.Length < length)
-        {
-            Array.Resize(ref _staging, length);
-        }
-
+        int length = _stagingLength + (int)(pageEnd - end);
+        EnsureStaging(length);
         _staging.AsSpan(_stagingLength, length - _stagingLength).Clear();
         _stagingSegment.Write(_stagingPosition, _staging.AsSpan(0, length));
         _stagingLength = 0;
+    }
+
+    private void EnsureStaging(int length)
+    {
+        if (_staging.Length < length)
+        {
+            Array.Resize(ref _staging, Math.Max(1 << 20, length * 2));
+        }
     }
 
     private void SetEnd(long offset)

@@ -216,15 +216,14 @@ public sealed partial class MessageStore
     /// <summary>Every FlushInterval: async-mode log flush and disk usage; consume-queue/index flush + checkpoint every CheckpointInterval; retention every 10 s.</summary>
     private void BackgroundLoop()
     {
-        long nextRetention = Environment.TickCount64 + 10_000;
-        long nextCheckpoint = Environment.TickCount64 + (long)_settings.CheckpointInterval.TotalMilliseconds;
+        var retention = new Deadline(TimeSpan.FromSeconds(10));
+        var checkpoint = new Deadline(_settings.CheckpointInterval);
         while (!_stop.Wait(_settings.FlushInterval))
         {
             try
             {
-                if (Environment.TickCount64 >= nextCheckpoint)
+                if (checkpoint.Passed())
                 {
-                    nextCheckpoint = Environment.TickCount64 + (long)_settings.CheckpointInterval.TotalMilliseconds;
                     Checkpoint(paced: true);
                 }
                 else if (_settings.FlushMode == FlushMode.Async)
@@ -233,9 +232,8 @@ public sealed partial class MessageStore
                 }
 
                 RefreshDiskUsage();
-                if (Environment.TickCount64 >= nextRetention)
+                if (retention.Passed())
                 {
-                    nextRetention = Environment.TickCount64 + 10_000;
                     DeleteExpiredFiles();
                 }
             }
@@ -243,6 +241,25 @@ public sealed partial class MessageStore
             {
                 _logger.LogError(e, "Background flush/checkpoint failed; retrying in {Interval}", _settings.FlushInterval);
             }
+        }
+    }
+
+    /// <summary>A period of the background loop: <see cref="Passed"/> is true once per period and starts the next.</summary>
+    private struct Deadline(TimeSpan period)
+    {
+        private readonly long _periodMs = (long)period.TotalMilliseconds;
+        private long _next = Environment.TickCount64 + (long)period.TotalMilliseconds;
+
+        public bool Passed()
+        {
+            long now = Environment.TickCount64;
+            if (now < _next)
+            {
+                return false;
+            }
+
+            _next = now + _periodMs;
+            return true;
         }
     }
 }

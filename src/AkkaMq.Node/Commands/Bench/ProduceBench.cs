@@ -124,25 +124,42 @@ internal static partial class ProduceBench
         var histogram = new LatencyHistogram();
         while (!stop.IsCancellationRequested && take())
         {
-            var started = Stopwatch.GetTimestamp();
+            long? micros;
             try
             {
-                await producer.SendAsync(new Message(topic, body), stop).ConfigureAwait(false);
-                var micros = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
-                histogram.Record(micros);
-                reporter.Success(1, micros);
+                micros = await TimedSendAsync(producer, topic, body, reporter, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 break;
             }
-            catch (Exception e) when (e is MQClientException or MQBrokerException or AkkaMq.Remoting.Transport.RemotingTimeoutException or AkkaMq.Remoting.Transport.RemotingConnectionException)
+
+            if (micros is { } m)
             {
-                reporter.Failure(e.Message);
+                histogram.Record(m);
             }
         }
 
         return histogram;
+    }
+
+    /// <summary>One send, counted by <paramref name="reporter"/>: its latency in µs, or null when it failed. Cancellation is the caller's.</summary>
+    private static async Task<long?> TimedSendAsync(Producer producer, string topic, byte[] body, BenchReporter reporter, CancellationToken stop)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await producer.SendAsync(new Message(topic, body), stop).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MQClientException or MQBrokerException or AkkaMq.Remoting.Transport.RemotingTimeoutException or AkkaMq.Remoting.Transport.RemotingConnectionException)
+        {
+            reporter.Failure(e.Message);
+            return null;
+        }
+
+        var micros = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+        reporter.Success(1, micros);
+        return micros;
     }
 
     /// <summary>
@@ -191,7 +208,7 @@ internal static partial class ProduceBench
                     SleepUntil(next);
                     inFlight.Wait(stop);
                     var producer = producers[sent++ % producers.Count];
-                    _ = TrackAsync(producer, new Message(s.Topic, body), histogram, reporter, inFlight, stop);
+                    _ = TrackAsync(producer, s.Topic, body, histogram, reporter, inFlight, stop);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -207,27 +224,21 @@ internal static partial class ProduceBench
             return histogram;
         }
 
-        private static async Task TrackAsync(Producer producer, Message message, LatencyHistogram histogram, BenchReporter reporter, SemaphoreSlim inFlight, CancellationToken stop)
+        private static async Task TrackAsync(Producer producer, string topic, byte[] body, LatencyHistogram histogram, BenchReporter reporter, SemaphoreSlim inFlight, CancellationToken stop)
         {
-            var started = Stopwatch.GetTimestamp();
             try
             {
-                await producer.SendAsync(message, stop).ConfigureAwait(false);
-                var micros = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
-                lock (histogram)
+                if (await TimedSendAsync(producer, topic, body, reporter, stop).ConfigureAwait(false) is { } micros)
                 {
-                    histogram.Record(micros);
+                    lock (histogram)
+                    {
+                        histogram.Record(micros);
+                    }
                 }
-
-                reporter.Success(1, micros);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 // Cut off by the end of the run: neither a success nor a failure.
-            }
-            catch (Exception e) when (e is MQClientException or MQBrokerException or AkkaMq.Remoting.Transport.RemotingTimeoutException or AkkaMq.Remoting.Transport.RemotingConnectionException)
-            {
-                reporter.Failure(e.Message);
             }
             finally
             {
