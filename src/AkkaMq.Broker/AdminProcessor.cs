@@ -1,5 +1,5 @@
 using System.Globalization;
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Broker.Protocol;
 using AkkaMq.Cluster.Routing;
 using AkkaMq.Remoting.Protocol;

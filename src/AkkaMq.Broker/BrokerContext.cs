@@ -1,4 +1,4 @@
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Cluster.Routing;
 using AkkaMq.Store;
 using Microsoft.Extensions.Logging;
@@ -18,15 +18,14 @@ internal sealed class BrokerContext
 
     public required IActorRef RouteRegistry { get; init; }
 
-    public required IActorRef StoreActor { get; init; }
+    /// <summary>The broker actor: messages for a queue partition (holds, locks) go through it.</summary>
+    public required IActorRef Broker { get; init; }
 
-    public required IActorRef PullHolds { get; init; }
+    public required IActorRef StoreActor { get; init; }
 
     public required IActorRef Offsets { get; init; }
 
     public required IActorRef Clients { get; init; }
-
-    public required IActorRef Locks { get; init; }
 
     public required IActorRef Schedule { get; init; }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Broker.Transactions;
 using AkkaMq.Cluster.Routing;
 using AkkaMq.Remoting.Transport;
@@ -11,25 +11,34 @@ using Microsoft.Extensions.Logging;
 namespace AkkaMq.Broker;
 
 /// <summary>What the node host hands the broker role.</summary>
-public sealed record BrokerRoleOptions(string ClusterName, BrokerSettings Settings);
+public sealed record BrokerRoleOptions(string ClusterName, BrokerSettings Settings)
+{
+    /// <summary>The broker's clock (client expiry, lock leases, transaction checks); tests move it by hand.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}
+
+/// <summary>Starts an actor under the node's guardian (or, in tests, at the top of a system) and returns it once it runs.</summary>
+public delegate Task<IActorRef> SpawnActor(Props props, string name);
 
 /// <summary>
 /// The broker role of a single node: this node is master (broker id 0) of its group. Opens the
-/// store, registers with the route registry, and serves RocketMQ broker requests on the listen
-/// port (and on listen − 2, the VIP port of old Java clients).
+/// store, starts the <see cref="BrokerActor"/> with every broker actor under it, registers with
+/// the route registry, and serves RocketMQ broker requests on the listen port (and on listen − 2,
+/// the VIP port of old Java clients).
 /// </summary>
 public sealed class BrokerRole : IAsyncDisposable
 {
-    private readonly ActorSystem _system;
+    /// <summary>The broker actor's name under its parent.</summary>
+    public const string ActorName = "broker";
+
     private readonly List<RemotingServer> _servers;
     private readonly BrokerContext _context;
     private int _disposed;
     private Task? _stopAccepting;
     private int _flushed;
 
-    private BrokerRole(ActorSystem system, List<RemotingServer> servers, BrokerContext context)
+    private BrokerRole(List<RemotingServer> servers, BrokerContext context)
     {
-        _system = system;
         _servers = servers;
         _context = context;
     }
@@ -43,18 +52,21 @@ public sealed class BrokerRole : IAsyncDisposable
     /// <summary>The transactions actor (tests ask it how many halves are open).</summary>
     internal IActorRef Transactions => _context.Transactions;
 
+    /// <summary>The broker actor, parent of the others.</summary>
+    public IActorRef Actor => _context.Broker;
+
     /// <summary>The address published in routes and message ids (<c>ip:port</c>).</summary>
     public string AdvertisedAddress => _context.BrokerAddress;
 
     public static async Task<BrokerRole> StartAsync(
-        ActorSystem system,
+        SpawnActor spawn,
         BrokerRoleOptions options,
         RouteTableFeed routes,
         IActorRef routeRegistry,
         ILoggerFactory loggers,
         CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(spawn);
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Settings;
         var log = loggers.CreateLogger("AkkaMq.Broker");
@@ -76,21 +88,9 @@ public sealed class BrokerRole : IAsyncDisposable
         var storeHost = IPv4Endpoint.From(advertise);
         string address = advertise.Address + ":" + advertise.Port.ToString(CultureInfo.InvariantCulture);
         var subscriptions = new ConsumerSubscriptions();
-        var holds = system.ActorOf(PullHoldActor.Props(store));
-        var storeActor = system.ActorOf(StoreActor.Props(store, holds, log));
-        var savedOffsets = OffsetSnapshot.LoadLatest(store);
-        var offsets = system.ActorOf(OffsetsActor.Props(savedOffsets, storeActor, storeHost, settings.Store.FileReservedTime, log));
-        savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.Schedule, ScheduleActor.ProgressGroup), out var scheduleProgress);
-        var schedule = system.ActorOf(ScheduleActor.Props(store, storeActor, offsets, storeHost, scheduleProgress, DelayLevels.Resolve(settings.MessageDelayLevels), log));
-        var clients = system.ActorOf(ClientsActor.Props(subscriptions, log));
         var groupFeed = new SubscriptionGroups.SubscriptionGroupFeed(SubscriptionGroups.SubscriptionGroupsActor.LoadLatest(store));
-        var groups = system.ActorOf(SubscriptionGroups.SubscriptionGroupsActor.Props(storeActor, storeHost, groupFeed, settings.Store.FileReservedTime, log));
-        var locks = system.ActorOf(QueueLockActor.Props(system.TimeProvider));
-        savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.TransactionHalf, TransactionsActor.ProgressGroup), out var halfProgress);
-        savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.TransactionOp, TransactionsActor.ProgressGroup), out var opProgress);
-        var transactions = system.ActorOf(TransactionsActor.Props(
-            store, storeActor, offsets, clients, storeHost, settings.Transaction ?? TransactionSettings.Default,
-            halfProgress?.GetValueOrDefault(0) ?? 0, opProgress?.GetValueOrDefault(0) ?? 0, log));
+        var broker = await spawn(BrokerActor.Props(new BrokerActorSetup(store, settings, storeHost, subscriptions, groupFeed, options.Time, log)), ActorName).ConfigureAwait(false);
+        var actors = await broker.Ask<BrokerActors>(GetBrokerActors.Instance, BrokerContext.AskTimeout, ct).ConfigureAwait(false);
         var context = new BrokerContext
         {
             ClusterName = options.ClusterName,
@@ -98,16 +98,15 @@ public sealed class BrokerRole : IAsyncDisposable
             Store = store,
             Routes = routes,
             RouteRegistry = routeRegistry,
-            StoreActor = storeActor,
-            PullHolds = holds,
-            Offsets = offsets,
-            Clients = clients,
-            Locks = locks,
-            Schedule = schedule,
-            Transactions = transactions,
+            Broker = broker,
+            StoreActor = actors.Store,
+            Offsets = actors.Offsets,
+            Clients = actors.Clients,
+            Schedule = actors.Schedule,
+            Transactions = actors.Transactions,
             Subscriptions = subscriptions,
             SubscriptionGroups = groupFeed,
-            SubscriptionGroupsActor = groups,
+            SubscriptionGroupsActor = actors.SubscriptionGroups,
             StoreHost = storeHost,
             BrokerAddress = address,
             Log = log,
@@ -115,10 +114,10 @@ public sealed class BrokerRole : IAsyncDisposable
         };
         foreach (var server in servers)
         {
-            server.ConnectionClosed += connection => clients.Tell(new ClientConnectionClosed(connection));
+            server.ConnectionClosed += connection => actors.Clients.Tell(new ClientConnectionClosed(connection), ActorRefs.NoSender);
         }
 
-        var role = new BrokerRole(system, servers, context);
+        var role = new BrokerRole(servers, context);
         await role.RegisterAsync(ct).ConfigureAwait(false);
         handler.Activate(context);
         log.LogInformation("Broker {Group} of cluster {Cluster} serving on {Listen}, advertised as {Address}", settings.Group, options.ClusterName, role.LocalEndPoint, address);
@@ -136,7 +135,7 @@ public sealed class BrokerRole : IAsyncDisposable
 
     private async Task StopServersAsync()
     {
-        _context.PullHolds.Tell(ReleaseAllHolds.Instance);
+        _context.Broker.Tell(ReleaseAllHolds.Instance, ActorRefs.NoSender);
         var stops = new List<Task>();
         foreach (var server in _servers)
         {
@@ -146,7 +145,7 @@ public sealed class BrokerRole : IAsyncDisposable
         await Task.WhenAll(stops).ConfigureAwait(false);
     }
 
-    /// <summary>Stores a consumer-offset snapshot, then msyncs the commit log; needs the broker actors alive (shutdown drain phase).</summary>
+    /// <summary>Stores a consumer-offset snapshot, then flushes the commit log; needs the broker actors alive (shutdown drain phase).</summary>
     public async Task FlushAsync()
     {
         Volatile.Write(ref _flushed, 1);
@@ -155,6 +154,11 @@ public sealed class BrokerRole : IAsyncDisposable
         await _context.StoreActor.Ask<StoreFlushed>(FlushStore.Instance, BrokerContext.AskTimeout).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Stops the role: listeners, then transactions (no check-back may start), then — unless the
+    /// drain phase already did — offsets and a flush; then the broker actor with all its children,
+    /// and the store is closed last.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -163,30 +167,23 @@ public sealed class BrokerRole : IAsyncDisposable
         }
 
         await StopAcceptingAsync().ConfigureAwait(false);
-        _system.Stop(_context.Transactions);
         try
         {
-            // After a shutdown's drain phase has flushed, the actors are gone: close the store directly.
+            await _context.Transactions.GracefulStop(BrokerContext.AskTimeout).ConfigureAwait(false);
             if (Volatile.Read(ref _flushed) == 0)
             {
                 await FlushAsync().ConfigureAwait(false);
-                await _context.StoreActor.Ask<StoreFlushed>(CloseStore.Instance, BrokerContext.AskTimeout).ConfigureAwait(false);
             }
+
+            await _context.StoreActor.Ask<StoreFlushed>(CloseStore.Instance, BrokerContext.AskTimeout).ConfigureAwait(false);
+            await _context.Broker.GracefulStop(BrokerContext.AskTimeout).ConfigureAwait(false);
         }
-        catch (AskTimeoutException e)
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
         {
             // The actor system is already shut down: the store's own close below still checkpoints and flushes.
             _context.Log.LogWarning("Broker actors did not answer during dispose ({Reason}); closing the store directly", e.Message);
         }
 
-        // The schedule actor is paused by the flush above, and stopped only now.
-        _system.Stop(_context.Schedule);
-        _system.Stop(_context.Offsets);
-        _system.Stop(_context.Clients);
-        _system.Stop(_context.SubscriptionGroupsActor);
-        _system.Stop(_context.Locks);
-        _system.Stop(_context.PullHolds);
-        _system.Stop(_context.StoreActor);
         _context.Store.Dispose();
     }
 

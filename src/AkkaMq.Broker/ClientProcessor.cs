@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Cluster.Routing;
 using AkkaMq.Remoting.Protocol;
 using AkkaMq.Remoting.Protocol.Headers;
@@ -132,7 +132,7 @@ internal sealed class ClientProcessor(BrokerContext context)
             return refusal;
         }
 
-        var locked = await context.Locks.Ask<LockedQueues>(new LockQueues(body.ConsumerGroup, body.ClientId, body.MqSet), BrokerContext.AskTimeout, ct).ConfigureAwait(false);
+        var locked = await context.Broker.Ask<LockedQueues>(new LockQueues(body.ConsumerGroup, body.ClientId, body.MqSet), BrokerContext.AskTimeout, ct).ConfigureAwait(false);
         var response = request.CreateResponse(ResponseCode.Success);
         response.Body = new LockBatchResponseBody { LockOKMQSet = [.. locked.Queues] }.Encode();
         return response;
@@ -145,7 +145,7 @@ internal sealed class ClientProcessor(BrokerContext context)
             return refusal;
         }
 
-        await context.Locks.Ask<LockedQueues>(new UnlockQueues(body.ConsumerGroup, body.ClientId, body.MqSet), BrokerContext.AskTimeout, ct).ConfigureAwait(false);
+        await context.Broker.Ask<LockedQueues>(new UnlockQueues(body.ConsumerGroup, body.ClientId, body.MqSet), BrokerContext.AskTimeout, ct).ConfigureAwait(false);
         return request.CreateResponse(ResponseCode.Success);
     }
 

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Remoting.Protocol;
 using AkkaMq.Remoting.Protocol.Headers;
 using AkkaMq.Remoting.Protocol.Json;
@@ -15,20 +15,25 @@ namespace AkkaMq.Broker;
 /// consumer group's members change, every member gets NOTIFY_CONSUMER_IDS_CHANGED (one-way).
 /// Subscriptions are published to <see cref="ConsumerSubscriptions"/> for the pull path.
 /// </summary>
-public sealed class ClientsActor : ReceiveActor
+public sealed class ClientsActor : ReceiveActor, IWithTimers
 {
     public static readonly TimeSpan ChannelExpiry = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(10);
 
     private readonly ConsumerSubscriptions _view;
+    private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly Dictionary<RemotingConnection, ClientChannel> _channels = [];
     private readonly Dictionary<string, ConsumerGroupState> _consumers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<RemotingConnection>> _producers = new(StringComparer.Ordinal);
 
-    private ClientsActor(ConsumerSubscriptions view, ILogger log)
+    /// <summary>Set by Akka before PreStart; cancelled with the actor.</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public ClientsActor(ConsumerSubscriptions view, TimeProvider time, ILogger log)
     {
         _view = view;
+        _time = time;
         _log = log;
         Receive<ClientHeartbeat>(Heartbeat);
         Receive<UnregisterClient>(Unregister);
@@ -41,8 +46,8 @@ public sealed class ClientsActor : ReceiveActor
         Receive<FindProducer>(m => Sender.Tell(new FoundClient(FindProducerChannel(m.Group)), Self));
     }
 
-    public static Props Props(ConsumerSubscriptions view, ILogger log) =>
-        AkkaMq.Actors.Props.Create(() => new ClientsActor(view, log));
+    public static Props Props(ConsumerSubscriptions view, TimeProvider time, ILogger log) =>
+        Akka.Actor.Props.Create(() => new ClientsActor(view, time, log));
 
     protected override void PreStart() => Timers.StartPeriodicTimer("scan", ScanChannels.Instance, ScanInterval);
 
@@ -53,7 +58,7 @@ public sealed class ClientsActor : ReceiveActor
             _channels[m.Connection] = channel = new ClientChannel(m.Data.ClientId, m.Language, m.Version);
         }
 
-        channel.LastHeartbeat = Context.System.TimeProvider.GetUtcNow();
+        channel.LastHeartbeat = _time.GetUtcNow();
         foreach (string group in m.Data.ProducerGroups)
         {
             channel.ProducerGroups.Add(group);
@@ -141,7 +146,7 @@ public sealed class ClientsActor : ReceiveActor
 
     private void ScanExpired()
     {
-        var cutoff = Context.System.TimeProvider.GetUtcNow() - ChannelExpiry;
+        var cutoff = _time.GetUtcNow() - ChannelExpiry;
         List<RemotingConnection>? expired = null;
         foreach (var (connection, channel) in _channels)
         {

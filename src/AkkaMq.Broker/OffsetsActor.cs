@@ -1,4 +1,4 @@
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Store;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +12,7 @@ namespace AkkaMq.Broker;
 /// snapshot is a refresh interval old (see <see cref="OffsetSnapshot.RefreshIntervalFor"/>),
 /// so retention never deletes the segment that holds the newest snapshot.
 /// </summary>
-public sealed class OffsetsActor : ReceiveActor
+public sealed class OffsetsActor : ReceiveActor, IWithTimers
 {
     public static readonly TimeSpan PersistInterval = TimeSpan.FromSeconds(5);
 
@@ -26,7 +26,10 @@ public sealed class OffsetsActor : ReceiveActor
     /// <summary>When the newest snapshot was stored; the one loaded at start is of unknown age.</summary>
     private long _storedAt = long.MinValue;
 
-    private OffsetsActor(Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, ILogger log)
+    /// <summary>Set by Akka before PreStart; cancelled with the actor.</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public OffsetsActor(Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, ILogger log)
     {
         _table = initial;
         _refreshMillis = (long)OffsetSnapshot.RefreshIntervalFor(fileReservedTime).TotalMilliseconds;
@@ -44,7 +47,7 @@ public sealed class OffsetsActor : ReceiveActor
     /// <param name="fileReservedTime">The store's retention: an unchanged table is stored again well within it.</param>
     public static Props Props(
         Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, ILogger log) =>
-        AkkaMq.Actors.Props.Create(() => new OffsetsActor(
+        Akka.Actor.Props.Create(() => new OffsetsActor(
             new Dictionary<string, Dictionary<int, long>>(initial, StringComparer.Ordinal), storeActor, storeHost, fileReservedTime, log));
 
     protected override void PreStart() => Timers.StartPeriodicTimer("persist", PersistTick.Instance, PersistInterval);
@@ -110,7 +113,7 @@ public sealed class OffsetsActor : ReceiveActor
                 now, _storeHost, _storeHost);
             var completion = new TaskAppendCompletion();
             _storeActor.Tell(new AppendMessages(new[] { record }, completion));
-            var results = await completion.Task.ConfigureAwait(false);
+            var results = await completion.Task;
             if (!results[0].IsOk)
             {
                 _dirty = true;

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using AkkaMq.Broker.Filtering;
 using AkkaMq.Cluster.Routing;
 using AkkaMq.Remoting.Protocol;
@@ -72,7 +73,7 @@ internal sealed class PullProcessor(BrokerContext context)
 
         if ((header.SysFlag & FlagCommitOffset) != 0)
         {
-            context.Offsets.Tell(new CommitOffset(header.ConsumerGroup, header.Topic, header.QueueId, header.CommitOffset));
+            context.Offsets.Tell(new CommitOffset(header.ConsumerGroup, header.Topic, header.QueueId, header.CommitOffset), ActorRefs.NoSender);
         }
 
         var outcome = Read(header, filter);
@@ -90,7 +91,7 @@ internal sealed class PullProcessor(BrokerContext context)
     private async Task HoldAsync(PullMessageRequestHeader header, CancellationToken ct)
     {
         var wake = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        context.PullHolds.Tell(new HoldPull(header.Topic, header.QueueId, header.QueueOffset, wake));
+        context.Broker.Tell(new HoldPull(header.Topic, header.QueueId, header.QueueOffset, wake), ActorRefs.NoSender);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromMilliseconds(Math.Min(header.SuspendTimeoutMillis, int.MaxValue)));
         await using (timeout.Token.Register(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(false), wake).ConfigureAwait(false))

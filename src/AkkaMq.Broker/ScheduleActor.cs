@@ -1,5 +1,5 @@
 using System.Globalization;
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Cluster.Routing;
 using AkkaMq.Store;
 using Microsoft.Extensions.Logging;
@@ -13,7 +13,7 @@ namespace AkkaMq.Broker;
 /// per-level progress, which it commits as the offsets of <see cref="ProgressGroup"/> so it is
 /// persisted with the consumer offsets (in the log).
 /// </summary>
-public sealed class ScheduleActor : ReceiveActor
+public sealed class ScheduleActor : ReceiveActor, IWithTimers
 {
     /// <summary>The pseudo consumer group whose offsets on the schedule topic are the delivery progress.</summary>
     public const string ProgressGroup = "AKKAMQ_SYS_SCHEDULE";
@@ -30,7 +30,10 @@ public sealed class ScheduleActor : ReceiveActor
     private readonly long[] _progress = new long[DelayLevels.MaxLevel];
     private bool _paused;
 
-    private ScheduleActor(
+    /// <summary>Set by Akka before PreStart; cancelled with the actor.</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public ScheduleActor(
         MessageStore store, IActorRef storeActor, IActorRef offsets, IPv4Endpoint storeHost, IReadOnlyDictionary<int, long>? progress, IReadOnlyList<TimeSpan> delays, ILogger log)
     {
         _delays = delays;
@@ -61,7 +64,7 @@ public sealed class ScheduleActor : ReceiveActor
     /// <param name="delays">Delay of each level, level 1 first (see <see cref="DelayLevels.Resolve"/>).</param>
     public static Props Props(
         MessageStore store, IActorRef storeActor, IActorRef offsets, IPv4Endpoint storeHost, IReadOnlyDictionary<int, long>? progress, IReadOnlyList<TimeSpan> delays, ILogger log) =>
-        AkkaMq.Actors.Props.Create(() => new ScheduleActor(store, storeActor, offsets, storeHost, progress, delays, log));
+        Akka.Actor.Props.Create(() => new ScheduleActor(store, storeActor, offsets, storeHost, progress, delays, log));
 
     protected override void PreStart() => Timers.StartPeriodicTimer("tick", DeliverDue.Instance, TickInterval);
 
@@ -72,7 +75,7 @@ public sealed class ScheduleActor : ReceiveActor
         {
             if (_store.GetMaxOffset(TopicNames.Schedule, queue) > _progress[queue])
             {
-                await DeliverLevelAsync(queue, now).ConfigureAwait(false);
+                await DeliverLevelAsync(queue, now);
             }
         }
     }
@@ -108,7 +111,7 @@ public sealed class ScheduleActor : ReceiveActor
         {
             var completion = new TaskAppendCompletion();
             _storeActor.Tell(new AppendMessages(due.ToArray(), completion));
-            var results = await completion.Task.ConfigureAwait(false);
+            var results = await completion.Task;
             foreach (var result in results)
             {
                 if (!result.IsOk)

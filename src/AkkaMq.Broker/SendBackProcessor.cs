@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Globalization;
 using AkkaMq.Broker.SubscriptionGroups;
 using AkkaMq.Cluster.Routing;
@@ -55,7 +56,7 @@ internal sealed class SendBackProcessor(BrokerContext context)
             topic, 0, original.Flag, original.Body, CopyProperties(original, header, deadLetter),
             original.BornTimestamp, original.BornHost, context.StoreHost, original.SysFlag, original.ReconsumeTimes + 1);
         var completion = new TaskAppendCompletion();
-        context.StoreActor.Tell(new AppendMessages(new[] { DelayLevels.Park(copy) }, completion));
+        context.StoreActor.Tell(new AppendMessages(new[] { DelayLevels.Park(copy) }, completion), ActorRefs.NoSender);
         var result = (await completion.Task.ConfigureAwait(false))[0];
         if (!result.IsOk)
         {

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Net;
 using System.Net.Sockets;
 using AkkaMq.Broker.SubscriptionGroups;
@@ -121,7 +122,7 @@ internal sealed class SendProcessor(BrokerContext context)
     {
         try
         {
-            context.StoreActor.Tell(new AppendMessages(completion.MessagesMemory, completion));
+            context.StoreActor.Tell(new AppendMessages(completion.MessagesMemory, completion), ActorRefs.NoSender);
             await completion.WaitAsync().ConfigureAwait(false);
             return Respond(request, completion, queueId);
         }

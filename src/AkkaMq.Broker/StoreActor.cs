@@ -1,4 +1,4 @@
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Remoting.Transport;
 using AkkaMq.Store;
 using Microsoft.Extensions.Logging;
@@ -6,40 +6,61 @@ using Microsoft.Extensions.Logging;
 namespace AkkaMq.Broker;
 
 /// <summary>
-/// The single writer of the commit log. It drains every queued <see cref="AppendMessages"/> at
-/// once and hands them to the store as ONE append (one msync in group-commit mode), completes
-/// each sender's task, then tells the pull-hold actor which queues got data. Owns nothing but
-/// its staging arrays; the store serialises writers internally as well. Without a pull-hold
-/// actor (a store driven on its own, as in the crash writer and the store benchmark) arrivals
-/// are not announced.
+/// The single writer of the commit log. Appends are collected as they arrive and written as ONE
+/// store append when a self-sent <see cref="Drain"/> comes round — every append queued before it
+/// joins the batch, so a busy mailbox makes large batches and an idle one answers at once. Then it
+/// tells the queue partitions which queues got data. Owns nothing but its staging arrays; the
+/// store serialises writers internally as well. Without a partition router (a store driven on
+/// its own, as in the crash writer and the store benchmark) arrivals are not announced.
 /// </summary>
+/// <remarks>
+/// Senders are never answered on this actor's thread: a batch's senders wait in a
+/// <see cref="FlushGeneration"/>, and one completion task at a time (with the group-commit flush
+/// first, in that mode) answers them off the writer, so the next batches are written while it
+/// runs. Runs on its own thread (<see cref="DispatcherId"/>) where the node configures one: a
+/// pwrite may block, and it should not hold a pool thread others need.
+/// </remarks>
 public sealed class StoreActor : ReceiveActor
 {
+    /// <summary>The dedicated dispatcher the node's configuration defines for this actor.</summary>
+    public const string DispatcherId = "akka.actor.akkamq-store-dispatcher";
+
+    /// <summary>More queued appends than this are written without waiting for the drain message.</summary>
+    private const int MaxBatch = 1024;
+
     private readonly MessageStore _store;
-    private readonly IActorRef? _pullHolds;
+    private readonly IActorRef? _partitions;
     private readonly ILogger _log;
+    private readonly List<AppendMessages> _pending = [];
     private MessageToStore[] _staging = new MessageToStore[256];
     private AppendResult[] _results = new AppendResult[256];
+    private bool _drainQueued;
     private bool _closed;
 
-    // Group commit, pipelined: a batch is written to the log at once and its senders wait in
-    // _awaitingFlush; one flush at a time runs off this actor's thread, so the next batches are
-    // written while it runs, and every sender is answered only after a flush that covers it.
+    // Pipelined completion: a batch is written at once and its senders wait in _awaitingFlush;
+    // one completion task at a time runs off this actor's thread (flushing first in group-commit
+    // mode), so every sender is answered only after a flush that covers it.
     private readonly bool _groupCommit;
     private FlushGeneration _awaitingFlush = new();
     private FlushGeneration _spare = new();
     private bool _flushing;
 
-    private StoreActor(MessageStore store, IActorRef? pullHolds, ILogger log)
+    public StoreActor(MessageStore store, IActorRef? partitions, ILogger log)
     {
         _store = store;
-        _pullHolds = pullHolds;
+        _partitions = partitions;
         _log = log;
         _groupCommit = store.Settings.FlushMode == FlushMode.GroupCommit;
-        ReceiveBatch<AppendMessages>(AppendBatch);
+        Receive<AppendMessages>(Enqueue);
+        Receive<Drain>(_ =>
+        {
+            _drainQueued = false;
+            WritePending();
+        });
         Receive<FlushCompleted>(OnFlushCompleted);
         Receive<FlushStore>(_ =>
         {
+            WritePending();
             if (!_closed)
             {
                 _store.Flush();
@@ -49,54 +70,73 @@ public sealed class StoreActor : ReceiveActor
         });
         Receive<CloseStore>(_ =>
         {
+            WritePending();
             _closed = true;
             Sender.Tell(StoreFlushed.Instance, Self);
         });
     }
 
-    public static Props Props(MessageStore store, IActorRef? pullHolds, ILogger log) =>
-        AkkaMq.Actors.Props.Create(() => new StoreActor(store, pullHolds, log));
+    public static Props Props(MessageStore store, IActorRef? partitions, ILogger log) =>
+        Akka.Actor.Props.Create(() => new StoreActor(store, partitions, log));
 
-    private Task AppendBatch(MessageBatch<AppendMessages> batch)
+    private void Enqueue(AppendMessages append)
     {
-        int total = 0;
-        for (int i = 0; i < batch.Count; i++)
+        _pending.Add(append);
+        if (_pending.Count >= MaxBatch)
         {
-            total += batch[i].Messages.Length;
+            WritePending();
+        }
+        else if (!_drainQueued)
+        {
+            _drainQueued = true;
+            Self.Tell(Drain.Instance);
+        }
+    }
+
+    private void WritePending()
+    {
+        if (_pending.Count == 0)
+        {
+            return;
         }
 
-        EnsureCapacity(total);
-        int n = 0;
-        for (int i = 0; i < batch.Count; i++)
-        {
-            batch[i].Messages.Span.CopyTo(_staging.AsSpan(n));
-            n += batch[i].Messages.Length;
-        }
-
+        int n = Stage();
         if (_closed)
         {
             Array.Fill(_results, AppendResult.Failed(AppendStatus.ServiceNotAvailable), 0, n);
         }
-        else if (!TryAppend(batch, n))
+        else if (!TryAppend(n))
         {
-            return Task.CompletedTask;
+            _pending.Clear();
+            return;
         }
 
-        if (_groupCommit && !_closed)
-        {
-            AwaitFlush(batch);
-        }
-        else
-        {
-            Complete(batch);
-        }
-
+        AwaitCompletion();
         NotifyArrivals(n);
         Array.Clear(_staging, 0, n);
-        return Task.CompletedTask;
+        _pending.Clear();
     }
 
-    private bool TryAppend(MessageBatch<AppendMessages> batch, int n)
+    private int Stage()
+    {
+        int total = 0;
+        foreach (var append in _pending)
+        {
+            total += append.Messages.Length;
+        }
+
+        EnsureCapacity(total);
+        int n = 0;
+        foreach (var append in _pending)
+        {
+            append.Messages.Span.CopyTo(_staging.AsSpan(n));
+            n += append.Messages.Length;
+        }
+
+        return n;
+    }
+
+    private bool TryAppend(int n)
     {
         try
         {
@@ -108,9 +148,9 @@ public sealed class StoreActor : ReceiveActor
         {
             // A failed batch is answered as failed to each sender; the actor keeps serving.
             _log.LogError(e, "Append of a {Count}-record batch failed", n);
-            for (int i = 0; i < batch.Count; i++)
+            foreach (var append in _pending)
             {
-                batch[i].Completion.Fail(e);
+                append.Completion.Fail(e);
             }
 
             Array.Clear(_staging, 0, n);
@@ -118,35 +158,24 @@ public sealed class StoreActor : ReceiveActor
         }
     }
 
-    /// <summary>Answers every sender of the batch; their responses leave in one write per connection (see <see cref="OutboundBatch"/>).</summary>
-    private void Complete(MessageBatch<AppendMessages> batch)
-    {
-        using var responses = OutboundBatch.Begin();
-        int n = 0;
-        for (int i = 0; i < batch.Count; i++)
-        {
-            var request = batch[i];
-            int count = request.Messages.Length;
-            request.Completion.Complete(_results.AsSpan(n, count));
-            n += count;
-        }
-    }
-
-    private void AwaitFlush(MessageBatch<AppendMessages> batch)
+    private void AwaitCompletion()
     {
         int n = 0;
-        for (int i = 0; i < batch.Count; i++)
+        foreach (var append in _pending)
         {
-            var request = batch[i];
-            int count = request.Messages.Length;
-            _awaitingFlush.Add(request.Completion, _results.AsSpan(n, count));
+            int count = append.Messages.Length;
+            _awaitingFlush.Add(append.Completion, _results.AsSpan(n, count));
             n += count;
         }
 
-        StartFlushIfIdle();
+        StartCompletionIfIdle();
     }
 
-    private void StartFlushIfIdle()
+    /// <summary>
+    /// Hands the waiting senders to one task: it flushes (group commit, unless closed) and then
+    /// answers them, their responses leaving in one write per connection (see <see cref="OutboundBatch"/>).
+    /// </summary>
+    private void StartCompletionIfIdle()
     {
         if (_flushing || _awaitingFlush.Count == 0)
         {
@@ -158,16 +187,25 @@ public sealed class StoreActor : ReceiveActor
         _flushing = true;
         var self = Self;
         var store = _store;
+        bool flush = _groupCommit && !_closed;
         _ = Task.Run(() =>
         {
             Exception? error = null;
             try
             {
-                store.Flush();
+                if (flush)
+                {
+                    store.Flush();
+                }
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
             {
                 error = e;
+            }
+
+            using (OutboundBatch.Begin())
+            {
+                covered.CompleteAll(error);
             }
 
             self.Tell(new FlushCompleted(covered, error));
@@ -179,21 +217,16 @@ public sealed class StoreActor : ReceiveActor
         _flushing = false;
         if (done.Error is not null)
         {
-            _log.LogError(done.Error, "Flush of the commit log failed; {Count} sends are answered as failed", done.Covered.Count);
-        }
-
-        using (OutboundBatch.Begin())
-        {
-            done.Covered.CompleteAll(done.Error);
+            _log.LogError(done.Error, "Flush of the commit log failed; the sends it covered were answered as failed");
         }
 
         _spare = done.Covered;
-        StartFlushIfIdle();
+        StartCompletionIfIdle();
     }
 
     private void NotifyArrivals(int n)
     {
-        if (_pullHolds is null)
+        if (_partitions is null)
         {
             return;
         }
@@ -212,7 +245,7 @@ public sealed class StoreActor : ReceiveActor
             {
                 lastTopic = m.Topic;
                 lastQueue = m.QueueId;
-                _pullHolds.Tell(new MessageArrived(m.Topic, m.QueueId));
+                _partitions.Tell(new MessageArrived(m.Topic, m.QueueId));
             }
         }
     }
@@ -225,6 +258,12 @@ public sealed class StoreActor : ReceiveActor
             _staging = new MessageToStore[size];
             _results = new AppendResult[size];
         }
+    }
+
+    /// <summary>Write what has been collected: every append queued before this message joins the batch.</summary>
+    private sealed class Drain
+    {
+        public static readonly Drain Instance = new();
     }
 }
 
@@ -274,7 +313,7 @@ internal sealed class FlushGeneration
     }
 }
 
-/// <summary>The flush in flight finished (or failed) for the senders it covers.</summary>
+/// <summary>The completion task finished: its senders are answered (failed when <paramref name="Error"/> is set) and the generation may be reused.</summary>
 internal sealed record FlushCompleted(FlushGeneration Covered, Exception? Error);
 
 /// <summary>Append these records; <paramref name="Completion"/> gets one result per record once the batch is durable.</summary>

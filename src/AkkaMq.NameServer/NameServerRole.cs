@@ -1,5 +1,5 @@
 using System.Net;
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Cluster.Routing;
 using AkkaMq.Remoting.Transport;
 using Microsoft.Extensions.Logging;
@@ -21,14 +21,12 @@ public sealed class NameServerRole : IAsyncDisposable
     public IPEndPoint LocalEndPoint => _server.LocalEndPoint;
 
     public static Task<NameServerRole> StartAsync(
-        ActorSystem system,
         NameServerSettings settings,
         RouteTableFeed routes,
         IActorRef routeRegistry,
         ILoggerFactory loggers,
         CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(settings);
         ct.ThrowIfCancellationRequested();
         var endPoint = HostPort.Parse(settings.Listen, "akkamq.namesrv.listen");

@@ -1,4 +1,4 @@
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Cluster.Routing;
 using AkkaMq.NameServer.Protocol;
 using AkkaMq.Remoting.Protocol;

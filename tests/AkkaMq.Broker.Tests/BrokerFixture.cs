@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
-using AkkaMq.Actors;
+using Akka.TestKit;
+using Microsoft.Extensions.Time.Testing;
+using Akka.Actor;
 using AkkaMq.Cluster.Coordination;
 using AkkaMq.Cluster.Routing;
 using AkkaMq.Hocon;
@@ -19,7 +21,7 @@ internal sealed class BrokerFixture : IAsyncDisposable
     public const string Cluster = "TestCluster";
     public const string Group = "broker-a";
 
-    private BrokerFixture(string dir, ActorSystem system, IActorRef registry, RouteTableFeed feed, NameServerRole nameServer, bool autoCreate)
+    private BrokerFixture(string dir, ActorSystem system, IActorRef registry, RouteTableFeed feed, NameServerRole nameServer, bool autoCreate, TimeProvider time)
     {
         Dir = dir;
         System = system;
@@ -27,6 +29,7 @@ internal sealed class BrokerFixture : IAsyncDisposable
         Feed = feed;
         NameServer = nameServer;
         AutoCreate = autoCreate;
+        Time = time;
         NameServerAddress = "127.0.0.1:" + nameServer.LocalEndPoint.Port;
     }
 
@@ -42,7 +45,17 @@ internal sealed class BrokerFixture : IAsyncDisposable
 
     public bool AutoCreate { get; }
 
+    /// <summary>The broker's clock (tests that expire clients move it by hand).</summary>
+    public TimeProvider Time { get; }
+
     public BrokerRole Broker { get; private set; } = null!;
+
+    /// <summary>Moves the broker's clock and fires the actor timers due by then (fixtures started with virtual time).</summary>
+    public void AdvanceTime(TimeSpan by)
+    {
+        ((FakeTimeProvider)Time).Advance(by);
+        ((TestScheduler)System.Scheduler).Advance(by);
+    }
 
     public string NameServerAddress { get; }
 
@@ -63,17 +76,21 @@ internal sealed class BrokerFixture : IAsyncDisposable
     public TimeSpan FileReservedTime { get; private set; } = TimeSpan.FromHours(72);
 
     public static async Task<BrokerFixture> StartAsync(
-        bool autoCreate = true, TimeProvider? time = null, Transactions.TransactionSettings? transaction = null, bool autoCreateSubscriptionGroup = true,
+        bool autoCreate = true, bool virtualTime = false, Transactions.TransactionSettings? transaction = null, bool autoCreateSubscriptionGroup = true,
         TimeSpan? fileReservedTime = null)
     {
         string dir = Path.Combine(Path.GetTempPath(), "akkamq-broker-" + Guid.NewGuid().ToString("N"));
-        var system = ActorSystem.Create("broker-test", new ActorSystemOptions { TimeProvider = time ?? TimeProvider.System });
+        // Virtual time: the broker's clock and Akka's scheduler (its actors' timers) move only when the test says.
+        var time = virtualTime ? new FakeTimeProvider(DateTimeOffset.UtcNow) : null;
+        var system = virtualTime
+            ? ActorSystem.Create("broker-test", "akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"")
+            : ActorSystem.Create("broker-test");
         var control = new FileControlStateStore(Path.Combine(dir, "control"));
         var initial = await RouteRegistryActor.LoadAsync(control, CancellationToken.None);
         var feed = new RouteTableFeed(initial);
         var registry = system.ActorOf(RouteRegistryActor.Props(initial, control, feed, NullLogger.Instance), "route-registry");
-        var nameServer = await NameServerRole.StartAsync(system, new NameServerSettings("127.0.0.1:0"), feed, registry, NullLoggerFactory.Instance, CancellationToken.None);
-        var fixture = new BrokerFixture(dir, system, registry, feed, nameServer, autoCreate) {
+        var nameServer = await NameServerRole.StartAsync(new NameServerSettings("127.0.0.1:0"), feed, registry, NullLoggerFactory.Instance, CancellationToken.None);
+        var fixture = new BrokerFixture(dir, system, registry, feed, nameServer, autoCreate, time ?? TimeProvider.System) {
             Transaction = transaction,
             AutoCreateSubscriptionGroup = autoCreateSubscriptionGroup,
             FileReservedTime = fileReservedTime ?? TimeSpan.FromHours(72),
@@ -94,7 +111,9 @@ internal sealed class BrokerFixture : IAsyncDisposable
 
     public async Task StartBrokerAsync() =>
         Broker = await BrokerRole.StartAsync(
-            System, new BrokerRoleOptions(Cluster, Settings(Path.Combine(Dir, "store"), AutoCreate, FileReservedTime) with { Transaction = Transaction, AutoCreateSubscriptionGroup = AutoCreateSubscriptionGroup }), Feed, Registry, NullLoggerFactory.Instance, CancellationToken.None);
+            (props, name) => Task.FromResult(System.ActorOf(props, name)),
+            new BrokerRoleOptions(Cluster, Settings(Path.Combine(Dir, "store"), AutoCreate, FileReservedTime) with { Transaction = Transaction, AutoCreateSubscriptionGroup = AutoCreateSubscriptionGroup }) { Time = Time },
+            Feed, Registry, NullLoggerFactory.Instance, CancellationToken.None);
 
     /// <summary>Stops the broker (flushing offsets) and starts a new one on the same store directory.</summary>
     public async Task RestartBrokerAsync()
@@ -118,7 +137,7 @@ internal sealed class BrokerFixture : IAsyncDisposable
         await Client.DisposeAsync();
         await Broker.DisposeAsync();
         await NameServer.DisposeAsync();
-        await System.TerminateAsync();
+        await System.Terminate();
         if (Directory.Exists(Dir))
         {
             Directory.Delete(Dir, recursive: true);

@@ -94,15 +94,14 @@ public sealed class ClientTests
     [Fact]
     public async Task ClientSilentForTwoMinutes_IsExpired()
     {
-        var time = new AkkaMq.Actors.TestKit.VirtualTimeProvider();
-        await using var node = await BrokerFixture.StartAsync(time: time);
+        await using var node = await BrokerFixture.StartAsync(virtualTime: true);
         await node.BrokerAsync(Requests.Heartbeat("quiet", "CG8", "T"));
         Assert.Equal((int)ResponseCode.Success, (await node.BrokerAsync(ConsumerList("CG8"))).Code);
 
-        time.Advance(TimeSpan.FromSeconds(100));
+        node.AdvanceTime(TimeSpan.FromSeconds(100));
         Assert.Equal((int)ResponseCode.Success, (await node.BrokerAsync(ConsumerList("CG8"))).Code);
 
-        time.Advance(TimeSpan.FromSeconds(30));
+        node.AdvanceTime(TimeSpan.FromSeconds(30));
         await WaitUntilAsync(async () => (await node.BrokerAsync(ConsumerList("CG8"))).Code == (int)ResponseCode.SystemError);
     }
 

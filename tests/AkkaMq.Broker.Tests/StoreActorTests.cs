@@ -1,18 +1,19 @@
-using AkkaMq.Actors;
-using AkkaMq.Actors.TestKit;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
 using AkkaMq.Store;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AkkaMq.Broker.Tests;
 
 /// <summary>The commit log's single writer: batching, pipelined group commit and closing.</summary>
-public sealed class StoreActorTests : IDisposable
+public sealed class StoreActorTests : TestKit, IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "akkamq-store-actor-" + Guid.NewGuid().ToString("N"));
 
-    public void Dispose()
+    void IDisposable.Dispose()
     {
+        Shutdown();
         if (Directory.Exists(_dir))
         {
             Directory.Delete(_dir, recursive: true);
@@ -22,32 +23,23 @@ public sealed class StoreActorTests : IDisposable
     [Fact]
     public async Task ThousandConcurrentSends_ShareAHandfulOfFlushes()
     {
-        await using var kit = new TestKit();
         using MessageStore store = MessageStore.Open(Settings(FlushMode.GroupCommit) with { CommitLogSegmentSize = 1 << 20, ConsumeQueueEntriesPerFile = 10_000 });
-        IActorRef actor = kit.Sys.ActorOf(StoreActor.Props(store, pullHolds: null, NullLogger.Instance));
-        var sends = new Task<AppendResult>[1000];
-        using (var start = new ManualResetEventSlim())
-        {
-            for (int i = 0; i < sends.Length; i++)
-            {
-                int n = i;
-                sends[i] = Task.Run(async () =>
-                {
-                    start.Wait();
-                    return await SendAsync(actor, Message(n % 4, "m" + n));
-                });
-            }
+        IActorRef actor = Sys.ActorOf(StoreActor.Props(store, partitions: null, NullLogger.Instance));
 
-            start.Set();
-            await Task.WhenAll(sends).WaitAsync(Timeout);
+        // All sends are queued before the first is answered: they must share flushes, not take one each.
+        var sends = new Task<AppendResult>[1000];
+        for (int i = 0; i < sends.Length; i++)
+        {
+            sends[i] = SendAsync(actor, Message(i % 4, "m" + i));
         }
 
-        AppendResult[] results = sends.Select(s => s.Result).ToArray();
+        AppendResult[] results = await Task.WhenAll(sends).WaitAsync(Timeout);
         Assert.All(results, r => Assert.Equal(AppendStatus.Ok, r.Status));
         Assert.Equal(1000, results.Select(r => r.CommitLogOffset).Distinct().Count());
         for (int q = 0; q < 4; q++)
         {
-            Assert.Equal(Enumerable.Range(0, 250).Select(i => (long)i), results.Where((_, i) => i % 4 == q).Select(r => r.QueueOffset).Order());
+            // Offsets within a queue follow the order of the sends.
+            Assert.Equal(Enumerable.Range(0, 250).Select(i => (long)i), results.Where((_, i) => i % 4 == q).Select(r => r.QueueOffset));
         }
 
         Assert.InRange(store.FlushCount, 1, 199);
@@ -56,9 +48,8 @@ public sealed class StoreActorTests : IDisposable
     [Fact]
     public async Task Send_IsAnsweredAfterAFlushCoveringIt_InGroupCommitMode()
     {
-        await using var kit = new TestKit();
         using MessageStore store = MessageStore.Open(Settings(FlushMode.GroupCommit));
-        IActorRef actor = kit.Sys.ActorOf(StoreActor.Props(store, pullHolds: null, NullLogger.Instance));
+        IActorRef actor = Sys.ActorOf(StoreActor.Props(store, partitions: null, NullLogger.Instance));
         Assert.Equal(0, store.FlushCount);
 
         AppendResult r = await SendAsync(actor, Message(0, "x")).WaitAsync(Timeout);
@@ -68,11 +59,28 @@ public sealed class StoreActorTests : IDisposable
     }
 
     [Fact]
+    public async Task Writer_KeepsAppending_WhileASendersAnswerIsStillBeingBuilt()
+    {
+        using MessageStore store = MessageStore.Open(Settings(FlushMode.Async));
+        IActorRef actor = Sys.ActorOf(StoreActor.Props(store, partitions: null, NullLogger.Instance));
+        using var release = new ManualResetEventSlim();
+        var slow = new SlowCompletion(release);
+
+        actor.Tell(new AppendMessages(new[] { Message(0, "x") }, slow), ActorRefs.NoSender);
+        await slow.Entered.WaitAsync(Timeout);
+        var second = SendAsync(actor, Message(0, "y"));
+
+        // Answers are built off the writer: with the first answer stuck, the next append still lands.
+        await AwaitConditionAsync(() => Task.FromResult(store.AppendedRecords == 2), Timeout);
+        release.Set();
+        Assert.True((await second.WaitAsync(Timeout)).IsOk);
+    }
+
+    [Fact]
     public async Task CloseStore_FailsLaterSendsWithServiceNotAvailable()
     {
-        await using var kit = new TestKit();
         using MessageStore store = MessageStore.Open(Settings(FlushMode.GroupCommit));
-        IActorRef actor = kit.Sys.ActorOf(StoreActor.Props(store, pullHolds: null, NullLogger.Instance));
+        IActorRef actor = Sys.ActorOf(StoreActor.Props(store, partitions: null, NullLogger.Instance));
         Assert.True((await SendAsync(actor, Message(0, "x")).WaitAsync(Timeout)).IsOk);
 
         await actor.Ask<StoreFlushed>(CloseStore.Instance, Timeout);
@@ -82,27 +90,45 @@ public sealed class StoreActorTests : IDisposable
     }
 
     [Fact]
-    public async Task Append_AnnouncesEachQueueThatGotData_ToPullHolds()
+    public async Task Append_AnnouncesEachQueueThatGotData_ToThePartitions()
     {
-        await using var kit = new TestKit();
         using MessageStore store = MessageStore.Open(Settings(FlushMode.Async));
-        TestProbe holds = kit.CreateTestProbe("holds");
-        IActorRef actor = kit.Sys.ActorOf(StoreActor.Props(store, holds, NullLogger.Instance));
+        var partitions = CreateTestProbe("partitions");
+        IActorRef actor = Sys.ActorOf(StoreActor.Props(store, partitions.Ref, NullLogger.Instance));
         var completion = new TaskAppendCompletion();
 
-        actor.Tell(new AppendMessages(new[] { Message(1, "a"), Message(1, "b"), Message(2, "c") }, completion));
+        actor.Tell(new AppendMessages(new[] { Message(1, "a"), Message(1, "b"), Message(2, "c") }, completion), ActorRefs.NoSender);
 
         Assert.All(await completion.Task.WaitAsync(Timeout), r => Assert.True(r.IsOk));
-        Assert.Equal(new MessageArrived("T", 1), await holds.ExpectMsgAsync<MessageArrived>());
-        Assert.Equal(new MessageArrived("T", 2), await holds.ExpectMsgAsync<MessageArrived>());
-        await holds.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(new MessageArrived("T", 1), await partitions.ExpectMsgAsync<MessageArrived>());
+        Assert.Equal(new MessageArrived("T", 2), await partitions.ExpectMsgAsync<MessageArrived>());
+
+        // Nothing more: a later flush request is answered without any further arrival notice.
+        await actor.Ask<StoreFlushed>(FlushStore.Instance, Timeout);
+        await partitions.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
     }
 
     private static async Task<AppendResult> SendAsync(IActorRef actor, MessageToStore message)
     {
         var completion = new TaskAppendCompletion();
-        actor.Tell(new AppendMessages(new[] { message }, completion));
+        actor.Tell(new AppendMessages(new[] { message }, completion), ActorRefs.NoSender);
         return (await completion.Task)[0];
+    }
+
+    /// <summary>A sender whose answer takes until <c>release</c> is set (a caller slow to build its response).</summary>
+    private sealed class SlowCompletion(ManualResetEventSlim release) : IAppendCompletion
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Entered => _entered.Task;
+
+        public void Complete(ReadOnlySpan<AppendResult> results)
+        {
+            _entered.TrySetResult();
+            release.Wait(Timeout);
+        }
+
+        public void Fail(Exception error) => _entered.TrySetException(error);
     }
 
     private static MessageToStore Message(int queueId, string body) =>

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Broker.Transactions;
 using AkkaMq.Cluster.Routing;
 using AkkaMq.Remoting.Protocol;

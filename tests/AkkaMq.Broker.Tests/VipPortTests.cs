@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Cluster.Coordination;
 using AkkaMq.Cluster.Routing;
 using AkkaMq.Remoting.Protocol;
@@ -15,7 +15,7 @@ public sealed class VipPortTests
     public async Task Broker_AlsoServesOnListenPortMinusTwo()
     {
         string dir = Path.Combine(Path.GetTempPath(), "akkamq-vip-" + Guid.NewGuid().ToString("N"));
-        await using var system = ActorSystem.Create("vip-test");
+        using var system = ActorSystem.Create("vip-test");
         var control = new FileControlStateStore(Path.Combine(dir, "control"));
         var feed = new RouteTableFeed(RouteTable.Empty);
         var registry = system.ActorOf(RouteRegistryActor.Props(RouteTable.Empty, control, feed, NullLogger.Instance));
@@ -27,7 +27,7 @@ public sealed class VipPortTests
         };
         try
         {
-            await using (var broker = await BrokerRole.StartAsync(system, new BrokerRoleOptions("C", settings), feed, registry, NullLoggerFactory.Instance, CancellationToken.None))
+            await using (var broker = await BrokerRole.StartAsync((props, name) => Task.FromResult(system.ActorOf(props, name)), new BrokerRoleOptions("C", settings), feed, registry, NullLoggerFactory.Instance, CancellationToken.None))
             await using (var client = new RemotingClient())
             {
                 Assert.Equal("127.0.0.1:" + port, broker.AdvertisedAddress);

@@ -1,4 +1,4 @@
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Cluster.Coordination;
 using AkkaMq.Cluster.Routing;
 using AkkaMq.Remoting.Protocol;
@@ -42,7 +42,7 @@ internal sealed class NameServerFixture : IAsyncDisposable
         var initial = await RouteRegistryActor.LoadAsync(store, CancellationToken.None);
         var feed = new RouteTableFeed(initial);
         var registry = system.ActorOf(RouteRegistryActor.Props(initial, store, feed, NullLogger.Instance), "route-registry");
-        var role = await NameServerRole.StartAsync(system, new NameServerSettings("127.0.0.1:0"), feed, registry, NullLoggerFactory.Instance, CancellationToken.None);
+        var role = await NameServerRole.StartAsync(new NameServerSettings("127.0.0.1:0"), feed, registry, NullLoggerFactory.Instance, CancellationToken.None);
         return new NameServerFixture(dir, system, registry, feed, role);
     }
 
@@ -55,7 +55,7 @@ internal sealed class NameServerFixture : IAsyncDisposable
         await Client.DisposeAsync();
         await Role.StopAcceptingAsync();
         await Role.DisposeAsync();
-        await System.TerminateAsync();
+        await System.Terminate();
         if (Directory.Exists(_dir))
         {
             Directory.Delete(_dir, recursive: true);

@@ -1,4 +1,4 @@
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Broker;
 using AkkaMq.Store;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,8 +26,8 @@ var settings = new StoreSettings
     MaxMessageSize = 16 * 1024,
 };
 using MessageStore store = MessageStore.Open(settings);
-await using var system = ActorSystem.Create("crash-writer");
-IActorRef storeActor = system.ActorOf(StoreActor.Props(store, pullHolds: null, NullLogger.Instance), "store");
+using var system = ActorSystem.Create("crash-writer");
+IActorRef storeActor = system.ActorOf(StoreActor.Props(store, partitions: null, NullLogger.Instance), "store");
 var output = Console.Out;
 var gate = new object();
 Console.Out.WriteLine("READY");
@@ -41,7 +41,7 @@ for (int p = 0; p < producers.Length; p++)
         {
             string id = $"{run}-{producer}-{seq}";
             var completion = new TaskAppendCompletion();
-            storeActor.Tell(new AppendMessages(new[] { CrashMessages.Create(id, producer) }, completion));
+            storeActor.Tell(new AppendMessages(new[] { CrashMessages.Create(id, producer) }, completion), ActorRefs.NoSender);
             AppendResult r = (await completion.Task)[0];
             if (!r.IsOk)
             {

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Remoting.Protocol.Json;
 using AkkaMq.Store;
 using Microsoft.Extensions.Logging;
@@ -14,7 +14,7 @@ namespace AkkaMq.Broker.SubscriptionGroups;
 /// The snapshot is re-stored periodically (see <see cref="OffsetSnapshot.RefreshIntervalFor"/>) so the newest one
 /// always lies in a commit-log segment that retention has not deleted.
 /// </summary>
-public sealed class SubscriptionGroupsActor : ReceiveActor
+public sealed class SubscriptionGroupsActor : ReceiveActor, IWithTimers
 {
     /// <summary>Queue of <see cref="OffsetSnapshot.Topic"/> that holds the subscription-group snapshots.</summary>
     public const int SnapshotQueue = 1;
@@ -27,7 +27,10 @@ public sealed class SubscriptionGroupsActor : ReceiveActor
     private readonly ILogger _log;
     private long _version;
 
-    private SubscriptionGroupsActor(IActorRef storeActor, IPv4Endpoint storeHost, SubscriptionGroupFeed feed, TimeSpan fileReservedTime, ILogger log)
+    /// <summary>Set by Akka before PreStart; cancelled with the actor.</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public SubscriptionGroupsActor(IActorRef storeActor, IPv4Endpoint storeHost, SubscriptionGroupFeed feed, TimeSpan fileReservedTime, ILogger log)
     {
         _refreshInterval = OffsetSnapshot.RefreshIntervalFor(fileReservedTime);
         _storeActor = storeActor;
@@ -43,7 +46,7 @@ public sealed class SubscriptionGroupsActor : ReceiveActor
 
     /// <param name="fileReservedTime">The store's retention: the table is re-stored well within it.</param>
     public static Props Props(IActorRef storeActor, IPv4Endpoint storeHost, SubscriptionGroupFeed feed, TimeSpan fileReservedTime, ILogger log) =>
-        AkkaMq.Actors.Props.Create(() => new SubscriptionGroupsActor(storeActor, storeHost, feed, fileReservedTime, log));
+        Akka.Actor.Props.Create(() => new SubscriptionGroupsActor(storeActor, storeHost, feed, fileReservedTime, log));
 
     /// <summary>The table in the newest snapshot, or an empty one.</summary>
     public static ImmutableSortedDictionary<string, SubscriptionGroupConfig> LoadLatest(MessageStore store)
@@ -73,7 +76,7 @@ public sealed class SubscriptionGroupsActor : ReceiveActor
             DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _storeHost, _storeHost);
         var completion = new TaskAppendCompletion();
         _storeActor.Tell(new AppendMessages(new[] { record }, completion));
-        var result = (await completion.Task.ConfigureAwait(false))[0];
+        var result = (await completion.Task)[0];
         if (!result.IsOk)
         {
             _log.LogWarning("Subscription groups not stored: {Status}", result.Status);

@@ -1,4 +1,4 @@
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Cluster.Routing;
 using AkkaMq.Remoting.Protocol;
 using AkkaMq.Remoting.Protocol.Headers;
@@ -16,7 +16,7 @@ public sealed partial class TransactionsActor
     private async Task CheckAsync()
     {
         CatchUp(recovering: false);
-        long now = Context.System.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var due = new List<OpenHalf>();
         foreach (var open in _open.Values)
         {
@@ -30,7 +30,7 @@ public sealed partial class TransactionsActor
         {
             try
             {
-                await CheckOneAsync(open).ConfigureAwait(false);
+                await CheckOneAsync(open);
             }
             catch (Exception e) when (e is IOException or StoreCorruptedException or InvalidOperationException or AskTimeoutException)
             {
@@ -54,12 +54,12 @@ public sealed partial class TransactionsActor
 
         if (open.Checks >= _settings.MaxChecks || !HalfMessages.TryGetReal(half, out string topic, out int queueId))
         {
-            await DropAsync(open, half).ConfigureAwait(false);
+            await DropAsync(open, half);
             return;
         }
 
         var copy = HalfMessages.CheckCopy(half, open.Origin, open.Checks + 1, _storeHost);
-        var results = await AppendAsync([copy]).ConfigureAwait(false);
+        var results = await AppendAsync([copy]);
         if (!results[0].IsOk)
         {
             _log.LogWarning("Transaction {Offset} not checked: its copy was not stored ({Status})", open.Origin, results[0].Status);
@@ -76,7 +76,7 @@ public sealed partial class TransactionsActor
             StoreHost = _storeHost,
             Properties = copy.Properties,
         };
-        var found = await _clients.Ask<FoundClient>(new FindProducer(open.ProducerGroup), BrokerContext.AskTimeout).ConfigureAwait(false);
+        var found = await _clients.Ask<FoundClient>(new FindProducer(open.ProducerGroup), BrokerContext.AskTimeout);
         if (found.Connection is not { } connection)
         {
             _log.LogWarning("Transaction {Offset}: no producer of group {Group} is online to check it (check {Checks})", open.Origin, open.ProducerGroup, open.Checks);
@@ -111,7 +111,7 @@ public sealed partial class TransactionsActor
     /// <summary>Ends a transaction nobody decided: a copy to TRANS_CHECK_MAX_TIME_TOPIC and an op record, in one append.</summary>
     private async Task DropAsync(OpenHalf open, StoredMessage half)
     {
-        var results = await AppendAsync([HalfMessages.Discarded(half, _storeHost), OpRecord(open.Origin)]).ConfigureAwait(false);
+        var results = await AppendAsync([HalfMessages.Discarded(half, _storeHost), OpRecord(open.Origin)]);
         if (FirstFailure(results) is { } failed)
         {
             _log.LogWarning("Transaction {Offset} not dropped yet: {Status}", open.Origin, failed);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Cluster.Routing;
 using AkkaMq.Remoting.Protocol;
 using AkkaMq.Remoting.Protocol.Headers;
@@ -24,7 +24,7 @@ namespace AkkaMq.Broker.Transactions;
 /// <see cref="ProgressGroup"/> (written through the log with the consumer offsets).
 /// </para>
 /// </summary>
-public sealed partial class TransactionsActor : ReceiveActor
+public sealed partial class TransactionsActor : ReceiveActor, IWithTimers
 {
     /// <summary>The pseudo consumer group whose offsets on the half and op topics are the scan progress (RocketMQ's name).</summary>
     public const string ProgressGroup = "CID_SYS_RMQ_TRANS";
@@ -37,6 +37,7 @@ public sealed partial class TransactionsActor : ReceiveActor
     private readonly IActorRef _clients;
     private readonly IPv4Endpoint _storeHost;
     private readonly TransactionSettings _settings;
+    private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly QueueEntry[] _entries = new QueueEntry[ReadBatch];
 
@@ -54,9 +55,12 @@ public sealed partial class TransactionsActor : ReceiveActor
     private long _committedHalf = -1;
     private long _committedOp = -1;
 
-    private TransactionsActor(
+    /// <summary>Set by Akka before PreStart; cancelled with the actor.</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public TransactionsActor(
         MessageStore store, IActorRef storeActor, IActorRef offsets, IActorRef clients, IPv4Endpoint storeHost,
-        TransactionSettings settings, long halfProgress, long opProgress, ILogger log)
+        TransactionSettings settings, long halfProgress, long opProgress, TimeProvider time, ILogger log)
     {
         _store = store;
         _storeActor = storeActor;
@@ -64,6 +68,7 @@ public sealed partial class TransactionsActor : ReceiveActor
         _clients = clients;
         _storeHost = storeHost;
         _settings = settings;
+        _time = time;
         _log = log;
         _halfScanned = halfProgress;
         _opScanned = opProgress;
@@ -78,8 +83,8 @@ public sealed partial class TransactionsActor : ReceiveActor
 
     public static Props Props(
         MessageStore store, IActorRef storeActor, IActorRef offsets, IActorRef clients, IPv4Endpoint storeHost,
-        TransactionSettings settings, long halfProgress, long opProgress, ILogger log) =>
-        AkkaMq.Actors.Props.Create(() => new TransactionsActor(store, storeActor, offsets, clients, storeHost, settings, halfProgress, opProgress, log));
+        TransactionSettings settings, long halfProgress, long opProgress, TimeProvider time, ILogger log) =>
+        Akka.Actor.Props.Create(() => new TransactionsActor(store, storeActor, offsets, clients, storeHost, settings, halfProgress, opProgress, time, log));
 
     protected override void PreStart()
     {
@@ -99,7 +104,7 @@ public sealed partial class TransactionsActor : ReceiveActor
         EndTransactionOutcome outcome;
         try
         {
-            outcome = await EndCoreAsync(m.Header).ConfigureAwait(false);
+            outcome = await EndCoreAsync(m.Header);
         }
         catch (Exception e) when (e is IOException or StoreCorruptedException or InvalidOperationException)
         {
@@ -147,7 +152,7 @@ public sealed partial class TransactionsActor : ReceiveActor
             records = [OpRecord(origin)];
         }
 
-        var results = await AppendAsync(records).ConfigureAwait(false);
+        var results = await AppendAsync(records);
         if (FirstFailure(results) is { } failed)
         {
             var (code, remark) = BrokerResponses.ForAppend(failed);
@@ -271,13 +276,13 @@ public sealed partial class TransactionsActor : ReceiveActor
     }
 
     private MessageToStore OpRecord(long origin) =>
-        HalfMessages.OpRecord(origin, _storeHost, Context.System.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+        HalfMessages.OpRecord(origin, _storeHost, _time.GetUtcNow().ToUnixTimeMilliseconds());
 
     private async Task<AppendResult[]> AppendAsync(MessageToStore[] records)
     {
         var completion = new TaskAppendCompletion();
         _storeActor.Tell(new AppendMessages(records, completion));
-        return await completion.Task.ConfigureAwait(false);
+        return await completion.Task;
     }
 
     private static AppendStatus? FirstFailure(AppendResult[] results)

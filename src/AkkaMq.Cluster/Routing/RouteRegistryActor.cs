@@ -1,4 +1,4 @@
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Cluster.Coordination;
 using Microsoft.Extensions.Logging;
 
@@ -21,7 +21,7 @@ public sealed class RouteRegistryActor : ReceiveActor
     private readonly ILogger _log;
     private RouteTable _table;
 
-    private RouteRegistryActor(RouteTable initial, IControlStateStore store, RouteTableFeed feed, ILogger log)
+    public RouteRegistryActor(RouteTable initial, IControlStateStore store, RouteTableFeed feed, ILogger log)
     {
         _table = initial;
         _store = store;
@@ -43,12 +43,12 @@ public sealed class RouteRegistryActor : ReceiveActor
     /// <summary>Loads the saved table (or starts empty) before the registry accepts changes.</summary>
     public static async Task<RouteTable> LoadAsync(IControlStateStore store, CancellationToken cancellation)
     {
-        var saved = await store.LoadAsync(StateKey, cancellation).ConfigureAwait(false);
+        var saved = await store.LoadAsync(StateKey, cancellation);
         return saved is null ? RouteTable.Empty : RouteTableCodec.Decode(saved, StateKey);
     }
 
     public static Props Props(RouteTable initial, IControlStateStore store, RouteTableFeed feed, ILogger log) =>
-        AkkaMq.Actors.Props.Create(() => new RouteRegistryActor(initial, store, feed, log));
+        Akka.Actor.Props.Create(() => new RouteRegistryActor(initial, store, feed, log));
 
     protected override void PreStart() => _feed.Publish(_table);
 
@@ -89,7 +89,7 @@ public sealed class RouteRegistryActor : ReceiveActor
         var sender = Sender;
         if (!ReferenceEquals(next, _table))
         {
-            await _store.SaveAsync(StateKey, RouteTableCodec.Encode(next), CancellationToken.None).ConfigureAwait(false);
+            await _store.SaveAsync(StateKey, RouteTableCodec.Encode(next), CancellationToken.None);
             _table = next;
             _feed.Publish(next);
             _log.LogDebug("Route table now at version {Version}", next.Version);

@@ -1,4 +1,4 @@
-using AkkaMq.Actors;
+using Akka.Actor;
 
 namespace AkkaMq.Cluster.Routing;
 

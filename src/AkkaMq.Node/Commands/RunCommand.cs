@@ -19,17 +19,21 @@ internal static class RunCommand
     private static async Task<int> RunAsync(string path, TextWriter error, CancellationToken cancellation)
     {
         NodeSettings settings;
+        Akka.Configuration.Config akka;
+        var level = NodeLogging.Level();
         try
         {
-            settings = NodeConfigLoader.Load(path);
+            var effective = NodeConfigLoader.LoadEffective(path);
+            settings = NodeConfigLoader.Bind(effective);
+            akka = AkkaConfiguration.Build(effective, settings, level);
         }
-        catch (NodeConfigurationException e)
+        catch (Exception e) when (e is NodeConfigurationException or Akka.Configuration.ConfigurationException)
         {
             await error.WriteLineAsync($"akkamq: bad configuration, nothing started:{Environment.NewLine}{e.Message}").ConfigureAwait(false);
             return Cli.BadConfigExitCode;
         }
 
         using var loggerFactory = NodeLogging.CreateFactory();
-        return await new NodeHost(settings, loggerFactory).RunAsync(cancellation).ConfigureAwait(false);
+        return await new NodeHost(settings, akka, loggerFactory).RunAsync(cancellation).ConfigureAwait(false);
     }
 }

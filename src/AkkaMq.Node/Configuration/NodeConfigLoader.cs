@@ -85,11 +85,6 @@ public static class NodeConfigLoader
             Problem("roles", "a role is listed twice");
         }
 
-        if (s.Coordination.Kind == CoordinationKind.Etcd)
-        {
-            Problem("coordination.kind", "etcd coordination is not available in this version; use embedded");
-        }
-
         if (!HostPort.TryParse(s.Namesrv.Listen, out _))
         {
             Problem("namesrv.listen", $"expected host:port, got '{s.Namesrv.Listen}'");

@@ -1,25 +1,34 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using AkkaMq.Actors;
+using Akka.Actor;
+using Akka.Actor.Setup;
 using AkkaMq.Node.Configuration;
 using Microsoft.Extensions.Logging;
+using AkkaConfig = Akka.Configuration.Config;
 
 namespace AkkaMq.Node.Hosting;
 
 /// <summary>
 /// Runs one node until SIGINT or SIGTERM: prepares what its roles need on disk, starts the
-/// actor system under a <see cref="NodeGuardianActor"/>, and on a signal runs the coordinated
-/// shutdown (stop accepting, drain, stop actors, flush) before returning.
+/// actor system (named after the cluster) and joins the cluster — itself, when no seed nodes
+/// are configured — then starts the roles under a <see cref="NodeGuardianActor"/>. A signal
+/// runs Akka's coordinated shutdown (stop accepting, save offsets, stop actors and close the
+/// store, leave the cluster) before it returns.
 /// </summary>
 public sealed class NodeHost
 {
+    /// <summary>Exit code when the node's actor system stopped without a signal (downed by the cluster, a role failed).</summary>
+    public const int StoppedExitCode = 3;
+
     private readonly NodeSettings _settings;
+    private readonly AkkaConfig _akka;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _log;
 
-    public NodeHost(NodeSettings settings, ILoggerFactory loggerFactory)
+    public NodeHost(NodeSettings settings, AkkaConfig akka, ILoggerFactory loggerFactory)
     {
         _settings = settings;
+        _akka = akka;
         _loggerFactory = loggerFactory;
         _log = loggerFactory.CreateLogger("AkkaMq.Node");
     }
@@ -28,21 +37,8 @@ public sealed class NodeHost
     public async Task<int> RunAsync(CancellationToken stop)
     {
         LogRoles();
-        var storeDir = PrepareStoreDirectory();
-        if (storeDir is null)
+        if (PrepareStoreDirectory() is null || StartSystem() is not { } system)
         {
-            return 1;
-        }
-
-        var system = ActorSystem.Create(_settings.NodeName, new ActorSystemOptions
-        {
-            LoggerFactory = _loggerFactory,
-            ShutdownPhaseTimeout = _settings.Shutdown.PhaseTimeout,
-        });
-        system.ActorOf(NodeGuardianActor.Props(_settings, _log), "node");
-        if (!await TryStartRolesAsync(system, stop).ConfigureAwait(false))
-        {
-            await system.CoordinatedShutdown.RunAsync("start-up failed").ConfigureAwait(false);
             return 1;
         }
 
@@ -51,11 +47,23 @@ public sealed class NodeHost
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => OnSignal(ctx, "SIGTERM"));
         await using var onStop = stop.Register(() => shutdownReason.TrySetResult("stop requested"));
 
-        _log.LogInformation("Node {Node} started", _settings.NodeName);
-        var reason = await shutdownReason.Task.ConfigureAwait(false);
+        if (!await TryJoinAndStartAsync(system, shutdownReason.Task, stop).ConfigureAwait(false))
+        {
+            await CoordinatedShutdown.Get(system).Run(StartFailedReason.Instance).ConfigureAwait(false);
+            return 1;
+        }
 
+        _log.LogInformation("Node {Node} started", _settings.NodeName);
+        var ended = await Task.WhenAny(shutdownReason.Task, system.WhenTerminated).ConfigureAwait(false);
+        if (ended != shutdownReason.Task)
+        {
+            _log.LogCritical("Node {Node}: its actor system stopped ({Reason}); exiting", _settings.NodeName, CoordinatedShutdown.Get(system).ShutdownReason);
+            return StoppedExitCode;
+        }
+
+        var reason = await shutdownReason.Task.ConfigureAwait(false);
         _log.LogInformation("Node {Node} stopping ({Reason})", _settings.NodeName, reason);
-        await system.CoordinatedShutdown.RunAsync(reason).ConfigureAwait(false);
+        await CoordinatedShutdown.Get(system).Run(StopRequestedReason.Instance).ConfigureAwait(false);
         await system.WhenTerminated.ConfigureAwait(false);
         _log.LogInformation("Node {Node} stopped", _settings.NodeName);
         return 0;
@@ -68,12 +76,49 @@ public sealed class NodeHost
         }
     }
 
-    /// <summary>Starts the roles; a port in use or an unreadable store is logged and ends the node, not a crash.</summary>
-    private async Task<bool> TryStartRolesAsync(ActorSystem system, CancellationToken stop)
+    /// <summary>The node's actor system; null (with a logged reason) when Akka cannot start, e.g. its port is taken.</summary>
+    private ActorSystem? StartSystem()
     {
         try
         {
-            await NodeRoles.StartAsync(_settings, system, _loggerFactory, stop).ConfigureAwait(false);
+            var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(_akka), new LoggerFactorySetup(_loggerFactory));
+            return ActorSystem.Create(_settings.ClusterName, setup);
+        }
+        catch (Exception e) when (e is Akka.Remote.RemoteTransportException or Akka.Configuration.ConfigurationException or SocketException
+            or AggregateException or InvalidOperationException or TypeLoadException)
+        {
+            _log.LogCritical("Node {Node} cannot start its actor system: {Reason}", _settings.NodeName, e.GetBaseException().Message);
+            return null;
+        }
+    }
+
+    /// <summary>Joins the cluster (waits to be a member, or for a stop) and starts the roles; false when the node must not run.</summary>
+    private async Task<bool> TryJoinAndStartAsync(ActorSystem system, Task<string> stopping, CancellationToken stop)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        var seeds = AkkaConfiguration.SeedNodes(_akka);
+        if (seeds.Count == 0)
+        {
+            cluster.Join(cluster.SelfAddress);
+        }
+        else
+        {
+            _log.LogInformation("Joining the cluster through {Seeds}", string.Join(", ", seeds));
+        }
+
+        if (await Task.WhenAny(up.Task, stopping).ConfigureAwait(false) != up.Task)
+        {
+            _log.LogWarning("Node {Node} stopped before it joined the cluster", _settings.NodeName);
+            return false;
+        }
+
+        _log.LogInformation("Node {Node} is a cluster member at {Address}", _settings.NodeName, cluster.SelfAddress);
+        var guardian = system.ActorOf(NodeGuardianActor.Props(_settings, _log), "node");
+        try
+        {
+            await NodeRoles.StartAsync(_settings, system, guardian, _loggerFactory, stop).ConfigureAwait(false);
             return true;
         }
         catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException or FormatException
@@ -87,8 +132,8 @@ public sealed class NodeHost
     private void LogRoles()
     {
         var s = _settings;
-        _log.LogInformation("Node {Node}, cluster {Cluster}, roles: {Roles}, coordination: {Coordination}",
-            s.NodeName, s.ClusterName, string.Join(", ", s.Roles).ToLowerInvariant(), s.Coordination.Kind.ToString().ToLowerInvariant());
+        _log.LogInformation("Node {Node}, cluster {Cluster}, roles: {Roles}",
+            s.NodeName, s.ClusterName, string.Join(", ", s.Roles).ToLowerInvariant());
         if (s.Has(NodeRole.Namesrv))
         {
             _log.LogInformation("namesrv: port {Listen}", s.Namesrv.Listen);
@@ -126,4 +171,32 @@ public sealed class NodeHost
             return null;
         }
     }
+}
+
+/// <summary>The coordinated-shutdown reason for SIGINT, SIGTERM or a requested stop.</summary>
+public sealed class StopRequestedReason : CoordinatedShutdown.Reason
+{
+    public static readonly StopRequestedReason Instance = new();
+
+    private StopRequestedReason()
+    {
+    }
+
+    /// <summary>Not used: the node sets its own exit code (exit-clr is off).</summary>
+    public override int ExitCode => 0;
+
+    public override string ToString() => "stop requested";
+}
+
+/// <summary>The coordinated-shutdown reason when a node could not start.</summary>
+public sealed class StartFailedReason : CoordinatedShutdown.Reason
+{
+    public static readonly StartFailedReason Instance = new();
+
+    private StartFailedReason()
+    {
+    }
+
+    /// <summary>Not used: the node sets its own exit code (exit-clr is off).</summary>
+    public override int ExitCode => 1;
 }

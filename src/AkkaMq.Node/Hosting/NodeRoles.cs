@@ -1,4 +1,4 @@
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Broker;
 using AkkaMq.Cluster.Coordination;
 using AkkaMq.Cluster.Routing;
@@ -9,16 +9,16 @@ using Microsoft.Extensions.Logging;
 namespace AkkaMq.Node.Hosting;
 
 /// <summary>
-/// The roles a node's file names, started in order — route registry (cluster state), nameserver,
-/// broker — and hooked into the coordinated shutdown: listeners close first, the broker saves
-/// consumer offsets while its actors still run, and the store closes last.
+/// The roles a node's file names, started in order under the node guardian — route registry
+/// (cluster state), nameserver, broker — and hooked into Akka's coordinated shutdown: listeners
+/// close first (service-unbind), the broker saves consumer offsets while its actors still run
+/// (service-requests-done), and the broker's actors stop and its store closes last (service-stop).
 /// </summary>
-/// <remarks>
-/// With embedded coordination the node keeps the route registry itself, its state in
-/// <c>&lt;store dir&gt;/control</c>; an etcd-coordinated cluster will elect one controller instead.
-/// </remarks>
 public sealed class NodeRoles
 {
+    /// <summary>How long the guardian may take to start a role actor.</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
     private NodeRoles(NameServerRole? nameServer, BrokerRole? broker)
     {
         NameServer = nameServer;
@@ -29,30 +29,33 @@ public sealed class NodeRoles
 
     public BrokerRole? Broker { get; }
 
-    public static async Task<NodeRoles> StartAsync(NodeSettings settings, ActorSystem system, ILoggerFactory loggers, CancellationToken ct)
+    /// <summary>Starts the roles' actors as children of <paramref name="guardian"/> (a <see cref="NodeGuardianActor"/>).</summary>
+    public static async Task<NodeRoles> StartAsync(NodeSettings settings, ActorSystem system, IActorRef guardian, ILoggerFactory loggers, CancellationToken ct)
     {
         var log = loggers.CreateLogger("AkkaMq.Node");
+        SpawnActor spawn = async (props, name) =>
+            (await guardian.Ask<RoleActorStarted>(new StartRoleActor(props, name), StartTimeout, ct).ConfigureAwait(false)).Actor;
         var control = new FileControlStateStore(Path.Combine(Path.GetFullPath(settings.Broker.Store.Dir), "control"));
         var initial = await RouteRegistryActor.LoadAsync(control, ct).ConfigureAwait(false);
         var routes = new RouteTableFeed(initial);
-        var registry = system.ActorOf(RouteRegistryActor.Props(initial, control, routes, loggers.CreateLogger("AkkaMq.Cluster")), "route-registry");
+        var registry = await spawn(RouteRegistryActor.Props(initial, control, routes, loggers.CreateLogger("AkkaMq.Cluster")), "routes").ConfigureAwait(false);
 
         NameServerRole? nameServer = null;
         if (settings.Has(NodeRole.Namesrv))
         {
-            nameServer = await NameServerRole.StartAsync(system, settings.Namesrv, routes, registry, loggers, ct).ConfigureAwait(false);
+            nameServer = await NameServerRole.StartAsync(settings.Namesrv, routes, registry, loggers, ct).ConfigureAwait(false);
             log.LogInformation("namesrv listening on {EndPoint}", nameServer.LocalEndPoint);
         }
 
         BrokerRole? broker = null;
         if (settings.Has(NodeRole.Broker))
         {
-            broker = await BrokerRole.StartAsync(system, new BrokerRoleOptions(settings.ClusterName, settings.Broker), routes, registry, loggers, ct).ConfigureAwait(false);
+            broker = await BrokerRole.StartAsync(spawn, new BrokerRoleOptions(settings.ClusterName, settings.Broker), routes, registry, loggers, ct).ConfigureAwait(false);
             log.LogInformation("broker listening on {EndPoint}, advertised as {Address}", broker.LocalEndPoint, broker.AdvertisedAddress);
         }
 
         var roles = new NodeRoles(nameServer, broker);
-        roles.AddShutdownTasks(system.CoordinatedShutdown);
+        roles.AddShutdownTasks(CoordinatedShutdown.Get(system));
         return roles;
     }
 
@@ -60,19 +63,21 @@ public sealed class NodeRoles
     {
         if (NameServer is { } nameServer)
         {
-            shutdown.AddTask(ShutdownPhase.StopAccepting, "namesrv-listener", _ => nameServer.StopAcceptingAsync());
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "namesrv-listener", () => Done(nameServer.StopAcceptingAsync()));
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "namesrv", () => Done(nameServer.DisposeAsync().AsTask()));
         }
 
         if (Broker is { } broker)
         {
-            shutdown.AddTask(ShutdownPhase.StopAccepting, "broker-listener", _ => broker.StopAcceptingAsync());
-            shutdown.AddTask(ShutdownPhase.Drain, "broker-offsets", _ => broker.FlushAsync());
-            shutdown.AddTask(ShutdownPhase.Flush, "broker-store", _ => broker.DisposeAsync().AsTask());
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "broker-listener", () => Done(broker.StopAcceptingAsync()));
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "broker-offsets", () => Done(broker.FlushAsync()));
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "broker-store", () => Done(broker.DisposeAsync().AsTask()));
         }
+    }
 
-        if (NameServer is { } ns)
-        {
-            shutdown.AddTask(ShutdownPhase.Flush, "namesrv", _ => ns.DisposeAsync().AsTask());
-        }
+    private static async Task<Akka.Done> Done(Task task)
+    {
+        await task.ConfigureAwait(false);
+        return Akka.Done.Instance;
     }
 }

@@ -1,5 +1,5 @@
 using System.Threading.Tasks.Sources;
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Broker;
 using AkkaMq.Store;
 using BenchmarkDotNet.Attributes;

@@ -1,5 +1,5 @@
-using AkkaMq.Actors;
-using AkkaMq.Actors.TestKit;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
 using AkkaMq.Cluster.Coordination;
 using AkkaMq.Cluster.Routing;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,4 +1,4 @@
-using AkkaMq.Actors;
+using Akka.Actor;
 using AkkaMq.Client;
 using AkkaMq.Node.Configuration;
 using AkkaMq.Node.Hosting;

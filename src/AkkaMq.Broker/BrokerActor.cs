@@ -1,0 +1,140 @@
+using Akka.Actor;
+using AkkaMq.Broker.SubscriptionGroups;
+using AkkaMq.Broker.Transactions;
+using AkkaMq.Cluster.Routing;
+using AkkaMq.Store;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaMq.Broker;
+
+/// <summary>What the broker actor builds its children from: the opened store and what was loaded from it.</summary>
+public sealed record BrokerActorSetup(
+    MessageStore Store,
+    BrokerSettings Settings,
+    IPv4Endpoint StoreHost,
+    ConsumerSubscriptions Subscriptions,
+    SubscriptionGroupFeed SubscriptionGroups,
+    TimeProvider Time,
+    ILogger Log);
+
+/// <summary>
+/// The broker group member of this node (/user/node/broker): parent and supervisor of every
+/// actor of the broker — store, offsets, schedule, clients, subscription groups, transactions,
+/// and one <see cref="QueuePartitionActor"/> per queue, created on first use. Messages for a
+/// queue (<see cref="IQueuePartitionMessage"/>) are sent here and forwarded to its partition.
+/// </summary>
+public sealed class BrokerActor : ReceiveActor
+{
+    private readonly BrokerActorSetup _setup;
+    private readonly BrokerActors _children;
+
+    public BrokerActor(BrokerActorSetup setup)
+    {
+        _setup = setup;
+        _children = StartChildren(setup);
+        Receive<GetBrokerActors>(_ => Sender.Tell(_children, Self));
+        Receive<MessageArrived>(m => Context.Child(QueuePartitionActor.ActorName(m.Topic, m.QueueId)).Tell(m, Self));
+        Receive<IQueuePartitionMessage>(m => Partition(m.Topic, m.QueueId).Forward(m));
+        Receive<ReleaseAllHolds>(m =>
+        {
+            foreach (var child in Context.GetChildren())
+            {
+                if (child.Path.Name.StartsWith(QueuePartitionActor.NamePrefix, StringComparison.Ordinal))
+                {
+                    child.Tell(m, Self);
+                }
+            }
+        });
+        Receive<LockQueues>(m => GatherLocks(m.Queues, q => new LockQueue(m.Group, m.ClientId, q)).PipeTo(Sender, Self));
+        Receive<UnlockQueues>(m => GatherLocks(m.Queues, q => new UnlockQueue(m.Group, m.ClientId, q)).PipeTo(Sender, Self));
+    }
+
+    public static Props Props(BrokerActorSetup setup) => Akka.Actor.Props.Create(() => new BrokerActor(setup));
+
+    /// <summary>
+    /// Every child keeps the only in-memory copy of its state (offsets, client channels, open
+    /// transactions, locks, holds), loaded once from the store when the broker starts: a restart
+    /// would roll it back to that start-up snapshot. So a message that makes a child fail is
+    /// logged and dropped and the child resumes; a child that cannot even be built is stopped,
+    /// which the node guardian sees as the broker failing.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(
+        cause => cause is ActorInitializationException ? Directive.Escalate : Directive.Resume);
+
+    private BrokerActors StartChildren(BrokerActorSetup s)
+    {
+        var store = s.Store;
+        var settings = s.Settings;
+        var storeProps = StoreActor.Props(store, Self, s.Log);
+        if (Context.System.Dispatchers.HasDispatcher(StoreActor.DispatcherId))
+        {
+            storeProps = storeProps.WithDispatcher(StoreActor.DispatcherId);
+        }
+
+        var storeActor = Context.ActorOf(storeProps, "store");
+        var savedOffsets = OffsetSnapshot.LoadLatest(store);
+        var offsets = Context.ActorOf(OffsetsActor.Props(savedOffsets, storeActor, s.StoreHost, settings.Store.FileReservedTime, s.Log), "offsets");
+        savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.Schedule, ScheduleActor.ProgressGroup), out var scheduleProgress);
+        var schedule = Context.ActorOf(
+            ScheduleActor.Props(store, storeActor, offsets, s.StoreHost, scheduleProgress, DelayLevels.Resolve(settings.MessageDelayLevels), s.Log), "schedule");
+        var clients = Context.ActorOf(ClientsActor.Props(s.Subscriptions, s.Time, s.Log), "clients");
+        var groups = Context.ActorOf(SubscriptionGroupsActor.Props(storeActor, s.StoreHost, s.SubscriptionGroups, settings.Store.FileReservedTime, s.Log), "subscription-groups");
+        savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.TransactionHalf, TransactionsActor.ProgressGroup), out var halfProgress);
+        savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.TransactionOp, TransactionsActor.ProgressGroup), out var opProgress);
+        var transactions = Context.ActorOf(TransactionsActor.Props(
+            store, storeActor, offsets, clients, s.StoreHost, settings.Transaction ?? TransactionSettings.Default,
+            halfProgress?.GetValueOrDefault(0) ?? 0, opProgress?.GetValueOrDefault(0) ?? 0, s.Time, s.Log), "transactions");
+        return new BrokerActors(Self, storeActor, offsets, schedule, clients, groups, transactions);
+    }
+
+    private IActorRef Partition(string topic, int queueId)
+    {
+        string name = QueuePartitionActor.ActorName(topic, queueId);
+        var child = Context.Child(name);
+        return child.IsNobody() ? Context.ActorOf(QueuePartitionActor.Props(_setup.Store, topic, queueId, _setup.Time), name) : child;
+    }
+
+    /// <summary>Asks each queue's partition and answers with the queues it holds for the client afterwards.</summary>
+    private Task<LockedQueues> GatherLocks(IReadOnlyList<Remoting.Protocol.Json.MessageQueue> queues, Func<Remoting.Protocol.Json.MessageQueue, IQueuePartitionMessage> request)
+    {
+        var replies = new Task<QueueLockReply>[queues.Count];
+        for (int i = 0; i < queues.Count; i++)
+        {
+            var queue = queues[i];
+            replies[i] = Partition(queue.Topic, queue.QueueId).Ask<QueueLockReply>(request(queue), BrokerContext.AskTimeout);
+        }
+
+        return CollectAsync(replies);
+
+        static async Task<LockedQueues> CollectAsync(Task<QueueLockReply>[] replies)
+        {
+            var all = await Task.WhenAll(replies).ConfigureAwait(false);
+            var locked = new List<Remoting.Protocol.Json.MessageQueue>(all.Length);
+            foreach (var reply in all)
+            {
+                if (reply.Locked)
+                {
+                    locked.Add(reply.Queue);
+                }
+            }
+
+            return new LockedQueues(locked);
+        }
+    }
+}
+
+/// <summary>Replies <see cref="BrokerActors"/>.</summary>
+public sealed record GetBrokerActors
+{
+    public static GetBrokerActors Instance { get; } = new();
+}
+
+/// <summary>The broker actor and its long-lived children, for the request processors.</summary>
+public sealed record BrokerActors(
+    IActorRef Broker,
+    IActorRef Store,
+    IActorRef Offsets,
+    IActorRef Schedule,
+    IActorRef Clients,
+    IActorRef SubscriptionGroups,
+    IActorRef Transactions);

@@ -1,2 +1,0 @@
-global using AkkaMq.Actors.TestKit;
-global using ActorTestKit = AkkaMq.Actors.TestKit.TestKit;
