@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace AkkaMq.Hocon.Tests;
 
-/// <summary>Every case of the shared HOCON conformance data (converted from the reference implementation's tests).</summary>
+/// <summary>Every case of the HOCON conformance data (converted from the reference implementation's tests).</summary>
 public sealed class ConformanceTests
 {
     private static readonly Func<string, string?> NoEnvironment = static _ => null;

@@ -1,8 +1,8 @@
 namespace AkkaMq.Hocon.Tests;
 
 /// <summary>
-/// Finds the shared HOCON conformance data: the folder holding AkkaMq.sln is searched for upwards
-/// from the test assembly, and the data lies at ../shared/testdata/hocon relative to it.
+/// Finds the HOCON conformance data kept in the repository: the folder holding AkkaMq.sln is searched
+/// for upwards from the test assembly, and the data lies at tests/testdata/hocon below it.
 /// </summary>
 internal static class TestData
 {
@@ -48,11 +48,11 @@ internal static class TestData
                 $"HOCON conformance data not found: no folder above {AppContext.BaseDirectory} holds AkkaMq.sln");
         }
 
-        var data = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "testdata", "hocon"));
+        var data = Path.Combine(dir.FullName, "tests", "testdata", "hocon");
         if (!Directory.Exists(data))
         {
             throw new InvalidOperationException(
-                $"HOCON conformance data not found at {data} (expected ../shared/testdata/hocon next to the folder holding AkkaMq.sln)");
+                $"HOCON conformance data not found at {data} (expected tests/testdata/hocon in the folder holding AkkaMq.sln)");
         }
 
         return data;
