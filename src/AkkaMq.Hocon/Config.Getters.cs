@@ -25,12 +25,7 @@ public sealed partial class Config
     public IReadOnlyList<string> GetStringList(string path)
     {
         var full = FullPath(path);
-        var value = Require(path);
-        if (value is not HArray array)
-        {
-            throw new ConfigException(value.Origin, full, $"expected array of strings, got {Merging.Describe(value)}");
-        }
-
+        var array = ValueReader.ReadArray(Require(path), full, "array of strings");
         var result = new List<string>(array.Items.Count);
         for (var i = 0; i < array.Items.Count; i++)
         {

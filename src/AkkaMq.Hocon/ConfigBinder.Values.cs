@@ -113,11 +113,7 @@ public static partial class ConfigBinder
 
         private object ConvertList(Type listType, Type element, HValue value, string path)
         {
-            if (value is not HArray array)
-            {
-                throw new ConfigException(value.Origin, path, $"expected array, got {Merging.Describe(value)}");
-            }
-
+            var array = ValueReader.ReadArray(value, path, "array");
             var items = Array.CreateInstance(element, array.Items.Count);
             for (var i = 0; i < array.Items.Count; i++)
             {

@@ -60,6 +60,17 @@ internal static class Merging
 
     private static HValue JoinTwo(HValue left, HValue right, string? path, ConfigOrigin? at)
     {
+        // An object next to an array is taken as the array its integer keys stand for, so that
+        // `a += x` extends an `a.0 = ...` list read from a properties file.
+        if (left is HObject leftObject && right is HArray)
+        {
+            left = NumericallyIndexed.ToArray(leftObject) ?? left;
+        }
+        else if (left is HArray && right is HObject rightObject)
+        {
+            right = NumericallyIndexed.ToArray(rightObject) ?? right;
+        }
+
         if (left is HObject lo && right is HObject ro)
         {
             return MergeObjects(ro, lo);
@@ -93,8 +104,12 @@ internal static class Merging
             at ?? right.Origin,
             path,
             $"cannot concatenate {Describe(container)} with {Describe(leftIsContainer ? right : left)}; "
-            + "only strings, only objects or only arrays can be concatenated");
+            + "only strings, only objects or only arrays can be concatenated"
+            + (leftIsContainer && rightIsContainer ? IndexHint : ""));
     }
+
+    /// <summary>Why an object next to an array was not taken as one.</summary>
+    private const string IndexHint = " (an object counts as an array only when it has integer keys such as 0, 1, 2)";
 
     public static string Describe(HValue value) => value switch
     {

@@ -3,7 +3,7 @@ namespace AkkaMq.Hocon;
 /// <summary>Keys and include statements.</summary>
 internal sealed partial class Parser
 {
-    private static readonly string[] IncludeWrappers = ["required(", "file(", "classpath(", "url("];
+    private static readonly string[] ResourceKinds = ["file", "classpath", "url"];
 
     private List<string> ParseKey()
     {
@@ -49,45 +49,101 @@ internal sealed partial class Parser
         }
     }
 
+    /// <summary>
+    /// The target of an include: <c>"name"</c>, <c>file("name")</c>, <c>classpath("name")</c>,
+    /// <c>url("name")</c>, or <c>required(</c> one of those <c>)</c>. Whitespace and newlines may
+    /// stand between every part (HOCON spec, include syntax); only the '(' must follow its word
+    /// directly, as in the reference implementation.
+    /// </summary>
     private (string Name, bool Required, string Kind) ParseIncludeTarget()
     {
-        var t = Next();
+        if (!TakeWord("required("))
+        {
+            var resource = ParseIncludeResource();
+            return (resource.Name, false, resource.Kind);
+        }
+
+        var inner = ParseIncludeResource();
+        ExpectCloseParen("required(");
+        return (inner.Name, true, inner.Kind);
+    }
+
+    private (string Name, string Kind) ParseIncludeResource()
+    {
+        SkipWhitespaceAndNewlines();
+        var t = Peek;
         if (t.Kind == TokenKind.QuotedString)
         {
-            return (t.Text, false, "heuristic");
+            Next();
+            return (t.Text, "heuristic");
         }
 
-        var wrapper = t.Kind == TokenKind.Unquoted ? Array.IndexOf(IncludeWrappers, t.Text) : -1;
-        if (wrapper < 0)
+        var kind = TakeResourceKind() ?? throw NotAnIncludeTarget(t);
+        SkipWhitespaceAndNewlines();
+        var quoted = Next();
+        if (quoted.Kind != TokenKind.QuotedString)
         {
-            throw Error(t, $"include must be followed by a quoted file name or required(\"...\"), got {t.Describe()}");
+            throw Error(quoted, $"expected a quoted file name inside {kind}(...), got {quoted.Describe()}");
         }
 
-        SkipWhitespace();
-        (string Name, bool Required, string Kind) target;
-        if (wrapper == 0)
+        ExpectCloseParen(kind + "(");
+        return (quoted.Text, kind);
+    }
+
+    private ConfigException NotAnIncludeTarget(Token t)
+    {
+        var spaced = t.Kind == TokenKind.Unquoted && (t.Text == "required" || ResourceKinds.Contains(t.Text))
+            ? $" ('(' must follow {t.Text} directly)"
+            : "";
+        return Error(t, $"include must be followed by a quoted file name, file(\"...\"), classpath(\"...\"), url(\"...\") or required(...), got {t.Describe()}{spaced}");
+    }
+
+    private string? TakeResourceKind()
+    {
+        foreach (var kind in ResourceKinds)
         {
-            var inner = ParseIncludeTarget();
-            target = (inner.Name, true, inner.Kind);
+            if (TakeWord(kind + "("))
+            {
+                return kind;
+            }
+        }
+
+        return null;
+    }
+
+    private void ExpectCloseParen(string opened)
+    {
+        SkipWhitespaceAndNewlines();
+        var close = Peek;
+        if (!TakeWord(")"))
+        {
+            throw Error(close, $"expected ')' to close {opened}...), got {close.Describe()}");
+        }
+    }
+
+    /// <summary>
+    /// Consumes <paramref name="word"/> at the start of the next unquoted token, leaving the rest
+    /// of that token to be read next: the tokenizer runs words such as "required(file(" and "))"
+    /// together, since parentheses are ordinary characters in unquoted text.
+    /// </summary>
+    private bool TakeWord(string word)
+    {
+        var t = Peek;
+        if (t.Kind != TokenKind.Unquoted || !t.Text.StartsWith(word, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (t.Text.Length == word.Length)
+        {
+            _index++;
         }
         else
         {
-            var quoted = Next();
-            if (quoted.Kind != TokenKind.QuotedString)
-            {
-                throw Error(quoted, $"expected a quoted file name inside {t.Text}...), got {quoted.Describe()}");
-            }
-
-            target = (quoted.Text, false, t.Text.TrimEnd('('));
+            var rest = t.Origin with { Column = t.Origin.Column + word.Length };
+            _tokens[_index] = new Token(TokenKind.Unquoted, t.Text[word.Length..], rest);
         }
 
-        SkipWhitespace();
-        var close = Next();
-        if (close.Kind != TokenKind.Unquoted || close.Text != ")")
-        {
-            throw Error(close, $"expected ')' to close {t.Text}...), got {close.Describe()}");
-        }
-
-        return target;
+        return true;
     }
 }

@@ -74,7 +74,15 @@ internal sealed class Resolver
         // The first value worked out is kept even if a definition was hidden at the time (a value
         // first reached through a self-reference keeps what it saw); the HOCON reference
         // implementation behaves the same and configurations written for it rely on that.
-        _memo[value] = result;
+        // An undefined result is not kept: an optional substitution that looked back at a field
+        // being resolved is undefined for that lookup only (HOCON spec, self-referential
+        // substitutions), so in `a = ${?b}foo, b = ${?a}` the field b, resolved in its own right,
+        // still sees a = "foo". A result that is undefined for good is cheap to work out again.
+        if (result is not null)
+        {
+            _memo[value] = result;
+        }
+
         return result;
     }
 

@@ -103,6 +103,10 @@ internal static class ValueReader
         throw Wrong(value, path, expected);
     }
 
+    /// <summary>An array, or an object with integer keys taken as the array it stands for (as a properties file writes a list).</summary>
+    public static HArray ReadArray(HValue value, string path, string expected) =>
+        NumericallyIndexed.AsArray(value) ?? throw Wrong(value, path, expected);
+
     private static ConfigException Wrong(HValue value, string path, string expected) =>
         new(value.Origin, path, $"expected {expected}, got {Merging.Describe(value)}");
 }

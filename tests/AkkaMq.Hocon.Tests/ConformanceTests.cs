@@ -2,28 +2,34 @@ using System.Text.Json;
 
 namespace AkkaMq.Hocon.Tests;
 
-/// <summary>Every case of the shared HOCON conformance data (converted from the reference implementation's tests).</summary>
+/// <summary>
+/// Every case of the HOCON conformance data sets (expected values produced by the reference
+/// implementation); each theory row names the data set and the case within it.
+/// </summary>
 public sealed class ConformanceTests
 {
     private static readonly Func<string, string?> NoEnvironment = static _ => null;
 
-    public static TheoryData<string> ValueCases() => Names("cases", "*.conf", Path.GetFileNameWithoutExtension);
+    public static TheoryData<string, string> ValueCases() => Names("cases", "*.conf", Path.GetFileNameWithoutExtension);
 
-    public static TheoryData<string> InvalidCases() => Names("invalid", "*.conf", Path.GetFileNameWithoutExtension);
+    public static TheoryData<string, string> InvalidCases() => Names("invalid", "*.conf", Path.GetFileNameWithoutExtension);
 
-    public static TheoryData<string> IncludeCases() => Names("includes", "*", Path.GetFileName, directories: true);
+    public static TheoryData<string, string> IncludeCases() => Names("includes", "*", Path.GetFileName, directories: true);
 
-    public static TheoryData<string> EquivCases()
+    public static TheoryData<string, string> EquivCases()
     {
-        var data = new TheoryData<string>();
-        foreach (var dir in Directory.GetDirectories(TestData.PathOf("equiv")).Order(StringComparer.Ordinal))
+        var data = new TheoryData<string, string>();
+        foreach (var set in TestData.Sets)
         {
-            foreach (var file in Directory.GetFiles(dir).Order(StringComparer.Ordinal))
+            foreach (var dir in Folders(set, "equiv", "*", directories: true))
             {
-                var name = Path.GetFileName(file);
-                if (name != "original.json" && (name.EndsWith(".conf", StringComparison.Ordinal) || name.EndsWith(".json", StringComparison.Ordinal)))
+                foreach (var file in Directory.GetFiles(dir).Order(StringComparer.Ordinal))
                 {
-                    data.Add(Path.GetFileName(dir) + "/" + name);
+                    var name = Path.GetFileName(file);
+                    if (name != "original.json" && (name.EndsWith(".conf", StringComparison.Ordinal) || name.EndsWith(".json", StringComparison.Ordinal)))
+                    {
+                        data.Add(set, Path.GetFileName(dir) + "/" + name);
+                    }
                 }
             }
         }
@@ -33,44 +39,47 @@ public sealed class ConformanceTests
 
     [Theory]
     [MemberData(nameof(ValueCases))]
-    public void Case_ResolvesToExpectedJson(string name)
+    public void Case_ResolvesToExpectedJson(string set, string name)
     {
-        var conf = TestData.PathOf($"cases/{name}.conf");
-        var actual = Convert(conf, TestData.EnvironmentFor(TestData.PathOf($"cases/{name}.env")));
-        JsonAssert.Equal(File.ReadAllText(TestData.PathOf($"cases/{name}.json")), actual, name);
+        var conf = TestData.PathIn(set, $"cases/{name}.conf");
+        var actual = Convert(conf, TestData.EnvironmentFor(TestData.PathIn(set, $"cases/{name}.env")));
+        JsonAssert.Equal(File.ReadAllText(TestData.PathIn(set, $"cases/{name}.json")), actual, name);
     }
 
     [Theory]
     [MemberData(nameof(InvalidCases))]
-    public void Invalid_IsRejected(string name)
+    public void Invalid_IsRejected(string set, string name)
     {
-        var conf = TestData.PathOf($"invalid/{name}.conf");
-        var env = TestData.EnvironmentFor(TestData.PathOf($"invalid/{name}.env"));
+        var conf = TestData.PathIn(set, $"invalid/{name}.conf");
+        var env = TestData.EnvironmentFor(TestData.PathIn(set, $"invalid/{name}.env"));
         var error = Assert.Throws<ConfigException>(() => Convert(conf, env));
         Assert.Matches(@":\d+:\d+: ", error.Message);
     }
 
     [Theory]
     [MemberData(nameof(ErrorLineCases))]
-    public void Invalid_ReportsTheLineTheReferenceReports(string name, int line)
+    public void Invalid_ReportsTheLineTheReferenceReports(string set, string name, int line)
     {
-        var conf = TestData.PathOf($"invalid/{name}.conf");
+        var conf = TestData.PathIn(set, $"invalid/{name}.conf");
         var error = Assert.Throws<ConfigException>(() => Convert(conf, NoEnvironment));
         Assert.NotNull(error.Origin);
         Assert.Equal(line, error.Origin.Line);
         Assert.StartsWith($"{conf}:{line}:", error.Message, StringComparison.Ordinal);
     }
 
-    public static TheoryData<string, int> ErrorLineCases()
+    public static TheoryData<string, string, int> ErrorLineCases()
     {
-        using var manifest = JsonDocument.Parse(File.ReadAllText(TestData.PathOf("manifest.json")));
-        var data = new TheoryData<string, int>();
-        foreach (var entry in manifest.RootElement.GetProperty("entries").EnumerateArray())
+        var data = new TheoryData<string, string, int>();
+        foreach (var set in TestData.Sets)
         {
-            if (entry.TryGetProperty("reference_error_line", out var line)
-                && entry.GetProperty("path").GetString()!.StartsWith("invalid/", StringComparison.Ordinal))
+            using var manifest = JsonDocument.Parse(File.ReadAllText(TestData.PathIn(set, "manifest.json")));
+            foreach (var entry in manifest.RootElement.GetProperty("entries").EnumerateArray())
             {
-                data.Add(entry.GetProperty("name").GetString()!, line.GetInt32());
+                if (entry.TryGetProperty("reference_error_line", out var line)
+                    && entry.GetProperty("path").GetString()!.StartsWith("invalid/", StringComparison.Ordinal))
+                {
+                    data.Add(set, entry.GetProperty("name").GetString()!, line.GetInt32());
+                }
             }
         }
 
@@ -79,9 +88,9 @@ public sealed class ConformanceTests
 
     [Theory]
     [MemberData(nameof(IncludeCases))]
-    public void Include_ResolvesOrFailsAsExpected(string name)
+    public void Include_ResolvesOrFailsAsExpected(string set, string name)
     {
-        var dir = TestData.PathOf($"includes/{name}");
+        var dir = TestData.PathIn(set, $"includes/{name}");
         var main = Path.Combine(dir, "main.conf");
         if (File.Exists(Path.Combine(dir, "must-fail")))
         {
@@ -94,9 +103,9 @@ public sealed class ConformanceTests
 
     [Theory]
     [MemberData(nameof(EquivCases))]
-    public void Equiv_VariantMatchesOriginal(string name)
+    public void Equiv_VariantMatchesOriginal(string set, string name)
     {
-        var file = TestData.PathOf($"equiv/{name}");
+        var file = TestData.PathIn(set, $"equiv/{name}");
         var original = Path.Combine(Path.GetDirectoryName(file)!, "original.json");
         JsonAssert.Equal(File.ReadAllText(original), Convert(file, NoEnvironment), name);
     }
@@ -104,16 +113,30 @@ public sealed class ConformanceTests
     private static string Convert(string file, Func<string, string?> environment) =>
         Config.ParseFile(file).Resolve(environment).ToJson();
 
-    private static TheoryData<string> Names(string folder, string pattern, Func<string, string> name, bool directories = false)
+    private static TheoryData<string, string> Names(string folder, string pattern, Func<string, string> name, bool directories = false)
     {
-        var dir = TestData.PathOf(folder);
-        var entries = directories ? Directory.GetDirectories(dir, pattern) : Directory.GetFiles(dir, pattern);
-        var data = new TheoryData<string>();
-        foreach (var entry in entries.Order(StringComparer.Ordinal))
+        var data = new TheoryData<string, string>();
+        foreach (var set in TestData.Sets)
         {
-            data.Add(name(entry));
+            foreach (var entry in Folders(set, folder, pattern, directories))
+            {
+                data.Add(set, name(entry));
+            }
         }
 
         return data;
+    }
+
+    /// <summary>The files or folders of one part of a data set, in ordinal order; none when the set lacks that part.</summary>
+    private static IEnumerable<string> Folders(string set, string folder, string pattern, bool directories)
+    {
+        var dir = TestData.PathIn(set, folder);
+        if (!Directory.Exists(dir))
+        {
+            return [];
+        }
+
+        var entries = directories ? Directory.GetDirectories(dir, pattern) : Directory.GetFiles(dir, pattern);
+        return entries.Order(StringComparer.Ordinal);
     }
 }

@@ -5,7 +5,8 @@ internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    public static string HoconTestData => Path.GetFullPath(Path.Combine(Root, "..", "shared", "testdata", "hocon"));
+    /// <summary>The HOCON conformance data kept in the repository (shared with AkkaMq.Hocon.Tests).</summary>
+    public static string HoconTestData => Path.Combine(Root, "tests", "testdata", "hocon");
 
     private static string FindRoot()
     {
