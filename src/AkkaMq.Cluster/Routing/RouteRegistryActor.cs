@@ -67,7 +67,7 @@ public sealed class RouteRegistryActor : ReceivePersistentActor
     public override string PersistenceId => RegistryPersistenceId;
 
     /// <summary>
-    /// The registry's props. The actor system must carry <see cref="Coordination.ControlStatePersistence"/>'s
+    /// The registry's props. The actor system must carry <see cref="AkkaMq.Cluster.Coordination.ControlStatePersistence"/>'s
     /// configuration (journal, snapshot store, serializer). Nothing is read before the actor starts:
     /// it recovers its table from the journal, publishes it to <paramref name="feed"/>, then accepts changes.
     /// </summary>
@@ -154,6 +154,7 @@ public sealed class RouteRegistryActor : ReceivePersistentActor
             _log.LogInformation(
                 "Imported the route table (version {Version}: {Topics} topics, {Groups} broker groups) from {File} into the journal and renamed the file to {Migrated}",
                 _table.Version, _table.Topics.Count, _table.Groups.Count, legacy.Path, legacy.MigratedPath);
+            SnapshotWhenDue();
         });
     }
 
@@ -179,11 +180,16 @@ public sealed class RouteRegistryActor : ReceivePersistentActor
             _feed.Publish(_table);
             _log.LogDebug("Route table now at version {Version} after {Event}", _table.Version, written.GetType().Name);
             Sender.Tell(RouteChangeResult.Accepted(_table), Self);
-            if (LastSequenceNr % _options.SnapshotInterval == 0)
-            {
-                SaveSnapshot(new RouteRegistrySnapshot(_table));
-            }
+            SnapshotWhenDue();
         });
+    }
+
+    private void SnapshotWhenDue()
+    {
+        if (LastSequenceNr % _options.SnapshotInterval == 0)
+        {
+            SaveSnapshot(new RouteRegistrySnapshot(_table));
+        }
     }
 
     private void OnSnapshotSaved(SnapshotMetadata saved)

@@ -22,7 +22,8 @@ public sealed class RouteRegistryStartException : ActorInitializationException
 }
 
 /// <summary>
-/// A route change was valid but the journal did not store it (database unreachable, disk full,
-/// serialization failure). The change is not applied and the registry stops to recover its state afresh.
+/// A route change was valid but the journal did not store it, so it was not applied. After a write
+/// failure (database unreachable, disk full) the registry has stopped, as Akka stops every persistent
+/// actor whose write failed; after a rejection (the journal refused that one event) it goes on.
 /// </summary>
 public sealed class RouteChangeNotStoredException(string message, Exception cause) : Exception(message, cause);

@@ -57,6 +57,16 @@ public sealed class RouteRegistryMigrationTests : RegistryTestKit
     }
 
     [Fact]
+    public void ImportEvent_CountsTowardsTheSnapshotInterval()
+    {
+        File.WriteAllBytes(LegacyPath, RouteTableCodec.Encode(Legacy));
+
+        StartRecovered(Migrating with { SnapshotInterval = 1 });
+
+        AwaitAssert(() => Assert.Equal(1, SnapshotRows), Patience);
+    }
+
+    [Fact]
     public void NoLegacyFile_StartsEmpty_AndWritesNothing()
     {
         var (_, feed) = StartRecovered(Migrating);

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Configuration;
 using AkkaMq.Cluster.Coordination;
 using AkkaMq.Cluster.Routing;
 using Microsoft.Data.Sqlite;
@@ -80,7 +79,7 @@ public abstract class RegistryTestKit : Akka.TestKit.Xunit2.TestKit
 
     /// <summary>A second actor system over the same files, as after a process restart.</summary>
     protected ActorSystem StartSecondSystem() =>
-        ActorSystem.Create("restarted", ControlStatePersistence.Sqlite(ControlDirectory).WithFallback(ConfigurationFactory.Default()));
+        ActorSystem.Create("restarted", ControlStatePersistence.Sqlite(ControlDirectory));
 
     protected override void AfterAll()
     {
