@@ -5,7 +5,8 @@ using System.Text.Json;
 namespace AkkaMq.Cluster.Routing;
 
 /// <summary>
-/// The route table as a JSON document, for control-state storage:
+/// The route table as a JSON document: the snapshot and import payloads of the route registry, and
+/// the file the earlier file-based store kept (<see cref="LegacyRouteTableFile"/>):
 /// <c>{"version":N,"groups":[{"cluster","group","addresses":{"0":"ip:port"}}],
 /// "topics":[{"group","topicName","readQueueNums","writeQueueNums","perm","filterType","topicSysFlag","order"}],
 /// "kv":{"namespace":{"key":"value"}}}</c>.
@@ -105,7 +106,8 @@ public static class RouteTableCodec
         }
     }
 
-    private static void WriteTopic(Utf8JsonWriter w, string group, TopicConfig topic)
+    /// <summary>One topic entry of the <c>topics</c> array; the serializer writes topic events the same way.</summary>
+    internal static void WriteTopic(Utf8JsonWriter w, string group, TopicConfig topic)
     {
         w.WriteStartObject();
         w.WriteString("group", group);
@@ -119,7 +121,7 @@ public static class RouteTableCodec
         w.WriteEndObject();
     }
 
-    private static TopicConfig ReadTopic(JsonElement t) => new(
+    internal static TopicConfig ReadTopic(JsonElement t) => new(
         t.GetProperty("topicName").GetString()!,
         t.GetProperty("readQueueNums").GetInt32(),
         t.GetProperty("writeQueueNums").GetInt32(),

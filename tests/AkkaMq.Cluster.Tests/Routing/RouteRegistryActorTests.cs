@@ -1,101 +1,159 @@
 using Akka.Actor;
-using Akka.TestKit.Xunit2;
-using AkkaMq.Cluster.Coordination;
 using AkkaMq.Cluster.Routing;
+using AkkaMq.Cluster.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AkkaMq.Cluster.Tests.Routing;
 
-public sealed class RouteRegistryActorTests : IAsyncLifetime
+public sealed class RouteRegistryActorTests : RegistryTestKit
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "akkamq-registry-" + Guid.NewGuid().ToString("N")[..12]);
-    private readonly TestKit _kit = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await _kit.DisposeAsync();
-        if (Directory.Exists(_dir))
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-    }
+    private static readonly TopicConfig Orders = new("Orders", 4, 4, Perm.ReadWrite);
 
     [Fact]
-    public async Task UpsertTopic_RepliesNewTable_AndPublishesIt()
+    public void UpsertTopic_RepliesNewTable_AndPublishesItFirst()
     {
-        var (registry, feed) = await StartAsync("r1");
-        var published = new List<long>();
-        using var _ = feed.Subscribe(t => { lock (published) { published.Add(t.Version); } });
+        var (registry, feed) = StartRecovered();
+        using var _ = feed.Subscribe(t => TestActor.Tell(t.Version));
 
-        var table = await registry.Ask<RouteTable>(new UpsertTopic("broker-a", new TopicConfig("Orders", 4, 4, Perm.ReadWrite)), Timeout);
+        registry.Tell(new UpsertTopic("broker-a", Orders), TestActor);
 
-        Assert.Equal(4, table.FindTopic("Orders", "broker-a")!.ReadQueueNums);
-        Assert.Same(table, feed.Current);
-        lock (published)
-        {
-            Assert.Equal([table.Version], published);
-        }
+        // The feed hears of the new version before the asker gets its answer.
+        Assert.Equal(1L, ExpectMsg<long>(Patience));
+        var result = ExpectMsg<RouteChangeResult>(Patience);
+        Assert.True(result.IsAccepted);
+        Assert.Null(result.Rejection);
+        Assert.Equal(4, result.Table!.FindTopic("Orders", "broker-a")!.ReadQueueNums);
+        Assert.Same(result.Table, feed.Current);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
     [Theory]
-    [InlineData("bad topic", 4)]
-    [InlineData("Orders", 0)]
-    [InlineData("Orders", 1025)]
-    public async Task UpsertTopic_RejectsBreakingRules_AndKeepsTable(string topic, int queues)
+    [InlineData("bad topic", 4, "illegal characters")]
+    [InlineData("", 4, "blank")]
+    [InlineData("Orders", 0, "queue counts must be 1..1024")]
+    [InlineData("Orders", 1025, "queue counts must be 1..1024")]
+    public void UpsertTopic_BreakingARule_IsRejectedAsAValue_AndStoresNothing(string topic, int queues, string reason)
     {
-        var (registry, feed) = await StartAsync("r2");
+        var (registry, feed) = StartRecovered();
         var before = feed.Current;
 
-        var e = await Assert.ThrowsAnyAsync<Exception>(() =>
-            registry.Ask<RouteTable>(new UpsertTopic("broker-a", new TopicConfig(topic, queues, queues, Perm.ReadWrite)), Timeout));
+        var result = Change(registry, new UpsertTopic("broker-a", new TopicConfig(topic, queues, queues, Perm.ReadWrite)));
 
-        Assert.IsType<RouteChangeRejectedException>(e is RouteChangeRejectedException ? e : e.InnerException ?? e);
+        Assert.False(result.IsAccepted);
+        Assert.Null(result.Table);
+        Assert.Contains(reason, result.Rejection);
         Assert.Same(before, feed.Current);
+        Assert.Equal(0, JournalRows);
     }
 
     [Fact]
-    public async Task DeleteTopic_OfUnknownTopic_IsRejected()
+    public void DeleteTopic_OfUnknownTopic_IsRejected_AndStoresNothing()
     {
-        var (registry, _) = await StartAsync("r3");
+        var (registry, _) = StartRecovered();
 
-        await Assert.ThrowsAnyAsync<Exception>(() => registry.Ask<RouteTable>(new DeleteTopic("Nope"), Timeout));
+        var result = Change(registry, new DeleteTopic("Nope"));
+
+        Assert.Equal("topic Nope does not exist", result.Rejection);
+        Assert.Equal(0, JournalRows);
     }
 
     [Fact]
-    public async Task RegisterBrokerMember_SameAddressTwice_DoesNotChangeVersion()
+    public void DeleteTopic_RemovesItFromEveryGroup()
     {
-        var (registry, _) = await StartAsync("r4");
+        var (registry, _) = StartRecovered();
+        Accepted(registry, new UpsertTopic("broker-a", Orders));
+        Accepted(registry, new UpsertTopic("broker-b", Orders));
 
-        var first = await registry.Ask<RouteTable>(new RegisterBrokerMember("DefaultCluster", "broker-a", 0, "127.0.0.1:10911"), Timeout);
-        var second = await registry.Ask<RouteTable>(new RegisterBrokerMember("DefaultCluster", "broker-a", 0, "127.0.0.1:10911"), Timeout);
+        var table = Accepted(registry, new DeleteTopic("Orders"));
+
+        Assert.False(table.TryGetTopic("Orders", out _));
+        Assert.Equal(3, table.Version);
+    }
+
+    [Fact]
+    public void RegisterBrokerMember_SameAddressTwice_DoesNotChangeVersion_NorStoreAnything()
+    {
+        var (registry, _) = StartRecovered();
+
+        var first = Accepted(registry, new RegisterBrokerMember("DefaultCluster", "broker-a", 0, "127.0.0.1:10911"));
+        var second = Accepted(registry, new RegisterBrokerMember("DefaultCluster", "broker-a", 0, "127.0.0.1:10911"));
 
         Assert.Equal(first.Version, second.Version);
         Assert.Equal("127.0.0.1:10911", second.Groups["broker-a"].MasterAddress);
+        Assert.Equal(1, JournalRows);
     }
 
     [Fact]
-    public async Task State_SurvivesRestart_FromControlStateStore()
+    public void RegisterBrokerMember_AddsMembersToTheGroup()
     {
-        var (registry, _) = await StartAsync("r5");
-        await registry.Ask<RouteTable>(new UpsertTopic("broker-a", new TopicConfig("Orders", 8, 8, Perm.ReadWrite)), Timeout);
-        await registry.Ask<RouteTable>(new PutKv("ORDER_TOPIC_CONFIG", "Orders", "broker-a:8"), Timeout);
-        _kit.Sys.Stop(registry);
+        var (registry, _) = StartRecovered();
 
-        var (_, reloaded) = await StartAsync("r5-again");
+        Accepted(registry, new RegisterBrokerMember("DefaultCluster", "broker-a", 0, "127.0.0.1:10911"));
+        var table = Accepted(registry, new RegisterBrokerMember("DefaultCluster", "broker-a", 1, "127.0.0.2:10911"));
 
-        Assert.Equal(8, reloaded.Current.FindTopic("Orders", "broker-a")!.WriteQueueNums);
-        Assert.Equal("broker-a:8", reloaded.Current.FindKv("ORDER_TOPIC_CONFIG", "Orders"));
+        Assert.Equal(["127.0.0.1:10911", "127.0.0.2:10911"], table.Groups["broker-a"].Addresses.Values);
     }
 
-    private async Task<(IActorRef Registry, RouteTableFeed Feed)> StartAsync(string name)
+    [Fact]
+    public void ChangesThatAlterNothing_StoreNothing_AndKeepTheVersion()
     {
-        var store = new FileControlStateStore(_dir);
-        var initial = await RouteRegistryActor.LoadAsync(store, CancellationToken.None);
-        var feed = new RouteTableFeed(initial);
-        var registry = _kit.Sys.ActorOf(RouteRegistryActor.Props(initial, store, feed, NullLogger.Instance), name);
-        return (registry, feed);
+        var (registry, feed) = StartRecovered();
+        Accepted(registry, new UpsertTopic("broker-a", Orders));
+        Accepted(registry, new PutKv("ORDER_TOPIC_CONFIG", "Orders", "broker-a:4"));
+        using var _ = feed.Subscribe(t => TestActor.Tell(t.Version));
+
+        Assert.Equal(2, Accepted(registry, new UpsertTopic("broker-a", Orders)).Version);
+        Assert.Equal(2, Accepted(registry, new PutKv("ORDER_TOPIC_CONFIG", "Orders", "broker-a:4")).Version);
+        Assert.Equal(2, Accepted(registry, new DeleteKv("ORDER_TOPIC_CONFIG", "absent")).Version);
+        Assert.Equal(2, Accepted(registry, new DeleteKv("absent", "absent")).Version);
+
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(2, JournalRows);
+    }
+
+    [Fact]
+    public void Kv_PutAndDelete()
+    {
+        var (registry, _) = StartRecovered();
+
+        Assert.Equal("v", Accepted(registry, new PutKv("ns", "k", "v")).FindKv("ns", "k"));
+        Assert.Equal("w", Accepted(registry, new PutKv("ns", "k", "w")).FindKv("ns", "k"));
+        var table = Accepted(registry, new DeleteKv("ns", "k"));
+
+        Assert.Null(table.FindKv("ns", "k"));
+        Assert.Equal(3, table.Version);
+    }
+
+    [Fact]
+    public async Task ChangeAsync_ReturnsAcceptedAndRejectedResults()
+    {
+        var (registry, _) = StartRecovered();
+
+        var accepted = await RouteRegistryRequests.ChangeAsync(registry, new UpsertTopic("broker-a", Orders), CancellationToken.None);
+        var rejected = await RouteRegistryRequests.ChangeAsync(registry, new DeleteTopic("Nope"), CancellationToken.None);
+
+        Assert.True(accepted.IsAccepted);
+        Assert.Equal(Orders, accepted.Table!.FindTopic("Orders", "broker-a"));
+        Assert.Equal(RouteChangeResult.Rejected("topic Nope does not exist"), rejected);
+    }
+
+    [Fact]
+    public async Task WaitUntilStarted_ReturnsTheRecoveredTable()
+    {
+        var (registry, _) = StartRegistry();
+        Accepted(registry, new PutKv("ns", "k", "v"));
+        StopRegistry(registry);
+
+        var (again, _) = StartRegistry();
+        var table = await RouteRegistryRequests.WaitUntilStartedAsync(again, Patience, CancellationToken.None);
+
+        Assert.Equal("v", table.FindKv("ns", "k"));
+    }
+
+    [Fact]
+    public void Props_RefusesSnapshotIntervalBelowOne()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            RouteRegistryActor.Props(new RouteTableFeed(RouteTable.Empty), NullLogger.Instance, WithSnapshotEvery(0)));
     }
 }

@@ -1,0 +1,151 @@
+using System.Buffers;
+using System.Runtime.Serialization;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Serialization;
+
+namespace AkkaMq.Cluster.Routing;
+
+/// <summary>
+/// Encodes the route registry's journal events and snapshots as small JSON documents, written and
+/// read field by field (no reflection), so stored state survives refactoring and upgrades.
+/// </summary>
+/// <remarks>
+/// Each stored type has a short manifest that never changes meaning; a changed layout gets a new
+/// manifest (e.g. "TU2") and the old one stays readable. Layouts:
+/// <list type="bullet">
+/// <item><c>TU1</c> <see cref="TopicUpserted"/>: one entry of the route table's <c>topics</c> array,
+/// <c>{"group","topicName","readQueueNums","writeQueueNums","perm","filterType","topicSysFlag","order"}</c>.</item>
+/// <item><c>TD1</c> <see cref="TopicDeleted"/>: <c>{"topic"}</c>.</item>
+/// <item><c>BM1</c> <see cref="BrokerMemberRegistered"/>: <c>{"cluster","group","brokerId","address"}</c>.</item>
+/// <item><c>KP1</c> <see cref="KvPut"/>: <c>{"namespace","key","value"}</c>.</item>
+/// <item><c>KD1</c> <see cref="KvDeleted"/>: <c>{"namespace","key"}</c>.</item>
+/// <item><c>RI1</c> <see cref="RouteTableImported"/> and <c>RS1</c> <see cref="RouteRegistrySnapshot"/>:
+/// the whole table as <see cref="RouteTableCodec"/> writes it.</item>
+/// </list>
+/// The serializer id, <see cref="SerializerId"/> = 4711, is stored with every row and must never change.
+/// </remarks>
+public sealed class RouteRegistrySerializer : SerializerWithStringManifest
+{
+    /// <summary>Stored in the journal's and snapshot store's serializer-id column; fixed forever.</summary>
+    public const int SerializerId = 4711;
+
+    private const string TopicUpsertedManifest = "TU1";
+    private const string TopicDeletedManifest = "TD1";
+    private const string BrokerMemberRegisteredManifest = "BM1";
+    private const string KvPutManifest = "KP1";
+    private const string KvDeletedManifest = "KD1";
+    private const string ImportedManifest = "RI1";
+    private const string SnapshotManifest = "RS1";
+
+    public RouteRegistrySerializer(ExtendedActorSystem system)
+        : base(system)
+    {
+    }
+
+    public override int Identifier => SerializerId;
+
+    public override string Manifest(object o) => o switch
+    {
+        TopicUpserted => TopicUpsertedManifest,
+        TopicDeleted => TopicDeletedManifest,
+        BrokerMemberRegistered => BrokerMemberRegisteredManifest,
+        KvPut => KvPutManifest,
+        KvDeleted => KvDeletedManifest,
+        RouteTableImported => ImportedManifest,
+        RouteRegistrySnapshot => SnapshotManifest,
+        _ => throw CannotSerialize(o),
+    };
+
+    public override byte[] ToBinary(object obj) => obj switch
+    {
+        RouteTableImported i => RouteTableCodec.Encode(i.Table),
+        RouteRegistrySnapshot s => RouteTableCodec.Encode(s.Table),
+        TopicUpserted or TopicDeleted or BrokerMemberRegistered or KvPut or KvDeleted => WriteEvent(obj),
+        _ => throw CannotSerialize(obj),
+    };
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        try
+        {
+            switch (manifest)
+            {
+                case ImportedManifest:
+                    return new RouteTableImported(RouteTableCodec.Decode(bytes, manifest));
+                case SnapshotManifest:
+                    return new RouteRegistrySnapshot(RouteTableCodec.Decode(bytes, manifest));
+                case TopicUpsertedManifest or TopicDeletedManifest or BrokerMemberRegisteredManifest or KvPutManifest or KvDeletedManifest:
+                    using (var doc = JsonDocument.Parse(bytes))
+                    {
+                        return ReadEvent(doc.RootElement, manifest);
+                    }
+
+                default:
+                    throw new SerializationException(
+                        $"route registry: unknown manifest '{manifest}' ({bytes.Length} bytes); it was written by a newer version of AkkaMq or is damaged");
+            }
+        }
+        catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new SerializationException($"route registry: damaged '{manifest}' record: {e.Message}", e);
+        }
+    }
+
+    private static byte[] WriteEvent(object e)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            switch (e)
+            {
+                case TopicUpserted u:
+                    RouteTableCodec.WriteTopic(w, u.Group, u.Config);
+                    break;
+                case TopicDeleted d:
+                    w.WriteStartObject();
+                    w.WriteString("topic", d.Topic);
+                    w.WriteEndObject();
+                    break;
+                case BrokerMemberRegistered r:
+                    w.WriteStartObject();
+                    w.WriteString("cluster", r.Cluster);
+                    w.WriteString("group", r.Group);
+                    w.WriteNumber("brokerId", r.BrokerId);
+                    w.WriteString("address", r.Address);
+                    w.WriteEndObject();
+                    break;
+                case KvPut p:
+                    w.WriteStartObject();
+                    w.WriteString("namespace", p.Namespace);
+                    w.WriteString("key", p.Key);
+                    w.WriteString("value", p.Value);
+                    w.WriteEndObject();
+                    break;
+                case KvDeleted d:
+                    w.WriteStartObject();
+                    w.WriteString("namespace", d.Namespace);
+                    w.WriteString("key", d.Key);
+                    w.WriteEndObject();
+                    break;
+            }
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static IRouteRegistryEvent ReadEvent(JsonElement e, string manifest) => manifest switch
+    {
+        TopicUpsertedManifest => new TopicUpserted(Text(e, "group"), RouteTableCodec.ReadTopic(e)),
+        TopicDeletedManifest => new TopicDeleted(Text(e, "topic")),
+        BrokerMemberRegisteredManifest => new BrokerMemberRegistered(Text(e, "cluster"), Text(e, "group"), e.GetProperty("brokerId").GetInt64(), Text(e, "address")),
+        KvPutManifest => new KvPut(Text(e, "namespace"), Text(e, "key"), Text(e, "value")),
+        _ => new KvDeleted(Text(e, "namespace"), Text(e, "key")),
+    };
+
+    private static string Text(JsonElement e, string name) =>
+        e.GetProperty(name).GetString() ?? throw new FormatException($"\"{name}\" is null");
+
+    private static ArgumentException CannotSerialize(object o) =>
+        new($"route registry serializer cannot write {o.GetType().FullName}", nameof(o));
+}
