@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Akka.Configuration;
 using Akka.TestKit;
 using Microsoft.Extensions.Time.Testing;
 using Akka.Actor;
@@ -82,13 +83,16 @@ internal sealed class BrokerFixture : IAsyncDisposable
         string dir = Path.Combine(Path.GetTempPath(), "akkamq-broker-" + Guid.NewGuid().ToString("N"));
         // Virtual time: the broker's clock and Akka's scheduler (its actors' timers) move only when the test says.
         var time = virtualTime ? new FakeTimeProvider(DateTimeOffset.UtcNow) : null;
-        var system = virtualTime
-            ? ActorSystem.Create("broker-test", "akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"")
-            : ActorSystem.Create("broker-test");
-        var control = new FileControlStateStore(Path.Combine(dir, "control"));
-        var initial = await RouteRegistryActor.LoadAsync(control, CancellationToken.None);
-        var feed = new RouteTableFeed(initial);
-        var registry = system.ActorOf(RouteRegistryActor.Props(initial, control, feed, NullLogger.Instance), "route-registry");
+        var config = ControlStatePersistence.Sqlite(Path.Combine(dir, "control"));
+        if (virtualTime)
+        {
+            config = ConfigurationFactory.ParseString("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"").WithFallback(config);
+        }
+
+        var system = ActorSystem.Create("broker-test", config);
+        var feed = new RouteTableFeed(RouteTable.Empty);
+        var registry = system.ActorOf(RouteRegistryActor.Props(feed, NullLogger.Instance), "route-registry");
+        await RouteRegistryRequests.WaitUntilStartedAsync(registry, TimeSpan.FromSeconds(30), CancellationToken.None);
         var nameServer = await NameServerRole.StartAsync(new NameServerSettings("127.0.0.1:0"), feed, registry, NullLoggerFactory.Instance, CancellationToken.None);
         var fixture = new BrokerFixture(dir, system, registry, feed, nameServer, autoCreate, time ?? TimeProvider.System) {
             Transaction = transaction,

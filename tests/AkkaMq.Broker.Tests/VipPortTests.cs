@@ -15,10 +15,10 @@ public sealed class VipPortTests
     public async Task Broker_AlsoServesOnListenPortMinusTwo()
     {
         string dir = Path.Combine(Path.GetTempPath(), "akkamq-vip-" + Guid.NewGuid().ToString("N"));
-        using var system = ActorSystem.Create("vip-test");
-        var control = new FileControlStateStore(Path.Combine(dir, "control"));
+        using var system = ActorSystem.Create("vip-test", ControlStatePersistence.Sqlite(Path.Combine(dir, "control")));
         var feed = new RouteTableFeed(RouteTable.Empty);
-        var registry = system.ActorOf(RouteRegistryActor.Props(RouteTable.Empty, control, feed, NullLogger.Instance));
+        var registry = system.ActorOf(RouteRegistryActor.Props(feed, NullLogger.Instance));
+        await RouteRegistryRequests.WaitUntilStartedAsync(registry, TimeSpan.FromSeconds(30), CancellationToken.None);
         int port = FreePortPair();
         var settings = BrokerFixture.Settings(Path.Combine(dir, "store"), autoCreate: true) with
         {

@@ -37,18 +37,21 @@ internal sealed class NameServerFixture : IAsyncDisposable
     public static async Task<NameServerFixture> StartAsync()
     {
         string dir = Path.Combine(Path.GetTempPath(), "akkamq-namesrv-" + Guid.NewGuid().ToString("N"));
-        var system = ActorSystem.Create("namesrv-test");
-        var store = new FileControlStateStore(dir);
-        var initial = await RouteRegistryActor.LoadAsync(store, CancellationToken.None);
-        var feed = new RouteTableFeed(initial);
-        var registry = system.ActorOf(RouteRegistryActor.Props(initial, store, feed, NullLogger.Instance), "route-registry");
+        var system = ActorSystem.Create("namesrv-test", ControlStatePersistence.Sqlite(dir));
+        var feed = new RouteTableFeed(RouteTable.Empty);
+        var registry = system.ActorOf(RouteRegistryActor.Props(feed, NullLogger.Instance), "route-registry");
+        await RouteRegistryRequests.WaitUntilStartedAsync(registry, TimeSpan.FromSeconds(30), CancellationToken.None);
         var role = await NameServerRole.StartAsync(new NameServerSettings("127.0.0.1:0"), feed, registry, NullLoggerFactory.Instance, CancellationToken.None);
         return new NameServerFixture(dir, system, registry, feed, role);
     }
 
     public Task<RemotingCommand> InvokeAsync(RemotingCommand request) => Client.InvokeAsync(Address, request, TimeSpan.FromSeconds(5));
 
-    public Task<RouteTable> ChangeAsync(object change) => Registry.Ask<RouteTable>(change, TimeSpan.FromSeconds(5));
+    public async Task<RouteTable> ChangeAsync(object change)
+    {
+        var result = await RouteRegistryRequests.ChangeAsync(Registry, change, CancellationToken.None);
+        return result.Table ?? throw new InvalidOperationException("route change rejected: " + result.Rejection);
+    }
 
     public async ValueTask DisposeAsync()
     {

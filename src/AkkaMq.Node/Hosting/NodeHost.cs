@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Actor.Setup;
+using AkkaMq.Cluster.Coordination;
 using AkkaMq.Node.Configuration;
 using Microsoft.Extensions.Logging;
 using AkkaConfig = Akka.Configuration.Config;
@@ -54,8 +55,8 @@ public sealed class NodeHost
         }
 
         _log.LogInformation("Node {Node} started", _settings.NodeName);
-        var ended = await Task.WhenAny(shutdownReason.Task, system.WhenTerminated).ConfigureAwait(false);
-        if (ended != shutdownReason.Task)
+        await Task.WhenAny(shutdownReason.Task, system.WhenTerminated).ConfigureAwait(false);
+        if (!shutdownReason.Task.IsCompleted)
         {
             _log.LogCritical("Node {Node}: its actor system stopped ({Reason}); exiting", _settings.NodeName, CoordinatedShutdown.Get(system).ShutdownReason);
             return StoppedExitCode;
@@ -81,7 +82,8 @@ public sealed class NodeHost
     {
         try
         {
-            var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(_akka), new LoggerFactorySetup(_loggerFactory));
+            var config = _akka.WithFallback(ControlStatePersistence.Sqlite(ControlStatePersistence.DirectoryFor(_settings.Broker.Store.Dir)));
+            var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config), new LoggerFactorySetup(_loggerFactory));
             return ActorSystem.Create(_settings.ClusterName, setup);
         }
         catch (Exception e) when (e is Akka.Remote.RemoteTransportException or Akka.Configuration.ConfigurationException or SocketException
@@ -92,29 +94,42 @@ public sealed class NodeHost
         }
     }
 
-    /// <summary>Joins the cluster (waits to be a member, or for a stop) and starts the roles; false when the node must not run.</summary>
-    private async Task<bool> TryJoinAndStartAsync(ActorSystem system, Task<string> stopping, CancellationToken stop)
+    /// <summary>
+    /// Joins the cluster — this node alone when <paramref name="seeds"/> is empty (Akka joins
+    /// configured seeds by itself) — and waits until this node is Up; false if
+    /// <paramref name="stopping"/> completes first.
+    /// </summary>
+    public static async Task<bool> JoinClusterAsync(ActorSystem system, IReadOnlyList<string> seeds, Task stopping)
     {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(seeds);
         var cluster = Akka.Cluster.Cluster.Get(system);
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
-        var seeds = AkkaConfiguration.SeedNodes(_akka);
         if (seeds.Count == 0)
         {
             cluster.Join(cluster.SelfAddress);
         }
-        else
+
+        return await Task.WhenAny(up.Task, stopping).ConfigureAwait(false) == up.Task;
+    }
+
+    /// <summary>Joins the cluster (waits to be a member, or for a stop) and starts the roles; false when the node must not run.</summary>
+    private async Task<bool> TryJoinAndStartAsync(ActorSystem system, Task<string> stopping, CancellationToken stop)
+    {
+        var seeds = AkkaConfiguration.SeedNodes(_akka);
+        if (seeds.Count > 0)
         {
             _log.LogInformation("Joining the cluster through {Seeds}", string.Join(", ", seeds));
         }
 
-        if (await Task.WhenAny(up.Task, stopping).ConfigureAwait(false) != up.Task)
+        if (!await JoinClusterAsync(system, seeds, stopping).ConfigureAwait(false))
         {
             _log.LogWarning("Node {Node} stopped before it joined the cluster", _settings.NodeName);
             return false;
         }
 
-        _log.LogInformation("Node {Node} is a cluster member at {Address}", _settings.NodeName, cluster.SelfAddress);
+        _log.LogInformation("Node {Node} is a cluster member at {Address}", _settings.NodeName, Akka.Cluster.Cluster.Get(system).SelfAddress);
         var guardian = system.ActorOf(NodeGuardianActor.Props(_settings, _log), "node");
         try
         {
@@ -122,7 +137,8 @@ public sealed class NodeHost
             return true;
         }
         catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException or FormatException
-            or ArgumentException or InvalidOperationException or AkkaMq.Store.StoreCorruptedException or AskTimeoutException)
+            or ArgumentException or InvalidOperationException or AkkaMq.Store.StoreCorruptedException or AskTimeoutException
+            or AkkaMq.Cluster.Routing.RouteRegistryStartException)
         {
             _log.LogCritical("Node {Node} cannot start: {Reason}", _settings.NodeName, e.Message);
             return false;

@@ -35,10 +35,12 @@ public sealed class NodeRoles
         var log = loggers.CreateLogger("AkkaMq.Node");
         SpawnActor spawn = async (props, name) =>
             (await guardian.Ask<RoleActorStarted>(new StartRoleActor(props, name), StartTimeout, ct).ConfigureAwait(false)).Actor;
-        var control = new FileControlStateStore(Path.Combine(Path.GetFullPath(settings.Broker.Store.Dir), "control"));
-        var initial = await RouteRegistryActor.LoadAsync(control, ct).ConfigureAwait(false);
-        var routes = new RouteTableFeed(initial);
-        var registry = await spawn(RouteRegistryActor.Props(initial, control, routes, loggers.CreateLogger("AkkaMq.Cluster")), "routes").ConfigureAwait(false);
+        // The route registry recovers its state from the control-state journal (importing a
+        // route table the file-based store left behind) before the roles serve anything.
+        var routes = new RouteTableFeed(RouteTable.Empty);
+        var options = new RouteRegistryOptions { LegacyDirectory = ControlStatePersistence.DirectoryFor(settings.Broker.Store.Dir) };
+        var registry = await spawn(RouteRegistryActor.Props(routes, loggers.CreateLogger("AkkaMq.Cluster"), options), "routes").ConfigureAwait(false);
+        await RouteRegistryRequests.WaitUntilStartedAsync(registry, StartTimeout, ct).ConfigureAwait(false);
 
         NameServerRole? nameServer = null;
         if (settings.Has(NodeRole.Namesrv))

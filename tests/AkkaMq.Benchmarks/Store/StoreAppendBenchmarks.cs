@@ -49,7 +49,7 @@ public class StoreAppendBenchmarks
             DiskWatermarkRatio = 1.0,
         });
         _system = ActorSystem.Create("bench");
-        _storeActor = _system.ActorOf(StoreActor.Props(_store, pullHolds: null, NullLogger.Instance), "store");
+        _storeActor = _system.ActorOf(StoreActor.Props(_store, partitions: null, NullLogger.Instance), "store");
         _appenders = new BenchAppend[Appenders];
         for (int a = 0; a < _appenders.Length; a++)
         {
@@ -64,7 +64,7 @@ public class StoreAppendBenchmarks
         Console.WriteLine($"STATS mode={Mode} appenders={Appenders} records={_store.AppendedRecords} flushes={flushes} " +
             $"appendsPerFlush={(double)_store.AppendedRecords / Math.Max(1, flushes):F1}");
         await _storeActor.Ask<StoreFlushed>(CloseStore.Instance, TimeSpan.FromSeconds(30));
-        await _system.TerminateAsync();
+        await _system.Terminate();
         _store.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
@@ -106,7 +106,7 @@ public class StoreAppendBenchmarks
         public ValueTask<AppendResult> SendAsync(IActorRef storeActor)
         {
             _core.Reset();
-            storeActor.Tell(_request);
+            storeActor.Tell(_request, ActorRefs.NoSender);
             return new ValueTask<AppendResult>(this, _core.Version);
         }
 

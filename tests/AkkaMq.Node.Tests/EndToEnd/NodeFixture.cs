@@ -1,7 +1,9 @@
 using Akka.Actor;
 using AkkaMq.Client;
+using AkkaMq.Cluster.Coordination;
 using AkkaMq.Node.Configuration;
 using AkkaMq.Node.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AkkaMq.Node.Tests.EndToEnd;
@@ -74,11 +76,19 @@ public sealed class NodeFixture : IAsyncDisposable
                 replication.min-in-sync-replicas = 1
               }
             }
+            akka.remote.dot-netty.tcp.port = 0
             {{_extraConfig}}
             """);
-        var settings = NodeConfigLoader.Load(conf);
-        _system = ActorSystem.Create("e2e", new ActorSystemOptions { LoggerFactory = NullLoggerFactory.Instance });
-        Roles = await NodeRoles.StartAsync(settings, _system, NullLoggerFactory.Instance, CancellationToken.None);
+        // The node's own start-up path: its Akka configuration, a one-node cluster, the guardian, the roles.
+        var effective = NodeConfigLoader.LoadEffective(conf);
+        var settings = NodeConfigLoader.Bind(effective);
+        var akka = AkkaConfiguration.Build(effective, settings, LogLevel.Warning)
+            .WithFallback(ControlStatePersistence.Sqlite(ControlStatePersistence.DirectoryFor(settings.Broker.Store.Dir)));
+        _system = ActorSystem.Create(settings.ClusterName, akka);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        Assert.True(await NodeHost.JoinClusterAsync(_system, [], Task.Delay(Timeout.Infinite, deadline.Token)), "the node did not join its own cluster");
+        var guardian = _system.ActorOf(NodeGuardianActor.Props(settings, NullLogger.Instance), "node");
+        Roles = await NodeRoles.StartAsync(settings, _system, guardian, NullLoggerFactory.Instance, CancellationToken.None);
     }
 
     private async Task StopNodeAsync()
@@ -86,7 +96,7 @@ public sealed class NodeFixture : IAsyncDisposable
         if (_system is { } system)
         {
             _system = null;
-            await system.CoordinatedShutdown.RunAsync("test over");
+            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.UnknownReason.Instance);
         }
     }
 }
