@@ -24,6 +24,7 @@ public sealed class RunCommandTests
               namesrv.listen = "127.0.0.1:0"
               broker { listen = "127.0.0.1:0", store.dir = "{{storeDir}}" }
             }
+            akka.remote.dot-netty.tcp.port = 0
             """);
 
         using var node = NodeProcess.Start("run", "--config", conf);
@@ -50,6 +51,7 @@ public sealed class RunCommandTests
               roles = [controller]
               broker.store.dir = "{{Path.Combine(temp.Path, "store")}}"
             }
+            akka.remote.dot-netty.tcp.port = 0
             """);
 
         using var node = NodeProcess.Start(new Dictionary<string, string> { ["AKKAMQ_NODE_NAME"] = "from-env" }, "run", "--config", conf);

@@ -43,6 +43,8 @@ class AkkaMqNode {
       '    replication.min-in-sync-replicas = 1',
       '  }',
       '}',
+      // A free port for the node's cluster endpoint, so runs never collide on 2552.
+      'akka.remote.dot-netty.tcp.port = 0',
       this.extraConfig,
       '',
     ].join('\n'));
