@@ -13,7 +13,7 @@ public static class Cli
 
     public static RootCommand Build()
     {
-        var root = new RootCommand("AkkaMq: a RocketMQ-compatible message broker that fails over by itself.");
+        var root = new RootCommand("AkkaMq: a message broker for Apache RocketMQ 4.x clients, built on Akka.NET (single-node today; replicated broker groups with automatic failover are being built).");
         root.Add(RunCommand.Build());
         root.Add(ConfigCommand.Build());
         root.Add(HoconCommand.Build());
