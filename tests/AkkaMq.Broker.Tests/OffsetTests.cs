@@ -103,23 +103,30 @@ public sealed class OffsetTests
     [Fact]
     public async Task ConsumerOffsets_AreWrittenToTheLogByTheFiveSecondTimer()
     {
-        await using var node = await BrokerFixture.StartAsync();
-        var snapshots = CommandHeader.CreateRequest(RequestCode.GetMaxOffset, new GetMaxOffsetRequestHeader { Topic = "AKKAMQ_SYS_CONSUMER_OFFSETS", QueueId = 0 });
-        Assert.Equal(0, Requests.Long(await node.BrokerAsync(snapshots), "offset"));
-
+        await using var node = await BrokerFixture.StartAsync(virtualTime: true);
+        Assert.Equal(0, await SnapshotCountAsync(node));
         await node.BrokerAsync(Update("TG", "O4", 0, 5));
-        var deadline = DateTime.UtcNow.AddSeconds(8);
-        while (Requests.Long(await node.BrokerAsync(CommandHeader.CreateRequest(RequestCode.GetMaxOffset, new GetMaxOffsetRequestHeader { Topic = "AKKAMQ_SYS_CONSUMER_OFFSETS", QueueId = 0 })), "offset") == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "no offset snapshot within 8 s");
-            await Task.Delay(100);
-        }
+
+        // Just short of the period: nothing written. A query to the offsets actor is handled
+        // after any timer message the advance delivered, so its answer comes after any write.
+        node.AdvanceTime(OffsetsActor.PersistInterval - TimeSpan.FromMilliseconds(100));
+        await node.BrokerAsync(Query("TG", "O4", 0));
+        Assert.Equal(0, await SnapshotCountAsync(node));
+
+        node.AdvanceTime(TimeSpan.FromMilliseconds(100));
+        await node.BrokerAsync(Query("TG", "O4", 0));
+        Assert.Equal(1, await SnapshotCountAsync(node));
 
         // Unchanged offsets are not written again.
-        await Task.Delay(OffsetsActor.PersistInterval + TimeSpan.FromMilliseconds(500));
-        var again = CommandHeader.CreateRequest(RequestCode.GetMaxOffset, new GetMaxOffsetRequestHeader { Topic = "AKKAMQ_SYS_CONSUMER_OFFSETS", QueueId = 0 });
-        Assert.Equal(1, Requests.Long(await node.BrokerAsync(again), "offset"));
+        node.AdvanceTime(OffsetsActor.PersistInterval);
+        await node.BrokerAsync(Query("TG", "O4", 0));
+        Assert.Equal(1, await SnapshotCountAsync(node));
     }
+
+    private static async Task<long> SnapshotCountAsync(BrokerFixture node) =>
+        Requests.Long(
+            await node.BrokerAsync(CommandHeader.CreateRequest(RequestCode.GetMaxOffset, new GetMaxOffsetRequestHeader { Topic = "AKKAMQ_SYS_CONSUMER_OFFSETS", QueueId = 0 })),
+            "offset");
 
     internal static RemotingCommand Query(string group, string topic, int queueId) =>
         CommandHeader.CreateRequest(RequestCode.QueryConsumerOffset, new QueryConsumerOffsetRequestHeader { ConsumerGroup = group, Topic = topic, QueueId = queueId });
