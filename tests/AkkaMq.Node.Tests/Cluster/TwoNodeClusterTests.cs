@@ -1,8 +1,6 @@
 using Akka.Actor;
-using AkkaMq.Cluster.Coordination;
 using AkkaMq.Node.Configuration;
 using AkkaMq.Node.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using AkkaCluster = Akka.Cluster.Cluster;
 
@@ -79,11 +77,7 @@ public sealed class TwoNodeClusterTests : IAsyncDisposable
             }
             akka.remote.dot-netty.tcp.port = 0
             """);
-        var effective = NodeConfigLoader.LoadEffective(conf);
-        var settings = NodeConfigLoader.Bind(effective);
-        var akka = AkkaConfiguration.Build(effective, settings, LogLevel.Warning, key => key == "AKKAMQ_SEED_NODES" ? seed : null)
-            .WithFallback(ControlStatePersistence.Sqlite(ControlStatePersistence.DirectoryFor(storeDir)));
-        var system = ActorSystem.Create(settings.ClusterName, akka);
+        var (system, settings) = EndToEnd.NodeFixture.CreateSystem(conf, seed);
         _systems.Add(system);
         return (system, settings);
     }

@@ -80,15 +80,21 @@ public sealed class NodeFixture : IAsyncDisposable
             {{_extraConfig}}
             """);
         // The node's own start-up path: its Akka configuration, a one-node cluster, the guardian, the roles.
-        var effective = NodeConfigLoader.LoadEffective(conf);
-        var settings = NodeConfigLoader.Bind(effective);
-        var akka = AkkaConfiguration.Build(effective, settings, LogLevel.Warning)
-            .WithFallback(ControlStatePersistence.Sqlite(ControlStatePersistence.DirectoryFor(settings.Broker.Store.Dir)));
-        _system = ActorSystem.Create(settings.ClusterName, akka);
+        (_system, var settings) = CreateSystem(conf);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         Assert.True(await NodeHost.JoinClusterAsync(_system, [], Task.Delay(Timeout.Infinite, deadline.Token)), "the node did not join its own cluster");
         var guardian = _system.ActorOf(NodeGuardianActor.Props(settings, NullLogger.Instance), "node");
         Roles = await NodeRoles.StartAsync(settings, _system, guardian, NullLoggerFactory.Instance, CancellationToken.None);
+    }
+
+    /// <summary>A node's actor system built as <c>akkamq run</c> builds it from the node file; <paramref name="seed"/> stands for AKKAMQ_SEED_NODES.</summary>
+    internal static (ActorSystem System, NodeSettings Settings) CreateSystem(string conf, string? seed = null)
+    {
+        var effective = NodeConfigLoader.LoadEffective(conf);
+        var settings = NodeConfigLoader.Bind(effective);
+        var akka = AkkaConfiguration.Build(effective, settings, LogLevel.Warning, key => key == "AKKAMQ_SEED_NODES" ? seed : null)
+            .WithFallback(ControlStatePersistence.Sqlite(ControlStatePersistence.DirectoryFor(settings.Broker.Store.Dir)));
+        return (ActorSystem.Create(settings.ClusterName, akka), settings);
     }
 
     private async Task StopNodeAsync()
