@@ -28,21 +28,29 @@ public sealed class BrokerActor : ReceiveActor
     private readonly BrokerActorSetup _setup;
     private readonly BrokerActors _children;
 
+    // The partition actors by queue: arrivals for every appended batch look them up here, without
+    // building an actor name; a partition lives as long as the broker.
+    private readonly Dictionary<(string Topic, int QueueId), IActorRef> _partitions = [];
+
     public BrokerActor(BrokerActorSetup setup)
     {
         _setup = setup;
         _children = StartChildren(setup);
         Receive<GetBrokerActors>(_ => Sender.Tell(_children, Self));
-        Receive<MessageArrived>(m => Context.Child(QueuePartitionActor.ActorName(m.Topic, m.QueueId)).Tell(m, Self));
+        Receive<MessageArrived>(m =>
+        {
+            // No partition yet means nobody waits on that queue: arrivals do not create one.
+            if (_partitions.TryGetValue((m.Topic, m.QueueId), out var partition))
+            {
+                partition.Tell(m, Self);
+            }
+        });
         Receive<IQueuePartitionMessage>(m => Partition(m.Topic, m.QueueId).Forward(m));
         Receive<ReleaseAllHolds>(m =>
         {
-            foreach (var child in Context.GetChildren())
+            foreach (var partition in _partitions.Values)
             {
-                if (child.Path.Name.StartsWith(QueuePartitionActor.NamePrefix, StringComparison.Ordinal))
-                {
-                    child.Tell(m, Self);
-                }
+                partition.Tell(m, Self);
             }
         });
         Receive<LockQueues>(m => GatherLocks(m.Queues, q => new LockQueue(m.Group, m.ClientId, q)).PipeTo(Sender, Self));
@@ -73,25 +81,29 @@ public sealed class BrokerActor : ReceiveActor
 
         var storeActor = Context.ActorOf(storeProps, "store");
         var savedOffsets = OffsetSnapshot.LoadLatest(store);
-        var offsets = Context.ActorOf(OffsetsActor.Props(savedOffsets, storeActor, s.StoreHost, settings.Store.FileReservedTime, s.Log), "offsets");
+        var offsets = Context.ActorOf(OffsetsActor.Props(savedOffsets, storeActor, s.StoreHost, settings.Store.FileReservedTime, s.Time, s.Log), "offsets");
         savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.Schedule, ScheduleActor.ProgressGroup), out var scheduleProgress);
         var schedule = Context.ActorOf(
-            ScheduleActor.Props(store, storeActor, offsets, s.StoreHost, scheduleProgress, DelayLevels.Resolve(settings.MessageDelayLevels), s.Log), "schedule");
+            ScheduleActor.Props(store, storeActor, offsets, s.StoreHost, scheduleProgress, DelayLevels.Resolve(settings.MessageDelayLevels), s.Time, s.Log), "schedule");
         var clients = Context.ActorOf(ClientsActor.Props(s.Subscriptions, s.Time, s.Log), "clients");
-        var groups = Context.ActorOf(SubscriptionGroupsActor.Props(storeActor, s.StoreHost, s.SubscriptionGroups, settings.Store.FileReservedTime, s.Log), "subscription-groups");
+        var groups = Context.ActorOf(SubscriptionGroupsActor.Props(storeActor, s.StoreHost, s.SubscriptionGroups, settings.Store.FileReservedTime, s.Time, s.Log), "subscription-groups");
         savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.TransactionHalf, TransactionsActor.ProgressGroup), out var halfProgress);
         savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.TransactionOp, TransactionsActor.ProgressGroup), out var opProgress);
         var transactions = Context.ActorOf(TransactionsActor.Props(
             store, storeActor, offsets, clients, s.StoreHost, settings.Transaction ?? TransactionSettings.Default,
             halfProgress?.GetValueOrDefault(0) ?? 0, opProgress?.GetValueOrDefault(0) ?? 0, s.Time, s.Log), "transactions");
-        return new BrokerActors(Self, storeActor, offsets, schedule, clients, groups, transactions);
+        return new BrokerActors(storeActor, offsets, schedule, clients, groups, transactions);
     }
 
     private IActorRef Partition(string topic, int queueId)
     {
-        string name = QueuePartitionActor.ActorName(topic, queueId);
-        var child = Context.Child(name);
-        return child.IsNobody() ? Context.ActorOf(QueuePartitionActor.Props(_setup.Store, topic, queueId, _setup.Time), name) : child;
+        if (!_partitions.TryGetValue((topic, queueId), out var partition))
+        {
+            partition = Context.ActorOf(QueuePartitionActor.Props(_setup.Store, topic, queueId, _setup.Time), QueuePartitionActor.ActorName(topic, queueId));
+            _partitions[(topic, queueId)] = partition;
+        }
+
+        return partition;
     }
 
     /// <summary>Asks each queue's partition and answers with the queues it holds for the client afterwards.</summary>
@@ -129,9 +141,8 @@ public sealed record GetBrokerActors
     public static GetBrokerActors Instance { get; } = new();
 }
 
-/// <summary>The broker actor and its long-lived children, for the request processors.</summary>
+/// <summary>The broker actor's long-lived children, for the request processors.</summary>
 public sealed record BrokerActors(
-    IActorRef Broker,
     IActorRef Store,
     IActorRef Offsets,
     IActorRef Schedule,

@@ -52,9 +52,6 @@ public sealed class BrokerRole : IAsyncDisposable
     /// <summary>The transactions actor (tests ask it how many halves are open).</summary>
     internal IActorRef Transactions => _context.Transactions;
 
-    /// <summary>The broker actor, parent of the others.</summary>
-    public IActorRef Actor => _context.Broker;
-
     /// <summary>The address published in routes and message ids (<c>ip:port</c>).</summary>
     public string AdvertisedAddress => _context.BrokerAddress;
 

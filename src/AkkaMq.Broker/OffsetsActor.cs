@@ -19,6 +19,7 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, Dictionary<int, long>> _table;
     private readonly IActorRef _storeActor;
     private readonly IPv4Endpoint _storeHost;
+    private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly long _refreshMillis;
     private bool _dirty;
@@ -29,12 +30,13 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
     /// <summary>Set by Akka before PreStart; cancelled with the actor.</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public OffsetsActor(Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, ILogger log)
+    public OffsetsActor(Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, TimeProvider time, ILogger log)
     {
         _table = initial;
         _refreshMillis = (long)OffsetSnapshot.RefreshIntervalFor(fileReservedTime).TotalMilliseconds;
         _storeActor = storeActor;
         _storeHost = storeHost;
+        _time = time;
         _log = log;
         Receive<CommitOffset>(Commit);
         Receive<QueryOffset>(m => Sender.Tell(new StoredOffset(Find(m.Group, m.Topic, m.QueueId)), Self));
@@ -46,9 +48,9 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
 
     /// <param name="fileReservedTime">The store's retention: an unchanged table is stored again well within it.</param>
     public static Props Props(
-        Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, ILogger log) =>
+        Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, TimeProvider time, ILogger log) =>
         Akka.Actor.Props.Create(() => new OffsetsActor(
-            new Dictionary<string, Dictionary<int, long>>(initial, StringComparer.Ordinal), storeActor, storeHost, fileReservedTime, log));
+            new Dictionary<string, Dictionary<int, long>>(initial, StringComparer.Ordinal), storeActor, storeHost, fileReservedTime, time, log));
 
     protected override void PreStart() => Timers.StartPeriodicTimer("persist", PersistTick.Instance, PersistInterval);
 
@@ -102,7 +104,7 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
 
     private async Task PersistAsync(IActorRef? replyTo)
     {
-        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         bool aging = _table.Count > 0 && (_storedAt == long.MinValue || now - _storedAt >= _refreshMillis);
         if (_dirty || aging)
         {

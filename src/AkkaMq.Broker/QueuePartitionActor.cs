@@ -16,9 +16,6 @@ public sealed class QueuePartitionActor : ReceiveActor, IWithTimers
     /// <summary>RocketMQ's rocketmq.broker.rebalance.lockMaxLiveTime: a lock lapses this long after its last renewal (clients renew every 20 s).</summary>
     public static readonly TimeSpan LockLease = TimeSpan.FromSeconds(60);
 
-    /// <summary>Every partition's actor name starts with this.</summary>
-    public const string NamePrefix = "queue-";
-
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 
     private readonly MessageStore _store;
@@ -54,7 +51,7 @@ public sealed class QueuePartitionActor : ReceiveActor, IWithTimers
 
     /// <summary>The child name of a partition: topic names may hold '%' and '|', which actor names may not.</summary>
     public static string ActorName(string topic, int queueId) =>
-        NamePrefix + Uri.EscapeDataString(topic) + "-" + queueId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        "queue-" + Uri.EscapeDataString(topic) + "-" + queueId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     protected override void PostStop() => ReleaseAll();
 

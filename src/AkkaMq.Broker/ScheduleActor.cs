@@ -25,6 +25,7 @@ public sealed class ScheduleActor : ReceiveActor, IWithTimers
     private readonly IActorRef _storeActor;
     private readonly IActorRef _offsets;
     private readonly IPv4Endpoint _storeHost;
+    private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly IReadOnlyList<TimeSpan> _delays;
     private readonly long[] _progress = new long[DelayLevels.MaxLevel];
@@ -34,13 +35,14 @@ public sealed class ScheduleActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public ScheduleActor(
-        MessageStore store, IActorRef storeActor, IActorRef offsets, IPv4Endpoint storeHost, IReadOnlyDictionary<int, long>? progress, IReadOnlyList<TimeSpan> delays, ILogger log)
+        MessageStore store, IActorRef storeActor, IActorRef offsets, IPv4Endpoint storeHost, IReadOnlyDictionary<int, long>? progress, IReadOnlyList<TimeSpan> delays, TimeProvider time, ILogger log)
     {
         _delays = delays;
         _store = store;
         _storeActor = storeActor;
         _offsets = offsets;
         _storeHost = storeHost;
+        _time = time;
         _log = log;
         foreach (var (queue, offset) in progress ?? new Dictionary<int, long>())
         {
@@ -63,14 +65,14 @@ public sealed class ScheduleActor : ReceiveActor, IWithTimers
 
     /// <param name="delays">Delay of each level, level 1 first (see <see cref="DelayLevels.Resolve"/>).</param>
     public static Props Props(
-        MessageStore store, IActorRef storeActor, IActorRef offsets, IPv4Endpoint storeHost, IReadOnlyDictionary<int, long>? progress, IReadOnlyList<TimeSpan> delays, ILogger log) =>
-        Akka.Actor.Props.Create(() => new ScheduleActor(store, storeActor, offsets, storeHost, progress, delays, log));
+        MessageStore store, IActorRef storeActor, IActorRef offsets, IPv4Endpoint storeHost, IReadOnlyDictionary<int, long>? progress, IReadOnlyList<TimeSpan> delays, TimeProvider time, ILogger log) =>
+        Akka.Actor.Props.Create(() => new ScheduleActor(store, storeActor, offsets, storeHost, progress, delays, time, log));
 
     protected override void PreStart() => Timers.StartPeriodicTimer("tick", DeliverDue.Instance, TickInterval);
 
     private async Task DeliverAsync()
     {
-        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         for (int queue = 0; queue < _progress.Length; queue++)
         {
             if (_store.GetMaxOffset(TopicNames.Schedule, queue) > _progress[queue])

@@ -24,18 +24,20 @@ public sealed class SubscriptionGroupsActor : ReceiveActor, IWithTimers
     private readonly IActorRef _storeActor;
     private readonly IPv4Endpoint _storeHost;
     private readonly SubscriptionGroupFeed _feed;
+    private readonly TimeProvider _time;
     private readonly ILogger _log;
     private long _version;
 
     /// <summary>Set by Akka before PreStart; cancelled with the actor.</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public SubscriptionGroupsActor(IActorRef storeActor, IPv4Endpoint storeHost, SubscriptionGroupFeed feed, TimeSpan fileReservedTime, ILogger log)
+    public SubscriptionGroupsActor(IActorRef storeActor, IPv4Endpoint storeHost, SubscriptionGroupFeed feed, TimeSpan fileReservedTime, TimeProvider time, ILogger log)
     {
         _refreshInterval = OffsetSnapshot.RefreshIntervalFor(fileReservedTime);
         _storeActor = storeActor;
         _storeHost = storeHost;
         _feed = feed;
+        _time = time;
         _log = log;
         ReceiveAsync<UpsertSubscriptionGroup>(m => ChangeAsync(_feed.Current.SetItem(m.Config.GroupName, m.Config), Sender));
         ReceiveAsync<RemoveSubscriptionGroup>(m => ChangeAsync(_feed.Current.Remove(m.GroupName), Sender));
@@ -45,8 +47,8 @@ public sealed class SubscriptionGroupsActor : ReceiveActor, IWithTimers
     protected override void PreStart() => Timers.StartPeriodicTimer("refresh", RefreshSubscriptionGroups.Instance, _refreshInterval);
 
     /// <param name="fileReservedTime">The store's retention: the table is re-stored well within it.</param>
-    public static Props Props(IActorRef storeActor, IPv4Endpoint storeHost, SubscriptionGroupFeed feed, TimeSpan fileReservedTime, ILogger log) =>
-        Akka.Actor.Props.Create(() => new SubscriptionGroupsActor(storeActor, storeHost, feed, fileReservedTime, log));
+    public static Props Props(IActorRef storeActor, IPv4Endpoint storeHost, SubscriptionGroupFeed feed, TimeSpan fileReservedTime, TimeProvider time, ILogger log) =>
+        Akka.Actor.Props.Create(() => new SubscriptionGroupsActor(storeActor, storeHost, feed, fileReservedTime, time, log));
 
     /// <summary>The table in the newest snapshot, or an empty one.</summary>
     public static ImmutableSortedDictionary<string, SubscriptionGroupConfig> LoadLatest(MessageStore store)
@@ -73,7 +75,7 @@ public sealed class SubscriptionGroupsActor : ReceiveActor, IWithTimers
     {
         var record = new MessageToStore(
             OffsetSnapshot.Topic, SnapshotQueue, 0, SubscriptionGroupConfig.EncodeTable(next, _version + 1), string.Empty,
-            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _storeHost, _storeHost);
+            _time.GetUtcNow().ToUnixTimeMilliseconds(), _storeHost, _storeHost);
         var completion = new TaskAppendCompletion();
         _storeActor.Tell(new AppendMessages(new[] { record }, completion));
         var result = (await completion.Task)[0];

@@ -25,15 +25,6 @@ public sealed class NodeGuardianActor : ReceiveActor
             Context.Watch(child);
             Sender.Tell(new RoleActorStarted(child), Self);
         });
-        Receive<StopRoleActor>(m =>
-        {
-            var child = Context.Child(m.Name);
-            if (!child.IsNobody())
-            {
-                Context.Unwatch(child);
-                Context.Stop(child);
-            }
-        });
         Receive<Terminated>(t => OnRoleStopped(t.ActorRef));
     }
 
@@ -74,9 +65,6 @@ public sealed class NodeGuardianActor : ReceiveActor
 public sealed record StartRoleActor(Props Props, string Name);
 
 public sealed record RoleActorStarted(IActorRef Actor);
-
-/// <summary>Stop the role actor called <paramref name="Name"/> on purpose (the guardian does not treat it as a failure).</summary>
-public sealed record StopRoleActor(string Name);
 
 /// <summary>The coordinated-shutdown reason when a role actor stopped by itself.</summary>
 public sealed class RoleStoppedReason : CoordinatedShutdown.Reason
