@@ -22,6 +22,26 @@ if ! dotnet build AkkaMq.sln -nologo -v quiet > "$log" 2>&1; then
   exit 1
 fi
 
+echo "== build.ps1"
+# The PowerShell tasks are exercised once: build.ps1's build task must work as README says.
+# PowerShell comes as a .NET global tool, installed here when missing.
+pwsh_bin=$(command -v pwsh || true)
+if [ -z "$pwsh_bin" ] && [ -x "$HOME/.dotnet/tools/pwsh" ]; then
+  pwsh_bin="$HOME/.dotnet/tools/pwsh"
+fi
+if [ -z "$pwsh_bin" ]; then
+  dotnet tool install --global PowerShell --version 7.6.10 > "$log" 2>&1 || cat "$log"
+  pwsh_bin="$HOME/.dotnet/tools/pwsh"
+fi
+if [ -x "$pwsh_bin" ] && "$pwsh_bin" -NoProfile -NonInteractive -File build.ps1 build > "$log" 2>&1; then
+  echo "build.ps1 build: passed"
+  passed=$((passed + 1))
+else
+  cat "$log"
+  echo "build.ps1 build: failed"
+  failed=$((failed + 1)); status=1
+fi
+
 echo "== dotnet test"
 # VSTest prints one summary per test project:
 #   Passed!  - Failed:     0, Passed:    42, Skipped:     0, Total:    42, Duration: 3 s - X.Tests.dll (net10.0)
