@@ -5,6 +5,10 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
+if { ! command -v node >/dev/null || ! command -v npm >/dev/null; } && command -v apt-get >/dev/null && [ "$(id -u)" -eq 0 ]; then
+  echo "installing Node.js and npm (Debian packages) for the interop tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "node and npm are needed for the interop tests"
   echo "0 passed, 1 failed"
