@@ -63,6 +63,15 @@ public sealed class CommitLog : IDisposable
 
     public IReadOnlyList<MappedSegment> Segments => _file.Segments;
 
+    /// <summary>Start of the next segment when it is zero-filled ahead and ready to take (see <see cref="SegmentedFile.ReadyPreparedOffset"/>).</summary>
+    public long? ReadyPreparedOffset => _file.ReadyPreparedOffset;
+
+    /// <summary>Segments taken ready-made (see <see cref="SegmentedFile.PreparedSegmentsUsed"/>).</summary>
+    public int PreparedSegmentsUsed => _file.PreparedSegmentsUsed;
+
+    /// <summary>Background zero fills started (see <see cref="SegmentedFile.PreparationsStarted"/>).</summary>
+    public int PreparationsStarted => _file.PreparationsStarted;
+
     /// <summary>Start-up: map segments and check every record from the segment holding <paramref name="checkpoint"/>.</summary>
     public ScanOutcome Load(long checkpoint, RecordVisitor dispatch)
     {

@@ -72,6 +72,15 @@ public sealed partial class MessageStore : IDisposable
 
     public long MaxPhysicalOffset => _log.MaxOffset;
 
+    /// <summary>Background zero fills of a next commit-log segment started so far (group commit only).</summary>
+    internal int SegmentPreparationsStarted => _log.PreparationsStarted;
+
+    /// <summary>Start of the next commit-log segment when it is zero-filled and ready to take, else null.</summary>
+    internal long? ReadyPreparedSegment => _log.ReadyPreparedOffset;
+
+    /// <summary>Commit-log segments taken ready-made rather than allocated at the roll.</summary>
+    internal int PreparedSegmentsUsed => _log.PreparedSegmentsUsed;
+
     public long MinPhysicalOffset => _log.MinOffset;
 
     /// <summary>Opens the store: recovery from the checkpoint, then the background flush/checkpoint loop starts.</summary>

@@ -56,6 +56,9 @@ public sealed class SegmentedFile : IDisposable
     /// <summary>How many segments were taken ready-made rather than allocated when the writer reached them.</summary>
     public int PreparedSegmentsUsed { get; private set; }
 
+    /// <summary>How many background zero fills were started (none when the file does not prepare segments ahead).</summary>
+    public int PreparationsStarted { get; private set; }
+
     public MappedSegment? Last => _segments is { Length: > 0 } s ? s[^1] : null;
 
     public MappedSegment? First => _segments is { Length: > 0 } s ? s[0] : null;
@@ -194,6 +197,7 @@ public sealed class SegmentedFile : IDisposable
             // A thread of its own: the fill paces itself (see FillPause) for a second or two per GiB.
             p.Task = Task.Factory.StartNew(static state => ((Preparation)state!).Owner.Fill((Preparation)state!), p, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             _preparation = p;
+            PreparationsStarted++;
         }
     }
 

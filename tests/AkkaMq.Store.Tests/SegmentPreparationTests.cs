@@ -105,12 +105,17 @@ public sealed class SegmentPreparationTests
             {
                 if (i % 50 == 0)
                 {
-                    // Let the background fill finish now and then, so some rolls take a prepared segment.
-                    await Task.Delay(200);
+                    // A roll comes every 60-odd records (about 1 KiB each): waiting for the next
+                    // segment's fill every 50 lets each roll take a prepared segment.
+                    await WaitUntil(() => store.ReadyPreparedSegment is not null);
                 }
 
                 written.Add(store.AppendOne(Msg.Create("T", 0, new string('x', 900) + i)));
             }
+
+            int segments = (int)(store.MaxPhysicalOffset / settings.CommitLogSegmentSize) + 1;
+            Assert.True(segments >= 4, $"{segments} segments");
+            Assert.Equal(segments, store.PreparedSegmentsUsed);
         }
 
         Assert.Empty(Directory.GetFiles(Path.Combine(dir.Path, "commitlog"), "*.tmp"));
@@ -122,15 +127,30 @@ public sealed class SegmentPreparationTests
         }
     }
 
-    [Fact]
-    public async Task AsyncFlushStore_PreparesNothing()
+    [Theory]
+    [InlineData(FlushMode.Async)]
+    [InlineData(FlushMode.GroupCommit)]
+    public void AsyncFlushStore_PreparesNothing_GroupCommitPreparesAtOpenAndEachRoll(FlushMode mode)
     {
         using var dir = new TempDir();
-        using MessageStore store = MessageStore.Open(Msg.Small(dir.Path, FlushMode.Async) with { CommitLogSegmentSize = 64 * 1024 });
-        store.AppendOne(Msg.Create("T", 0, "one"));
-        await Task.Delay(300);
+        var settings = Msg.Small(dir.Path, mode) with { CommitLogSegmentSize = 64 * 1024 };
+        using MessageStore store = MessageStore.Open(settings);
+        // Open prepares the first segment, each roll the one after the new segment.
+        while (store.MaxPhysicalOffset < 2 * settings.CommitLogSegmentSize)
+        {
+            Assert.True(store.AppendOne(Msg.Create("T", 0, new string('x', 900))).IsOk);
+        }
 
-        Assert.Empty(Directory.GetFiles(Path.Combine(dir.Path, "commitlog"), "*" + MappedSegment.PreparedSuffix));
+        if (mode == FlushMode.Async)
+        {
+            // A fill's file is made by its task, and no task was ever started: none can appear later.
+            Assert.Equal(0, store.SegmentPreparationsStarted);
+            Assert.Empty(Directory.GetFiles(Path.Combine(dir.Path, "commitlog"), "*" + MappedSegment.PreparedSuffix));
+        }
+        else
+        {
+            Assert.Equal(4, store.SegmentPreparationsStarted);
+        }
     }
 
     private static async Task WaitUntil(Func<bool> condition)
