@@ -8,8 +8,18 @@ namespace AkkaMq.Store;
 public sealed partial class MessageStore
 {
     private readonly Dictionary<long, long> _segmentLastStoreTime = new();
+    private static readonly TimeSpan RetentionInterval = TimeSpan.FromSeconds(10);
+
     private Thread? _background;
-    private readonly ManualResetEventSlim _stop = new();
+    private ITimer? _passTimer;
+    private readonly SemaphoreSlim _wake = new(0);
+    private volatile bool _stopping;
+    private Deadline _checkpointDue;
+    private Deadline _retentionDue;
+    private long _maintenancePasses;
+
+    /// <summary>Passes of the background loop completed so far; the next one is due a FlushInterval after the last (on the store's clock).</summary>
+    internal long MaintenancePasses => Interlocked.Read(ref _maintenancePasses);
 
     /// <summary>
     /// Rewinds log, consume queues, index and epoch table to <paramref name="commitLogOffset"/>
@@ -203,26 +213,39 @@ public sealed partial class MessageStore
 
     private void StartBackground()
     {
+        // Periods run on the store's clock from here, before the thread starts, so a test clock moved right after Open counts from Open.
+        _checkpointDue = new Deadline(_time, _settings.CheckpointInterval);
+        _retentionDue = new Deadline(_time, RetentionInterval);
+        _passTimer = _time.CreateTimer(static state => ((SemaphoreSlim)state!).Release(), _wake, _settings.FlushInterval, Timeout.InfiniteTimeSpan);
         _background = new Thread(BackgroundLoop) { IsBackground = true, Name = "store-flush" };
         _background.Start();
     }
 
     private void StopBackground()
     {
-        _stop.Set();
+        _stopping = true;
+        _wake.Release();
         _background?.Join();
+        _passTimer?.Dispose();
     }
 
-    /// <summary>Every FlushInterval: async-mode log flush and disk usage; consume-queue/index flush + checkpoint every CheckpointInterval; retention every 10 s.</summary>
+    /// <summary>
+    /// A pass one FlushInterval after the previous one ended: async-mode log flush and disk usage;
+    /// consume-queue/index flush + checkpoint every CheckpointInterval; retention every 10 s.
+    /// </summary>
     private void BackgroundLoop()
     {
-        var retention = new Deadline(TimeSpan.FromSeconds(10));
-        var checkpoint = new Deadline(_settings.CheckpointInterval);
-        while (!_stop.Wait(_settings.FlushInterval))
+        while (true)
         {
+            _wake.Wait();
+            if (_stopping)
+            {
+                return;
+            }
+
             try
             {
-                if (checkpoint.Passed())
+                if (_checkpointDue.Passed())
                 {
                     Checkpoint(paced: true);
                 }
@@ -232,7 +255,7 @@ public sealed partial class MessageStore
                 }
 
                 RefreshDiskUsage();
-                if (retention.Passed())
+                if (_retentionDue.Passed())
                 {
                     DeleteExpiredFiles();
                 }
@@ -241,24 +264,26 @@ public sealed partial class MessageStore
             {
                 _logger.LogError(e, "Background flush/checkpoint failed; retrying in {Interval}", _settings.FlushInterval);
             }
+
+            // Armed before the pass counts, so whoever sees the count can move the clock to the next pass.
+            _passTimer!.Change(_settings.FlushInterval, Timeout.InfiniteTimeSpan);
+            Interlocked.Increment(ref _maintenancePasses);
         }
     }
 
-    /// <summary>A period of the background loop: <see cref="Passed"/> is true once per period and starts the next.</summary>
-    private struct Deadline(TimeSpan period)
+    /// <summary>A period of the background loop on the store's clock: <see cref="Passed"/> is true once per period and starts the next.</summary>
+    private struct Deadline(TimeProvider time, TimeSpan period)
     {
-        private readonly long _periodMs = (long)period.TotalMilliseconds;
-        private long _next = Environment.TickCount64 + (long)period.TotalMilliseconds;
+        private long _start = time.GetTimestamp();
 
         public bool Passed()
         {
-            long now = Environment.TickCount64;
-            if (now < _next)
+            if (time.GetElapsedTime(_start) < period)
             {
                 return false;
             }
 
-            _next = now + _periodMs;
+            _start = time.GetTimestamp();
             return true;
         }
     }

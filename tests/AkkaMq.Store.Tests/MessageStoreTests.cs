@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AkkaMq.Store.Tests;
 
@@ -65,30 +66,44 @@ public sealed class MessageStoreTests
     public async Task Background_FlushesTheLogEveryFlushInterval_AndCheckpointsOnlyEveryCheckpointInterval()
     {
         using var dir = new TempDir();
+        var time = new FakeTimeProvider();
         var settings = Msg.Small(dir.Path) with { CommitLogSegmentSize = 64 * 1024, CheckpointInterval = TimeSpan.FromMilliseconds(1500) };
-        using MessageStore store = MessageStore.Open(settings);
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        store.AppendOne(Msg.Create("T", 0, "one"));
-
+        using MessageStore store = MessageStore.Open(settings, time: time);
         var checkpoint = new StoreCheckpoint(dir.Path);
-        while (store.FlushCount == 0)
+        int passes = (int)(settings.CheckpointInterval / settings.FlushInterval);
+
+        // Every pass short of the checkpoint interval flushes what was appended since the last
+        // one (async mode: appends never flush) and records no checkpoint.
+        for (int pass = 1; pass < passes; pass++)
         {
-            await Task.Delay(20);
+            store.AppendOne(Msg.Create("T", 0, "m" + pass));
+            Assert.Equal(pass - 1, store.FlushCount);
+            await NextPassAsync(store, time, settings.FlushInterval);
+            Assert.Equal(pass, store.FlushCount);
+            Assert.False(checkpoint.Load() && checkpoint.DispatchedOffset > 0, $"checkpoint at {pass * settings.FlushInterval}");
         }
 
-        // The log was flushed on a 50 ms tick; the checkpoint waits for its own interval.
-        if (started.Elapsed < TimeSpan.FromMilliseconds(1200))
+        // The pass at the interval flushes too and records everything dispatched.
+        store.AppendOne(Msg.Create("T", 0, "last"));
+        await NextPassAsync(store, time, settings.FlushInterval);
+        Assert.Equal(passes, store.FlushCount);
+        Assert.True(checkpoint.Load());
+        Assert.Equal(store.MaxPhysicalOffset, checkpoint.DispatchedOffset);
+    }
+
+    /// <summary>Moves the store's clock by one flush interval and waits for the background pass that makes due (one, and only one).</summary>
+    private static async Task NextPassAsync(MessageStore store, FakeTimeProvider time, TimeSpan flushInterval)
+    {
+        long before = store.MaintenancePasses;
+        time.Advance(flushInterval);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (store.MaintenancePasses == before)
         {
-            Assert.True(!checkpoint.Load() || checkpoint.DispatchedOffset == 0);
+            Assert.True(DateTime.UtcNow < deadline, "no background pass within 20 s");
+            await Task.Delay(5);
         }
 
-        while (!(checkpoint.Load() && checkpoint.DispatchedOffset == store.MaxPhysicalOffset))
-        {
-            Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), "no checkpoint was recorded");
-            await Task.Delay(50);
-        }
-
-        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(1400), $"checkpoint after {started.Elapsed}");
+        Assert.Equal(before + 1, store.MaintenancePasses);
     }
 
     [Fact]
