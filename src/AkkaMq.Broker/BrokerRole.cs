@@ -74,7 +74,7 @@ public sealed class BrokerRole : IAsyncDisposable
             throw new ArgumentException("akkamq.broker.advertise must be an IPv4 host:port (4.x clients read 4-byte hosts), got " + settings.Advertise);
         }
 
-        var store = await Task.Run(() => MessageStore.Open(settings.Store.ToStoreSettings(), loggers.CreateLogger("AkkaMq.Store")), ct).ConfigureAwait(false);
+        var store = await Task.Run(() => MessageStore.Open(settings.Store.ToStoreSettings(), loggers.CreateLogger("AkkaMq.Store"), options.Time), ct).ConfigureAwait(false);
         var handler = new BrokerRequestHandler();
         var servers = StartServers(listen, handler, loggers.CreateLogger("AkkaMq.Broker.Remoting"), log);
         if (advertise.Port == 0)

@@ -46,17 +46,17 @@ public sealed class OffsetTests
     public async Task UnchangedConsumerOffsets_SurviveRetention_AndARestart()
     {
         var reserved = TimeSpan.FromSeconds(8);
-        await using var node = await BrokerFixture.StartAsync(fileReservedTime: reserved);
+        await using var node = await BrokerFixture.StartAsync(virtualTime: true, fileReservedTime: reserved);
         await node.BrokerAsync(Update("GK", "O4", 0, 5));
-        var maxSnapshot = CommandHeader.CreateRequest(RequestCode.GetMaxOffset, new GetMaxOffsetRequestHeader { Topic = "AKKAMQ_SYS_CONSUMER_OFFSETS", QueueId = 0 });
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(8);
-        while (Requests.Long(await node.BrokerAsync(maxSnapshot), "offset") == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "no offset snapshot within 8 s");
-            await Task.Delay(100);
-        }
 
-        // The offset never changes again while the segment holding its snapshot ages past retention.
+        // The persist timer stores the first snapshot; a query to the offsets actor is answered
+        // after the timer message the advance delivered, so after its write.
+        node.AdvanceTime(OffsetsActor.PersistInterval);
+        await node.BrokerAsync(Query("GK", "O4", 0));
+        Assert.Equal(1, await SnapshotCountAsync(node));
+
+        // The offset never changes again while the segment holding its snapshot ages past retention
+        // on the broker's clock; the unchanged table is stored again once it is a refresh interval old.
         string body = new('x', 60 * 1024);
         for (int round = 0; round < 2; round++)
         {
@@ -67,7 +67,9 @@ public sealed class OffsetTests
 
             if (round == 0)
             {
-                await Task.Delay(reserved + TimeSpan.FromSeconds(1));
+                node.AdvanceTime(reserved + TimeSpan.FromSeconds(1));
+                await node.BrokerAsync(Query("GK", "O4", 0));
+                Assert.Equal(2, await SnapshotCountAsync(node));
             }
         }
 

@@ -102,11 +102,13 @@ public sealed class SubscriptionGroupTests
     public async Task DeclaredGroup_SurvivesRetention_ShorterThanAnHour()
     {
         var reserved = TimeSpan.FromSeconds(2);
-        await using var node = await BrokerFixture.StartAsync(autoCreateSubscriptionGroup: false, fileReservedTime: reserved);
+        await using var node = await BrokerFixture.StartAsync(autoCreateSubscriptionGroup: false, virtualTime: true, fileReservedTime: reserved);
         Assert.Equal((int)ResponseCode.Success, (await node.BrokerAsync(Create("{\"groupName\":\"KeptGroup\"}"))).Code);
+        long tables = StoredTables(node);
 
         // Fill a few commit-log segments (1 MiB each) after the declaration, let them age past the
-        // reserved time, and run retention: only the active segment is left.
+        // reserved time on the broker's clock, and run retention: only the active segment is left.
+        // Each time the clock moves, the refresh timer stores the unchanged table again.
         string body = new('x', 60 * 1024);
         for (int round = 0; round < 2; round++)
         {
@@ -115,7 +117,8 @@ public sealed class SubscriptionGroupTests
                 Assert.Equal((int)ResponseCode.Success, (await node.BrokerAsync(Requests.SendV2("FillTopic", body, 0))).Code);
             }
 
-            await Task.Delay(reserved + TimeSpan.FromSeconds(1));
+            node.AdvanceTime(reserved + TimeSpan.FromSeconds(1));
+            tables = await MoreStoredTablesAsync(node, tables);
         }
 
         node.Broker.Store.DeleteExpiredFiles();
@@ -124,6 +127,22 @@ public sealed class SubscriptionGroupTests
 
         long min = node.Broker.Store.GetMinOffset("FillTopic", 0);
         Assert.Equal((int)ResponseCode.Success, (await node.BrokerAsync(Requests.Pull("KeptGroup", "FillTopic", 0, min))).Code);
+    }
+
+    /// <summary>Subscription-group tables stored so far (records of the snapshot topic's table queue).</summary>
+    private static long StoredTables(BrokerFixture node) => node.Broker.Store.GetMaxOffset(OffsetSnapshot.Topic, SubscriptionGroupsActor.SnapshotQueue);
+
+    private static async Task<long> MoreStoredTablesAsync(BrokerFixture node, long before)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        long now;
+        while ((now = StoredTables(node)) <= before)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the table was not stored again within 10 s");
+            await Task.Delay(10);
+        }
+
+        return now;
     }
 
     [Fact]
