@@ -23,17 +23,25 @@ public sealed class OrderlyAndTagTests : IAsyncLifetime
     public async Task OrderlyGroup_EachQueueHasOneOwner_AndEveryOrderArrivesInSequence()
     {
         const string topic = "OrderlyTopic";
+        const int queueCount = 4;
         const int orders = 8;
         const int stepsPerOrder = 25;
-        await CreateTopicAsync(topic, queues: 4);
+        await CreateTopicAsync(topic, queueCount);
 
         var log = new ConcurrentQueue<(string Consumer, int QueueId, int Order, int Step)>();
+        var ends = new ConcurrentDictionary<int, string>();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var first = StartOrderly("orderly-a", topic, log, done, orders * stepsPerOrder);
-        await using var second = StartOrderly("orderly-b", topic, log, done, orders * stepsPerOrder);
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var first = StartOrderly("orderly-a", topic, log, done, orders * stepsPerOrder, ends, ended, queueCount);
+        await using var second = StartOrderly("orderly-b", topic, log, done, orders * stepsPerOrder, ends, ended, queueCount);
         await first.StartAsync();
         await second.StartAsync();
-        await Task.Delay(TimeSpan.FromSeconds(3)); // both members known: the queues are split and locked
+
+        // Both members known: each holds half of the queues. An orderly consumer takes a queue
+        // only once the broker has locked it for it, so the halves are also the locks.
+        await WaitUntilAsync(
+            () => Holds(first, topic) is { Count: queueCount / 2 } a && Holds(second, topic) is { Count: queueCount / 2 } b && !a.Overlaps(b),
+            () => $"queues not split: orderly-a holds [{string.Join(", ", Holds(first, topic))}], orderly-b [{string.Join(", ", Holds(second, topic))}]");
 
         await using var producer = new Producer("orderly-producer", _node.ClientOptions("orderly-p"));
         await producer.StartAsync();
@@ -48,7 +56,16 @@ public sealed class OrderlyAndTagTests : IAsyncLifetime
         }
 
         await done.Task.WaitAsync(Patience);
-        await Task.Delay(TimeSpan.FromSeconds(1)); // room for a duplicate to show up
+
+        // One last message per queue: each queue is consumed in order, so a duplicate of anything
+        // before it would have been delivered before it.
+        for (int queue = 0; queue < queueCount; queue++)
+        {
+            var sent = await producer.SendAsync(new Message(topic, "o", Encoding.UTF8.GetBytes($"end:{queue}")), (all, _, arg) => all[(int)arg! % all.Count], queue);
+            Assert.Equal(SendStatus.SendOk, sent.Status);
+        }
+
+        await ended.Task.WaitAsync(Patience);
 
         var received = log.ToArray();
         Assert.Equal(orders * stepsPerOrder, received.Length);
@@ -59,7 +76,7 @@ public sealed class OrderlyAndTagTests : IAsyncLifetime
 
         foreach (var byQueue in received.GroupBy(r => r.QueueId))
         {
-            Assert.Single(byQueue.Select(r => r.Consumer).Distinct());
+            Assert.Equal(ends[byQueue.Key], Assert.Single(byQueue.Select(r => r.Consumer).Distinct()));
         }
 
         Assert.Equal(2, received.Select(r => r.Consumer).Distinct().Count());
@@ -114,8 +131,10 @@ public sealed class OrderlyAndTagTests : IAsyncLifetime
         Assert.Equal(0, duplicates);
     }
 
+    /// <param name="ends">Queue → the consumer that got its end marker (<c>end:queue</c>); <paramref name="ended"/> is set once every queue's arrived.</param>
     private PushConsumer StartOrderly(
-        string instance, string topic, ConcurrentQueue<(string, int, int, int)> log, TaskCompletionSource done, int expected)
+        string instance, string topic, ConcurrentQueue<(string, int, int, int)> log, TaskCompletionSource done, int expected,
+        ConcurrentDictionary<int, string> ends, TaskCompletionSource ended, int queues)
     {
         var consumer = new PushConsumer("orderly-group", _node.ClientOptions(instance))
         {
@@ -127,6 +146,17 @@ public sealed class OrderlyAndTagTests : IAsyncLifetime
             foreach (var m in messages)
             {
                 var parts = Encoding.UTF8.GetString(m.Body).Split(':');
+                if (parts[0] == "end")
+                {
+                    ends.TryAdd(context.MessageQueue.QueueId, instance);
+                    if (ends.Count == queues)
+                    {
+                        ended.TrySetResult();
+                    }
+
+                    continue;
+                }
+
                 log.Enqueue((instance, context.MessageQueue.QueueId, int.Parse(parts[0]), int.Parse(parts[1])));
             }
 
@@ -138,6 +168,19 @@ public sealed class OrderlyAndTagTests : IAsyncLifetime
             return Task.FromResult(ConsumeOrderlyStatus.Success);
         });
         return consumer;
+    }
+
+    private static HashSet<int> Holds(PushConsumer consumer, string topic) =>
+        [.. consumer.AssignedQueues.Where(q => q.Topic == topic).Select(q => q.QueueId)];
+
+    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> failure)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure());
+            await Task.Delay(20);
+        }
     }
 
     private async Task CreateTopicAsync(string topic, int queues)
