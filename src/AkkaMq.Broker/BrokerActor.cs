@@ -73,13 +73,7 @@ public sealed class BrokerActor : ReceiveActor
     {
         var store = s.Store;
         var settings = s.Settings;
-        var storeProps = StoreActor.Props(store, Self, s.Log);
-        if (Context.System.Dispatchers.HasDispatcher(StoreActor.DispatcherId))
-        {
-            storeProps = storeProps.WithDispatcher(StoreActor.DispatcherId);
-        }
-
-        var storeActor = Context.ActorOf(storeProps, "store");
+        var storeActor = Context.ActorOf(StoreActor.Props(store, Self, s.Log), "store");
         var savedOffsets = OffsetSnapshot.LoadLatest(store);
         var offsets = Context.ActorOf(OffsetsActor.Props(savedOffsets, storeActor, s.StoreHost, settings.Store.FileReservedTime, s.Time, s.Log), "offsets");
         savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.Schedule, ScheduleActor.ProgressGroup), out var scheduleProgress);
