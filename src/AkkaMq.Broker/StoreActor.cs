@@ -36,12 +36,12 @@ public sealed class StoreActor : ReceiveActor
     private bool _closed;
 
     // Pipelined completion: a batch is written at once and its senders wait in _awaitingFlush;
-    // one completion task at a time runs off this actor's thread (flushing first in group-commit
+    // one completion at a time runs off this actor's thread (flushing first in group-commit
     // mode), so every sender is answered only after a flush that covers it.
     private readonly bool _groupCommit;
     private FlushGeneration _awaitingFlush = new();
     private FlushGeneration _spare = new();
-    private bool _flushing;
+    private readonly CompletionWork _completion;
 
     public StoreActor(MessageStore store, IActorRef? partitions, ILogger log)
     {
@@ -49,13 +49,14 @@ public sealed class StoreActor : ReceiveActor
         _partitions = partitions;
         _log = log;
         _groupCommit = store.Settings.FlushMode == FlushMode.GroupCommit;
+        _completion = new CompletionWork(store, Self);
         Receive<AppendMessages>(Enqueue);
         Receive<Drain>(_ =>
         {
             _drainQueued = false;
             WritePending();
         });
-        Receive<FlushCompleted>(OnFlushCompleted);
+        Receive<CompletionWork>(OnCompleted);
         Receive<FlushStore>(_ =>
         {
             WritePending();
@@ -170,55 +171,30 @@ public sealed class StoreActor : ReceiveActor
     }
 
     /// <summary>
-    /// Hands the waiting senders to one task: it flushes (group commit, unless closed) and then
-    /// answers them, their responses leaving in one write per connection (see <see cref="OutboundBatch"/>).
+    /// Hands the waiting senders to the completion work item: on a pool thread it flushes (group
+    /// commit, unless closed) and then answers them, their responses leaving in one write per
+    /// connection (see <see cref="OutboundBatch"/>). One is in flight at a time, so the item is reused.
     /// </summary>
     private void StartCompletionIfIdle()
     {
-        if (_flushing || _awaitingFlush.Count == 0)
+        if (_completion.Covered is not null || _awaitingFlush.Count == 0)
         {
             return;
         }
 
-        var covered = _awaitingFlush;
+        _completion.Start(_awaitingFlush, flush: _groupCommit && !_closed);
         _awaitingFlush = _spare;
-        _flushing = true;
-        var self = Self;
-        var store = _store;
-        bool flush = _groupCommit && !_closed;
-        _ = Task.Run(() =>
-        {
-            Exception? error = null;
-            try
-            {
-                if (flush)
-                {
-                    store.Flush();
-                }
-            }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
-            {
-                error = e;
-            }
-
-            using (OutboundBatch.Begin())
-            {
-                covered.CompleteAll(error);
-            }
-
-            self.Tell(new FlushCompleted(covered, error));
-        });
+        ThreadPool.UnsafeQueueUserWorkItem(_completion, preferLocal: false);
     }
 
-    private void OnFlushCompleted(FlushCompleted done)
+    private void OnCompleted(CompletionWork done)
     {
-        _flushing = false;
         if (done.Error is not null)
         {
             _log.LogError(done.Error, "Flush of the commit log failed; the sends it covered were answered as failed");
         }
 
-        _spare = done.Covered;
+        _spare = done.Finish();
         StartCompletionIfIdle();
     }
 
@@ -311,8 +287,57 @@ internal sealed class FlushGeneration
     }
 }
 
-/// <summary>The completion task finished: its senders are answered (failed when <paramref name="Error"/> is set) and the generation may be reused.</summary>
-internal sealed record FlushCompleted(FlushGeneration Covered, Exception? Error);
+/// <summary>
+/// The store actor's completion of one generation of senders, run on a pool thread: flush (when
+/// asked), answer every sender (failed if the flush failed), then hand itself back to the actor as
+/// the message that it is done. Reused: the actor starts it again only after that message.
+/// </summary>
+internal sealed class CompletionWork(MessageStore store, IActorRef owner) : IThreadPoolWorkItem
+{
+    private bool _flush;
+
+    /// <summary>The senders being answered; null while the item is idle.</summary>
+    public FlushGeneration? Covered { get; private set; }
+
+    public Exception? Error { get; private set; }
+
+    public void Start(FlushGeneration covered, bool flush)
+    {
+        Covered = covered;
+        _flush = flush;
+        Error = null;
+    }
+
+    public void Execute()
+    {
+        try
+        {
+            if (_flush)
+            {
+                store.Flush();
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            Error = e;
+        }
+
+        using (OutboundBatch.Begin())
+        {
+            Covered!.CompleteAll(Error);
+        }
+
+        owner.Tell(this, ActorRefs.NoSender);
+    }
+
+    /// <summary>Marks the item idle and returns the answered (now empty) generation for reuse.</summary>
+    public FlushGeneration Finish()
+    {
+        var done = Covered!;
+        Covered = null;
+        return done;
+    }
+}
 
 /// <summary>Append these records; <paramref name="Completion"/> gets one result per record once the batch is durable.</summary>
 public sealed record AppendMessages(ReadOnlyMemory<MessageToStore> Messages, IAppendCompletion Completion);
