@@ -195,6 +195,9 @@ public sealed class StoreActor : ReceiveActor
         }
 
         _spare = done.Finish();
+
+        // Appends collected since the last drain join the flush that starts now rather than the one after it.
+        WritePending();
         StartCompletionIfIdle();
     }
 
