@@ -15,7 +15,7 @@ namespace AkkaMq.Broker;
 /// </summary>
 /// <remarks>
 /// Senders are never answered on this actor's thread: a batch's senders wait in a
-/// <see cref="FlushGeneration"/>, and one completion task at a time (with the group-commit flush
+/// <see cref="FlushGeneration"/>, and one <see cref="CompletionWork"/> at a time (with the group-commit flush
 /// first, in that mode) answers them off the writer, so the next batches are written while it
 /// runs. It runs on Akka's default dispatcher: a dedicated thread (PinnedDispatcher) measured
 /// 10–20 % slower at full load and no better at a low fixed rate, since it has to be woken for
