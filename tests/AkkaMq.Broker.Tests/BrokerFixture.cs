@@ -49,6 +49,8 @@ internal sealed class BrokerFixture : IAsyncDisposable
     /// <summary>The broker's clock (tests that expire clients move it by hand).</summary>
     public TimeProvider Time { get; }
 
+    private int _starts;
+
     public BrokerRole Broker { get; private set; } = null!;
 
     /// <summary>Moves the broker's clock and fires the actor timers due by then (fixtures started with virtual time).</summary>
@@ -115,7 +117,9 @@ internal sealed class BrokerFixture : IAsyncDisposable
 
     public async Task StartBrokerAsync() =>
         Broker = await BrokerRole.StartAsync(
-            (props, name) => Task.FromResult(System.ActorOf(props, name)),
+            // Each start gets a name of its own: Akka frees a stopped child's name only when its
+            // parent has processed the termination, which may come after GracefulStop returns.
+            (props, name) => Task.FromResult(System.ActorOf(props, name + "-" + Interlocked.Increment(ref _starts))),
             new BrokerRoleOptions(Cluster, Settings(Path.Combine(Dir, "store"), AutoCreate, FileReservedTime) with { Transaction = Transaction, AutoCreateSubscriptionGroup = AutoCreateSubscriptionGroup }) { Time = Time },
             Feed, Registry, NullLoggerFactory.Instance, CancellationToken.None);
 
