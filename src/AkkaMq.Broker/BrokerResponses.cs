@@ -83,8 +83,8 @@ internal static class BrokerResponses
         Refusal.TopicNotWritable => (ResponseCode.NoPermission, "the topic[" + d + "] sending message is forbidden"),
         Refusal.TopicNotReadable => (ResponseCode.NoPermission, "the topic[" + d + "] pulling message is forbidden"),
         Refusal.TransactionForbidden => (ResponseCode.NoPermission, "the broker[" + d + "] sending transaction message is forbidden"),
-        Refusal.BodyTooLarge => (ResponseCode.MessageIllegal, "the message body size over max value, MAX: " + d),
-        Refusal.BatchMalformed => (ResponseCode.MessageIllegal, "the batch message body is malformed"),
+        Refusal.BodyTooLarge => (ResponseCode.MessageIllegal, "the message is illegal, maybe msg body or properties length not matched. msg body length limit " + d + "B, msg properties length limit 32KB."),
+        Refusal.BatchMalformed => (ResponseCode.MessageIllegal, "the batch message body is malformed: " + d),
         Refusal.BatchToRetryTopic => (ResponseCode.MessageIllegal, "batch request does not support retry group " + d),
         Refusal.RouteChangeRejected => (ResponseCode.SystemError, d),
         Refusal.DeadLetterUnavailable => (ResponseCode.SystemError, "the dead-letter topic of " + d + " could not be created"),
@@ -116,6 +116,16 @@ internal static class BrokerResponses
             (ResponseCode.ServiceNotAvailable, "service not available now. It may be caused by one of the following reasons: the broker's disk is full, messages are put to the slave, message store has been shut down, etc."),
         _ => (ResponseCode.ServiceNotAvailable, "service not available now, the message store is closed or read-only"),
     };
+
+    /// <summary>
+    /// Send result of a store append, as RocketMQ's handlePutMessageResult answers it: every size
+    /// problem (body over <paramref name="maxMessageSize"/>, whole record too large, properties
+    /// over 32767 bytes) is MESSAGE_ILLEGAL with one remark naming both limits.
+    /// </summary>
+    public static (ResponseCode Code, string? Remark) ForAppend(AppendStatus status, int maxMessageSize) =>
+        status == AppendStatus.MessageTooLarge
+            ? Describe(Refusal.BodyTooLarge, maxMessageSize.ToString(CultureInfo.InvariantCulture))
+            : ForAppend(status);
 
     /// <summary>Pull response code of a read outcome (master broker rules, wire doc 2.3).</summary>
     public static ResponseCode ForPull(PullStatus status, long requestedOffset) => status switch

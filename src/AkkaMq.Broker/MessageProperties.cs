@@ -1,10 +1,8 @@
-using System.Buffers.Binary;
 using System.Text;
-using AkkaMq.Store;
 
 namespace AkkaMq.Broker;
 
-/// <summary>Builds the stored property string and decodes batch bodies (wire doc 4.2, 4.4).</summary>
+/// <summary>Builds the stored property string (wire doc 4.2).</summary>
 internal static class MessageProperties
 {
     private const char NameSeparator = '\u0001';
@@ -76,52 +74,6 @@ internal static class MessageProperties
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// Splits a SEND_BATCH_MESSAGE body into records sharing <paramref name="template"/>'s topic,
-    /// queue, hosts and born time. Item layout: TOTALSIZE int, MAGICCODE int, BODYCRC int, FLAG int,
-    /// BODYLEN int + body, PROPERTIESLEN short + properties. False when the body is malformed.
-    /// </summary>
-    public static bool TryDecodeBatch(ReadOnlyMemory<byte> body, MessageToStore template, string? headerProperties, string cluster, out List<MessageToStore> items)
-    {
-        items = [];
-        var span = body.Span;
-        int position = 0;
-        while (position < span.Length)
-        {
-            if (span.Length - position < 22)
-            {
-                return false;
-            }
-
-            int total = BinaryPrimitives.ReadInt32BigEndian(span[position..]);
-            int flag = BinaryPrimitives.ReadInt32BigEndian(span[(position + 12)..]);
-            int bodyLength = BinaryPrimitives.ReadInt32BigEndian(span[(position + 16)..]);
-            int bodyStart = position + 20;
-            if (total < 22 || total > span.Length - position || bodyLength < 0 || bodyLength > total - 22)
-            {
-                return false;
-            }
-
-            int propsLength = BinaryPrimitives.ReadInt16BigEndian(span[(bodyStart + bodyLength)..]);
-            int propsStart = bodyStart + bodyLength + 2;
-            if (propsLength < 0 || propsStart + propsLength != position + total)
-            {
-                return false;
-            }
-
-            string props = Encoding.UTF8.GetString(span.Slice(propsStart, propsLength));
-            items.Add(template with
-            {
-                Flag = flag,
-                Body = body.Slice(bodyStart, bodyLength),
-                Properties = ForStore(Join(props, headerProperties), cluster),
-            });
-            position += total;
-        }
-
-        return items.Count > 0;
     }
 
     private static string Without(string props, string prefix)

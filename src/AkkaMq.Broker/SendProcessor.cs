@@ -25,7 +25,9 @@ internal sealed class SendProcessor(BrokerContext context)
             return new(BrokerResponses.BadHeader(request, error));
         }
 
-        bool batch = request.Code == (int)RequestCode.SendBatchMessage;
+        // As RocketMQ, the header's flag decides, whatever the code: the C++ client sends its
+        // batches as 310 with m = "1" or "true". A 320 is always a batch.
+        bool batch = header.Batch == true || request.Code == (int)RequestCode.SendBatchMessage;
         if (Precheck(request, header, batch) is { } refused)
         {
             return new(refused);
@@ -70,15 +72,22 @@ internal sealed class SendProcessor(BrokerContext context)
             queueId = Random.Shared.Next(Math.Max(1, config.WriteQueueNums));
         }
 
+        if (request.Body.Length > context.MaxMessageSize)
+        {
+            // RocketMQ's store refuses a body over maxMessageSize; a batch is checked whole, so no
+            // item of a refused batch is stored.
+            return new(BrokerResponses.Refuse(request, Refusal.BodyTooLarge, context.MaxMessageSize));
+        }
+
         var template = new MessageToStore(
             header.Topic, queueId, header.Flag, request.Body, string.Empty, header.BornTimestamp,
             BornHost(connection.RemoteEndPoint), context.StoreHost, header.SysFlag, header.ReconsumeTimes ?? 0);
         PooledAppendCompletion completion;
         if (batch)
         {
-            if (!MessageProperties.TryDecodeBatch(request.Body, template, header.Properties, context.ClusterName, out var items))
+            if (!BatchBody.TryDecode(request.Body, template, header.Properties, context.ClusterName, out var items, out var malformed))
             {
-                return new(BrokerResponses.Refuse(request, Refusal.BatchMalformed));
+                return new(BrokerResponses.Refuse(request, Refusal.BatchMalformed, malformed));
             }
 
             completion = PooledAppendCompletion.Rent(items.Count);
@@ -132,7 +141,7 @@ internal sealed class SendProcessor(BrokerContext context)
         }
     }
 
-    /// <summary>Checks that need no topic config: name rules, forbidden topics, body size, batch rules.</summary>
+    /// <summary>Checks that need no topic config: name rules, forbidden topics, batch rules.</summary>
     private RemotingCommand? Precheck(RemotingCommand request, SendMessageRequestHeader header, bool batch)
     {
         if (TopicNames.Validate(header.Topic) is { } problem)
@@ -143,12 +152,6 @@ internal sealed class SendProcessor(BrokerContext context)
         if (TopicNames.IsNotSendable(header.Topic) || header.Topic == OffsetSnapshot.Topic)
         {
             return BrokerResponses.Refuse(request, Refusal.SendToSystemTopic, header.Topic);
-        }
-
-        if (request.Body.Length > context.MaxMessageSize)
-        {
-            // A batch is checked whole, as RocketMQ does, so no item of a refused batch is stored.
-            return BrokerResponses.Refuse(request, Refusal.BodyTooLarge, context.MaxMessageSize);
         }
 
         if (batch && HalfMessages.IsHalf(header.Properties))
@@ -202,7 +205,7 @@ internal sealed class SendProcessor(BrokerContext context)
         {
             if (!results[i].IsOk)
             {
-                var (code, remark) = BrokerResponses.ForAppend(results[i].Status);
+                var (code, remark) = BrokerResponses.ForAppend(results[i].Status, context.MaxMessageSize);
                 return request.CreateResponse(code, remark);
             }
         }

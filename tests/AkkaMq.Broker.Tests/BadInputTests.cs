@@ -16,7 +16,7 @@ public sealed class BadInputTests
 
         var oversized = await node.BrokerAsync(Requests.SendV2("Big", new string('x', 64 * 1024 + 1)));
         Assert.Equal((int)ResponseCode.MessageIllegal, oversized.Code);
-        Assert.Equal("the message body size over max value, MAX: 65536", oversized.Remark);
+        Assert.Equal("the message is illegal, maybe msg body or properties length not matched. msg body length limit 65536B, msg properties length limit 32KB.", oversized.Remark);
 
         var system = await node.BrokerAsync(Requests.SendV2("SCHEDULE_TOPIC_XXXX", "x"));
         Assert.Equal((int)ResponseCode.NoPermission, system.Code);

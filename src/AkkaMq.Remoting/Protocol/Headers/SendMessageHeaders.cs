@@ -32,6 +32,11 @@ public sealed class SendMessageRequestHeader : ICommandHeader<SendMessageRequest
 
     public int? MaxReconsumeTimes { get; set; }
 
+    /// <summary>
+    /// The body is a batch (wire doc 4.4). The broker decides on this flag whatever the request
+    /// code: Java sends batches as 320, the C++ client as 310 with <c>m</c> = <c>"1"</c> (2.2.0)
+    /// or <c>"true"</c>. Decoded by <see cref="ParseBatchFlag"/>.
+    /// </summary>
     public bool? Batch { get; set; }
 
     public string? BrokerName { get; set; }
@@ -49,7 +54,7 @@ public sealed class SendMessageRequestHeader : ICommandHeader<SendMessageRequest
         .Int32("reconsumeTimes", static h => h.ReconsumeTimes, static (h, v) => h.ReconsumeTimes = v, shortKey: "j")
         .Boolean("unitMode", static h => h.UnitMode, static (h, v) => h.UnitMode = v, shortKey: "k")
         .Int32("maxReconsumeTimes", static h => h.MaxReconsumeTimes, static (h, v) => h.MaxReconsumeTimes = v, shortKey: "l")
-        .Boolean("batch", static h => h.Batch, static (h, v) => h.Batch = v, shortKey: "m")
+        .String("batch", static h => FormatBatchFlag(h.Batch), static (h, v) => h.Batch = ParseBatchFlag(v), shortKey: "m")
         .String("bname", static h => h.BrokerName, static (h, v) => h.BrokerName = v, shortKey: "n");
 
     /// <summary>310 and 320 use the one-letter keys; 10 uses the field names.</summary>
@@ -57,6 +62,20 @@ public sealed class SendMessageRequestHeader : ICommandHeader<SendMessageRequest
         requestCode is (int)RequestCode.SendMessageV2 or (int)RequestCode.SendBatchMessage
             ? HeaderKeyStyle.Short
             : HeaderKeyStyle.Full;
+
+    /// <summary>
+    /// The batch flag as clients spell it: <c>true</c> in any case (Java, JSON <c>true</c>) or
+    /// <c>1</c> (C++ client 2.2.0). Anything else is false, as Java's Boolean.parseBoolean.
+    /// </summary>
+    public static bool ParseBatchFlag(string? text) =>
+        text is not null && (text == "1" || string.Equals(text, "true", StringComparison.OrdinalIgnoreCase));
+
+    private static string? FormatBatchFlag(bool? batch) => batch switch
+    {
+        true => "true",
+        false => "false",
+        null => null,
+    };
 
     /// <summary>Decodes a send request of code 10, 310 or 320 in the key style its code implies.</summary>
     public static bool TryDecode(RemotingCommand request, out SendMessageRequestHeader header, out string? error) =>
