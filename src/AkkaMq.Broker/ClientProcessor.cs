@@ -57,15 +57,43 @@ internal sealed class ClientProcessor(BrokerContext context)
     /// <summary>CHECK_CLIENT_CONFIG (46): can this broker serve the consumer's subscription (SQL92 selectors)?</summary>
     public RemotingCommand CheckClientConfig(RemotingCommand request) => Filtering.SubscriptionFilters.CheckClientConfig(context, request);
 
+    /// <summary>
+    /// UNREGISTER_CLIENT (35): the fields come from the header, as RocketMQ reads them, or from a
+    /// JSON body (NewLife.RocketMQ sends them there); a header field wins over the body's.
+    /// </summary>
     public async ValueTask<RemotingCommand?> UnregisterAsync(RemotingConnection connection, RemotingCommand request, CancellationToken ct)
     {
-        if (!CommandHeader.TryDecode<UnregisterClientRequestHeader>(request, out var header, out var error))
+        // A missing clientID is looked for in the body before it is an error (the table stops
+        // at the first missing required field, so the groups are then read by key).
+        bool headerOk = CommandHeader.TryDecode<UnregisterClientRequestHeader>(request, out var header, out var error);
+        string? clientId = Blank(header.ClientId);
+        string? producerGroup = Blank(headerOk ? header.ProducerGroup : request.GetExtField("producerGroup"));
+        string? consumerGroup = Blank(headerOk ? header.ConsumerGroup : request.GetExtField("consumerGroup"));
+        if (!request.Body.IsEmpty && (clientId is null || producerGroup is null || consumerGroup is null))
         {
-            return BrokerResponses.BadHeader(request, error);
+            UnregisterClientBody body;
+            try
+            {
+                body = UnregisterClientBody.Decode(request.Body.Span);
+            }
+            catch (JsonException e)
+            {
+                return BrokerResponses.Refuse(request, Refusal.InvalidBody, e.Message);
+            }
+
+            clientId ??= Blank(body.ClientId);
+            producerGroup ??= Blank(body.ProducerGroup);
+            consumerGroup ??= Blank(body.ConsumerGroup);
+        }
+
+        if (clientId is null)
+        {
+            return BrokerResponses.BadHeader(request, (headerOk ? "the custom field <clientID> is empty" : error)
+                + (request.Body.IsEmpty ? string.Empty : ", and the body names no clientID either"));
         }
 
         await context.Clients.Ask<ClientRegistered>(
-            new UnregisterClient(connection, header.ClientId, Blank(header.ProducerGroup), Blank(header.ConsumerGroup)),
+            new UnregisterClient(connection, clientId, producerGroup, consumerGroup),
             BrokerContext.AskTimeout,
             ct).ConfigureAwait(false);
         return request.CreateResponse(ResponseCode.Success);
