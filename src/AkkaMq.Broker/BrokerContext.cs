@@ -54,7 +54,11 @@ internal sealed class BrokerContext
 
     public string Group => Settings.Group;
 
+    /// <summary>Largest message body a send may carry (RocketMQ maxMessageSize).</summary>
     public int MaxMessageSize => Store.Settings.MaxMessageSize;
+
+    /// <summary>Largest stored record: a buffer this big holds any record the store returns.</summary>
+    public int MaxRecordSize => Store.Settings.MaxRecordSize;
 
     /// <summary>How long a processor waits for one of the broker's actors.</summary>
     public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);

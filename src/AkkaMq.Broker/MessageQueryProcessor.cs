@@ -17,7 +17,7 @@ internal sealed class MessageQueryProcessor(BrokerContext context)
             return BrokerResponses.BadHeader(request, error);
         }
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(context.MaxMessageSize);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(context.MaxRecordSize);
         try
         {
             if (!context.Store.TryReadMessage(header.Offset, buffer, out int size))

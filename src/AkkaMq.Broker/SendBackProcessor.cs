@@ -60,7 +60,7 @@ internal sealed class SendBackProcessor(BrokerContext context)
         var result = (await completion.Task.ConfigureAwait(false))[0];
         if (!result.IsOk)
         {
-            var (code, remark) = BrokerResponses.ForAppend(result.Status);
+            var (code, remark) = BrokerResponses.ForAppend(result.Status, context.MaxMessageSize);
             return request.CreateResponse(code, remark);
         }
 
@@ -70,7 +70,7 @@ internal sealed class SendBackProcessor(BrokerContext context)
     private bool TryReadOriginal(long offset, out StoredMessage message)
     {
         message = null!;
-        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(context.MaxMessageSize);
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(context.MaxRecordSize);
         try
         {
             if (!context.Store.TryReadMessage(offset, buffer, out int size))

@@ -18,7 +18,7 @@ public readonly record struct ScanOutcome(long ValidEnd, long DroppedTailBytes, 
 public sealed class CommitLog : IDisposable
 {
     private readonly SegmentedFile _file;
-    private readonly int _maxMessageSize;
+    private readonly int _maxRecordSize;
     private readonly ILogger _logger;
     private long _reserveOffset;
     private readonly bool _writeByFile;
@@ -43,11 +43,11 @@ public sealed class CommitLog : IDisposable
     /// allocated). Not for async flushing, where no send waits for a sync and the extra GiB of
     /// writes per segment cost 10–25 % of the throughput in a same-run comparison.
     /// </param>
-    public CommitLog(string directory, long segmentSize, int maxMessageSize, ILogger logger, bool writeByFile = false, bool prepareNext = false)
+    public CommitLog(string directory, long segmentSize, int maxRecordSize, ILogger logger, bool writeByFile = false, bool prepareNext = false)
     {
         _writeByFile = writeByFile && OperatingSystem.IsLinux();
         _file = new SegmentedFile(directory, segmentSize, logger, prepareNext);
-        _maxMessageSize = maxMessageSize;
+        _maxRecordSize = maxRecordSize;
         _logger = logger;
     }
 
@@ -306,7 +306,7 @@ public sealed class CommitLog : IDisposable
         {
             long at = pos - seg.StartOffset;
             ReadOnlySpan<byte> rest = seg.Span(at, (int)(seg.Size - at));
-            check = MessageRecordLayout.Check(rest, pos, _maxMessageSize, out int size);
+            check = MessageRecordLayout.Check(rest, pos, _maxRecordSize, out int size);
             if (check == RecordCheck.Blank)
             {
                 pos = seg.EndOffset;
@@ -330,7 +330,7 @@ public sealed class CommitLog : IDisposable
         MappedSegment seg = _file.Find(pos)!;
         MappedSegment? next = _file.Find(seg.EndOffset);
         bool laterData = next is not null
-            && MessageRecordLayout.Check(next.Span(0, (int)next.Size), next.StartOffset, _maxMessageSize, out _) is RecordCheck.Valid or RecordCheck.Blank;
+            && MessageRecordLayout.Check(next.Span(0, (int)next.Size), next.StartOffset, _maxRecordSize, out _) is RecordCheck.Valid or RecordCheck.Blank;
         if (laterData || (check == RecordCheck.Corrupt && pos < checkpoint))
         {
             string what = $"commit log damaged at offset {pos} in {seg.Path} ({check}) with acknowledged data after it; "

@@ -51,7 +51,7 @@ public sealed partial class MessageStore
             int segLeft = (int)Math.Min(int.MaxValue, segmentSize - (offset % segmentSize));
             ReadOnlySpan<byte> rest = records.Slice(pos);
             ReadOnlySpan<byte> inSegment = rest.Length > segLeft ? rest.Slice(0, segLeft) : rest;
-            RecordCheck check = MessageRecordLayout.Check(inSegment, offset, _settings.MaxMessageSize, out int size);
+            RecordCheck check = MessageRecordLayout.Check(inSegment, offset, _settings.MaxRecordSize, out int size);
             bool blankHere = rest.Length >= MessageRecordLayout.BlankSize && MessageRecordLayout.ReadTotalSize(rest) == segLeft
                 && System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(rest.Slice(4)) == MessageRecordLayout.BlankMagic;
             if (blankHere)

@@ -50,8 +50,23 @@ public sealed record StoreSettings
     /// <summary>Used-space ratio of the store's disk above which appends are refused (RocketMQ diskMaxUsedSpaceRatio: 0.75).</summary>
     public double DiskWatermarkRatio { get; init; } = 0.75;
 
-    /// <summary>Largest stored record in bytes (RocketMQ maxMessageSize: 4 MiB).</summary>
+    /// <summary>
+    /// Largest message body in bytes (RocketMQ maxMessageSize: 4 MiB). A batch's whole encoded
+    /// body is held to it too, as RocketMQ does.
+    /// </summary>
     public int MaxMessageSize { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Room RocketMQ's encoder keeps beside the body for the rest of a record (header, topic,
+    /// properties): a record may be up to <see cref="MaxMessageSize"/> plus this.
+    /// </summary>
+    public const int RecordOverhead = 64 * 1024;
+
+    /// <summary>
+    /// Largest stored record: <see cref="MaxMessageSize"/> + <see cref="RecordOverhead"/>, and
+    /// never more than a commit-log segment holds beside its end-of-segment filler.
+    /// </summary>
+    public int MaxRecordSize => (int)Math.Min(Math.Min((long)MaxMessageSize + RecordOverhead, int.MaxValue), CommitLogSegmentSize - MessageRecordLayout.BlankSize);
 
     internal void Validate()
     {

@@ -49,7 +49,10 @@ public readonly record struct MessageToStore(
 public enum AppendStatus
 {
     Ok = 0,
-    /// <summary>Record larger than <see cref="StoreSettings.MaxMessageSize"/>, or a topic/properties field too long.</summary>
+    /// <summary>
+    /// Body larger than <see cref="StoreSettings.MaxMessageSize"/>, record larger than
+    /// <see cref="StoreSettings.MaxRecordSize"/>, or a topic/properties field too long.
+    /// </summary>
     MessageTooLarge,
     /// <summary>The store's disk is above <see cref="StoreSettings.DiskWatermarkRatio"/>; reads go on.</summary>
     AboveDiskWatermark,

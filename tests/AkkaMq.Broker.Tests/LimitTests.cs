@@ -12,6 +12,15 @@ public sealed class LimitTests : IAsyncLifetime
     private const string IllegalCharacters = "The specified topic contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$";
     private const string TooLong = "The specified topic is longer than topic max length.";
 
+    /// <summary>The fixture's max-message-size.</summary>
+    private const int MaxBody = 64 * 1024;
+
+    /// <summary>RocketMQ's one remark for every size refusal of the store (body, record, properties).</summary>
+    private const string SizeRemark = "the message is illegal, maybe msg body or properties length not matched. msg body length limit 65536B, msg properties length limit 32KB.";
+
+    /// <summary>What the broker appends to the sent properties: the separator, <c>CLUSTER</c>, its separator and the cluster name.</summary>
+    private const int StoredPropertiesOverhead = 1 + 7 + 1 + 11;
+
     private BrokerFixture _node = null!;
 
     public async Task InitializeAsync() => _node = await BrokerFixture.StartAsync();
@@ -83,15 +92,55 @@ public sealed class LimitTests : IAsyncLifetime
         Assert.Equal((int)ResponseCode.Success, response.Code);
     }
 
-    [Fact]
-    public async Task Send_OfABodyUnderTheLimit_IsStored_AndOneByteOver_IsMessageIllegal()
+    [Theory]
+    [InlineData(RequestCode.SendMessage, MaxBody - 1, true)]
+    [InlineData(RequestCode.SendMessage, MaxBody, true)]
+    [InlineData(RequestCode.SendMessage, MaxBody + 1, false)]
+    [InlineData(RequestCode.SendMessageV2, MaxBody - 1, true)]
+    [InlineData(RequestCode.SendMessageV2, MaxBody, true)]
+    [InlineData(RequestCode.SendMessageV2, MaxBody + 1, false)]
+    public async Task Send_OfABodyUpToMaxMessageSize_IsStored_AndOneByteOver_IsMessageIllegal(RequestCode code, int length, bool stored)
     {
-        int max = 64 * 1024; // the fixture's max-message-size; the stored record adds its header and properties
-        var under = await _node.BrokerAsync(Requests.SendV2("SizeTopic", new string('x', max - 1024)));
-        var over = await _node.BrokerAsync(Requests.SendV1("SizeTopic", new string('x', max + 1)));
+        string topic = "Size" + (int)code + "_" + length;
+        var request = code == RequestCode.SendMessage
+            ? Requests.SendV1(topic, new string('x', length), 0, Requests.Props(("TAGS", "t")))
+            : Requests.SendV2(topic, new string('x', length), 0, Requests.Props(("TAGS", "t")));
 
-        Assert.Equal((int)ResponseCode.Success, under.Code);
-        Assert.Equal(((int)ResponseCode.MessageIllegal, "the message body size over max value, MAX: 65536"), (over.Code, over.Remark));
+        var response = await _node.BrokerAsync(request);
+
+        Assert.Equal(stored ? ((int)ResponseCode.Success, null) : ((int)ResponseCode.MessageIllegal, SizeRemark), (response.Code, response.Remark));
+        Assert.Equal(stored ? 1 : 0, await MaxOffsetAsync(topic));
+    }
+
+    [Fact]
+    public async Task Send_OfAMaxSizeBody_WithTheLongestTopicAndProperties_IsStored_ThoughTheRecordIsLarger()
+    {
+        // The record is body + topic + properties + 91 header bytes, well over max-message-size:
+        // RocketMQ bounds the body by it and keeps 64 KiB beside it for the rest.
+        string topic = new('t', 127);
+        string properties = Requests.Props(("KEYS", new string('k', 32_767 - StoredPropertiesOverhead - 5)));
+
+        var response = await _node.BrokerAsync(Requests.SendV2(topic, new string('x', MaxBody), 0, properties));
+
+        Assert.Equal((int)ResponseCode.Success, response.Code);
+        var record = Assert.Single(Requests.Records((await _node.BrokerAsync(Requests.Pull("G", topic, 0, 0))).Body));
+        Assert.Equal(MaxBody, record.Body.Length);
+        Assert.Equal(91 + MaxBody + 127 + 32_767, record.StoredSize);
+    }
+
+    [Theory]
+    [InlineData(32_767, true)]
+    [InlineData(32_768, false)]
+    public async Task Send_WithStoredPropertiesUpTo32767Bytes_IsStored_AndOver_IsMessageIllegal(int storedLength, bool stored)
+    {
+        // The broker adds CLUSTER to what the client sent; the stored string is what counts.
+        string topic = "Props" + storedLength;
+        string properties = Requests.Props(("KEYS", new string('k', storedLength - StoredPropertiesOverhead - 5)));
+
+        var response = await _node.BrokerAsync(Requests.SendV2(topic, "x", 0, properties));
+
+        Assert.Equal(stored ? ((int)ResponseCode.Success, null) : ((int)ResponseCode.MessageIllegal, SizeRemark), (response.Code, response.Remark));
+        Assert.Equal(stored ? 1 : 0, await MaxOffsetAsync(topic));
     }
 
     [Fact]
@@ -101,10 +150,25 @@ public sealed class LimitTests : IAsyncLifetime
 
         var response = await _node.BrokerAsync(Requests.SendV2("PropsTopic", "x", 0, properties));
 
-        Assert.Equal((int)ResponseCode.MessageIllegal, response.Code);
-        Assert.Contains("msg properties length limit 32k", response.Remark, StringComparison.Ordinal);
-        var max = await _node.BrokerAsync(CommandHeader.CreateRequest(RequestCode.GetMaxOffset, new GetMaxOffsetRequestHeader { Topic = "PropsTopic", QueueId = 0 }));
-        Assert.Equal(0, Requests.Long(max, "offset"));
+        Assert.Equal(((int)ResponseCode.MessageIllegal, SizeRemark), (response.Code, response.Remark));
+        Assert.Equal(0, await MaxOffsetAsync("PropsTopic"));
+    }
+
+    [Theory]
+    [InlineData(MaxBody - 1, true)]
+    [InlineData(MaxBody, true)]
+    [InlineData(MaxBody + 1, false)]
+    public async Task Batch_WhoseWholeBodyIsUpToMaxMessageSize_IsStored_AndOver_IsMessageIllegal(int batchLength, bool stored)
+    {
+        // Two items: 22 bytes of fields each, no properties; the second body fills up to the length.
+        string topic = "BatchSize" + batchLength;
+        var request = Requests.SendBatch(topic, 0, ("first", ""), (new string('y', batchLength - 44 - 5), ""));
+        Assert.Equal(batchLength, request.Body.Length);
+
+        var response = await _node.BrokerAsync(request);
+
+        Assert.Equal(stored ? ((int)ResponseCode.Success, null) : ((int)ResponseCode.MessageIllegal, SizeRemark), (response.Code, response.Remark));
+        Assert.Equal(stored ? 2 : 0, await MaxOffsetAsync(topic));
     }
 
     [Fact]
@@ -115,9 +179,16 @@ public sealed class LimitTests : IAsyncLifetime
 
         var response = await _node.BrokerAsync(Requests.SendBatch("BatchSizeTopic", 0, ("small", ""), (new string('x', 40 * 1024), ""), (new string('y', 40 * 1024), "")));
 
-        Assert.Equal((int)ResponseCode.MessageIllegal, response.Code);
-        var max = await _node.BrokerAsync(CommandHeader.CreateRequest(RequestCode.GetMaxOffset, new GetMaxOffsetRequestHeader { Topic = "BatchSizeTopic", QueueId = 0 }));
-        Assert.Equal(1, Requests.Long(max, "offset"));
+        Assert.Equal(((int)ResponseCode.MessageIllegal, SizeRemark), (response.Code, response.Remark));
+        Assert.Equal(1, await MaxOffsetAsync("BatchSizeTopic"));
+    }
+
+    [Fact]
+    public async Task Batch_ToATopicOf128Characters_IsSystemError()
+    {
+        var response = await _node.BrokerAsync(Requests.SendBatch(new string('t', 128), 0, ("a", "")));
+
+        Assert.Equal(((int)ResponseCode.SystemError, TooLong), (response.Code, response.Remark));
     }
 
     [Theory]
@@ -176,6 +247,12 @@ public sealed class LimitTests : IAsyncLifetime
         var response = await _node.BrokerAsync(CreateTopic("WideTopic", 1024, 1024));
 
         Assert.Equal((int)ResponseCode.Success, response.Code);
+    }
+
+    private async Task<long> MaxOffsetAsync(string topic)
+    {
+        var max = await _node.BrokerAsync(CommandHeader.CreateRequest(RequestCode.GetMaxOffset, new GetMaxOffsetRequestHeader { Topic = topic, QueueId = 0 }));
+        return max.Code == (int)ResponseCode.Success ? Requests.Long(max, "offset") : 0;
     }
 
     private static RemotingCommand CreateTopic(string topic, int read, int write) =>
