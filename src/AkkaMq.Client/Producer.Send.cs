@@ -41,6 +41,7 @@ public sealed partial class Producer
 
         var info = await _instance.GetPublishInfoAsync(topic, DefaultTopicQueueNums, cancellationToken).ConfigureAwait(false);
         var body = MessageBatch.Encode(messages);
+        CheckBodySize(body.Length);
         var uniqueIds = new List<string>(messages.Count);
         foreach (var message in messages)
         {

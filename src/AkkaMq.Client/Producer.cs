@@ -43,6 +43,11 @@ public sealed partial class Producer : IAsyncDisposable
     /// <summary>Queue count requested for auto-created topics (header d).</summary>
     public int DefaultTopicQueueNums { get; set; } = 4;
 
+    /// <summary>
+    /// Largest body sent, checked before compression as the Java client does (and, for a batch,
+    /// on the whole encoded batch too); the broker holds the body it receives to its own
+    /// max-message-size.
+    /// </summary>
     public int MaxMessageSize { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Send with SEND_MESSAGE_V2 (310, one-letter keys); false = SEND_MESSAGE (10).</summary>
@@ -175,12 +180,18 @@ public sealed partial class Producer : IAsyncDisposable
         TopicValidator.Validate(message.Topic);
         if (message.Body is null || message.Body.Length == 0)
         {
-            throw new MQClientException("the message body length is zero");
+            throw new MQClientException((int)ResponseCode.MessageIllegal, "the message body length is zero");
         }
 
-        if (message.Body.Length > MaxMessageSize)
+        CheckBodySize(message.Body.Length);
+    }
+
+    /// <summary>Java's Validators.checkMessage: MESSAGE_ILLEGAL before anything is sent.</summary>
+    private void CheckBodySize(int length)
+    {
+        if (length > MaxMessageSize)
         {
-            throw new MQClientException("the message body size over max value, MAX: " + MaxMessageSize);
+            throw new MQClientException((int)ResponseCode.MessageIllegal, "the message body size over max value, MAX: " + MaxMessageSize);
         }
     }
 }

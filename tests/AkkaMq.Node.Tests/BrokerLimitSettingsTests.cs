@@ -2,7 +2,7 @@ using AkkaMq.Node.Configuration;
 
 namespace AkkaMq.Node.Tests;
 
-/// <summary><c>akkamq.broker.message-delay-levels</c> and <c>auto-create-subscription-group</c> as a user writes them.</summary>
+/// <summary><c>akkamq.broker.message-delay-levels</c>, <c>auto-create-subscription-group</c> and <c>store.max-message-size</c> as a user writes them.</summary>
 public sealed class BrokerLimitSettingsTests
 {
     [Fact]
@@ -44,6 +44,41 @@ public sealed class BrokerLimitSettingsTests
         Assert.Equal(Cli.BadConfigExitCode, result.ExitCode);
         Assert.Contains("akkamq.broker.message-delay-levels", result.Error);
         Assert.Contains("node.conf:2", result.Error);
+    }
+
+    [Fact]
+    public void MaxMessageSize_DefaultsToRocketMqs4MiB_BoundingTheBody_WithRoomForTheRecord()
+    {
+        using var temp = new TempDir();
+        var store = NodeConfigLoader.Load(temp.Write("node.conf", "akkamq.node-name = n\n")).Broker.Store.ToStoreSettings();
+
+        Assert.Equal(4 * 1024 * 1024, store.MaxMessageSize);
+        Assert.Equal(4 * 1024 * 1024 + 64 * 1024, store.MaxRecordSize);
+    }
+
+    [Fact]
+    public void MaxMessageSize_Override_IsBound()
+    {
+        using var temp = new TempDir();
+        var store = NodeConfigLoader.Load(temp.Write("node.conf", "akkamq.broker.store.max-message-size = 1m\n")).Broker.Store.ToStoreSettings();
+
+        Assert.Equal(1024 * 1024, store.MaxMessageSize);
+        Assert.Equal(1024 * 1024 + 64 * 1024, store.MaxRecordSize);
+    }
+
+    [Theory]
+    [InlineData("akkamq.broker.store.max-message-size = 0")]
+    [InlineData("akkamq.broker.store.max-message-size = 2g")]
+    [InlineData("akkamq.broker.store.max-message-size = large")]
+    public async Task BadMaxMessageSize_StopsStartUp_NamingTheKey(string line)
+    {
+        using var temp = new TempDir();
+        var file = temp.Write("node.conf", "# a node\n" + line + "\n");
+
+        var result = await CliRun.InvokeAsync("config", "--config", file);
+
+        Assert.Equal(Cli.BadConfigExitCode, result.ExitCode);
+        Assert.Contains("akkamq.broker.store.max-message-size", result.Error);
     }
 
     private static string Text(TimeSpan t) =>
