@@ -36,6 +36,10 @@ public sealed record BrokerSettings(
     bool EnablePropertyFilter = true);
 
 /// <summary><c>akkamq.broker.store</c>.</summary>
+/// <param name="MaxMessageSize">
+/// Largest message body (RocketMQ maxMessageSize), and largest encoded batch body; a stored
+/// record may be 64 KiB larger (<see cref="StoreSettings.MaxRecordSize"/>).
+/// </param>
 public sealed record StoreSettingsSection(
     [property: Required] string Dir,
     ByteSize CommitlogSegmentSize,
