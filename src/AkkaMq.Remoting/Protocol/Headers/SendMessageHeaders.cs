@@ -65,7 +65,9 @@ public sealed class SendMessageRequestHeader : ICommandHeader<SendMessageRequest
 
     /// <summary>
     /// The batch flag as clients spell it: <c>true</c> in any case (Java, JSON <c>true</c>) or
-    /// <c>1</c> (C++ client 2.2.0). Anything else is false, as Java's Boolean.parseBoolean.
+    /// <c>1</c> (C++ client 2.2.0). RocketMQ's broker parses with Boolean.parseBoolean and so
+    /// stores a "1" batch as one message; "1" is read as true here so those batches arrive as
+    /// their items. Anything else is false.
     /// </summary>
     public static bool ParseBatchFlag(string? text) =>
         text is not null && (text == "1" || string.Equals(text, "true", StringComparison.OrdinalIgnoreCase));
