@@ -85,8 +85,8 @@ internal sealed class AdminProcessor(BrokerContext context)
         var store = context.Store;
         var stats = context.Stats;
         double seconds = Math.Max(1, (DateTimeOffset.UtcNow - stats.BootTime).TotalSeconds);
-        string putTps = Tps(stats.MessagesPut / seconds);
-        string getTps = Tps(stats.MessagesGot / seconds);
+        string putTps = Stats.BrokerStatsService.FormatRates(context.StatsService.PutTps());
+        string getTps = Stats.BrokerStatsService.FormatRates(context.StatsService.GetTps());
         var body = new KvTableBody();
         var t = body.Table;
         t["brokerVersionDesc"] = "V4_9_8";
@@ -212,7 +212,7 @@ internal sealed class AdminProcessor(BrokerContext context)
         return response;
     }
 
-    private void AddConsumeStats(ConsumeStatsBody body, string topic, GroupOffsetTable offsets)
+    internal void AddConsumeStats(ConsumeStatsBody body, string topic, GroupOffsetTable offsets)
     {
         if (TopicResolver.Find(context, topic) is not { } config)
         {

@@ -45,6 +45,7 @@ internal sealed class PullProcessor(BrokerContext context)
         // Off the connection's read loop: a read may touch cold pages, and a consumer's pulls for
         // different queues share one connection.
         await Task.Yield();
+        long began = context.StatsService.Timestamp();
         if (SubscriptionGroups.SubscriptionGroupProcessor.RefusePull(context, request, header.ConsumerGroup, (header.SysFlag & FlagSubscription) != 0) is { } groupRefused)
         {
             return groupRefused;
@@ -81,10 +82,11 @@ internal sealed class PullProcessor(BrokerContext context)
             && (header.SysFlag & FlagSuspend) != 0 && header.SuspendTimeoutMillis > 0)
         {
             await HoldAsync(header, ct).ConfigureAwait(false);
+            began = context.StatsService.Timestamp();
             outcome = Read(header, filter);
         }
 
-        return Respond(request, header, outcome);
+        return Respond(request, header, outcome, began);
     }
 
     /// <summary>Waits until a record lands on the queue, the suspend time passes, or the connection closes.</summary>
@@ -102,8 +104,14 @@ internal sealed class PullProcessor(BrokerContext context)
         ct.ThrowIfCancellationRequested();
     }
 
-    private RemotingCommand Respond(RemotingCommand request, PullMessageRequestHeader header, PullOutcome outcome)
+    /// <param name="began">When the read that produced <paramref name="outcome"/> started (the pull's latency, hold excluded, as RocketMQ counts it).</param>
+    private RemotingCommand Respond(RemotingCommand request, PullMessageRequestHeader header, PullOutcome outcome, long began)
     {
+        if (outcome.Status == PullStatus.Found)
+        {
+            context.StatsService.OnGet(header.ConsumerGroup, header.Topic, header.QueueId, outcome.Count, outcome.Body.Length, context.StatsService.MillisSince(began));
+        }
+
         var response = request.CreateResponse(BrokerResponses.ForPull(outcome.Status, header.QueueOffset), BrokerResponses.PullRemark(outcome.Status));
         CommandHeader.Encode(
             new PullMessageResponseHeader
@@ -198,8 +206,8 @@ internal sealed class PullProcessor(BrokerContext context)
         }
 
         context.Stats.AddGot(count);
-        return new PullOutcome(PullStatus.Found, next, min, max, body.AsMemory(0, written));
+        return new PullOutcome(PullStatus.Found, next, min, max, body.AsMemory(0, written), count);
     }
 
-    private readonly record struct PullOutcome(PullStatus Status, long NextBeginOffset, long MinOffset, long MaxOffset, ReadOnlyMemory<byte> Body);
+    private readonly record struct PullOutcome(PullStatus Status, long NextBeginOffset, long MinOffset, long MaxOffset, ReadOnlyMemory<byte> Body, int Count = 0);
 }
