@@ -59,6 +59,7 @@ internal sealed class AdminProcessor(BrokerContext context)
             }
         }
 
+        context.StatsService.OnTopicDeleted(header.Topic);
         return request.CreateResponse(ResponseCode.Success);
     }
 
@@ -183,6 +184,7 @@ internal sealed class AdminProcessor(BrokerContext context)
         foreach (string topic in topics)
         {
             AddConsumeStats(body, topic, offsets);
+            body.ConsumeTps += context.StatsService.GroupGetTps(topic, header.ConsumerGroup);
         }
 
         var response = request.CreateResponse(ResponseCode.Success);

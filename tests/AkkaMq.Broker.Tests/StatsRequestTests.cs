@@ -37,8 +37,17 @@ public sealed class StatsRequestTests
         Assert.Equal(5, (await StatsAsync(node, "BROKER_GET_NUMS", BrokerFixture.Cluster)).StatsMinute.Sum);
         Assert.True((await StatsAsync(node, "TOPIC_PUT_SIZE", "StatTopic")).StatsMinute.Sum > 5 * 20);
 
+        var consume = await node.BrokerAsync(CommandHeader.CreateRequest(RequestCode.GetConsumeStats, new GetConsumeStatsRequestHeader { ConsumerGroup = "StatGroup", Topic = "StatTopic" }));
+        Assert.Equal(0.5, ConsumeStatsBody.Decode(consume.Body.Span).ConsumeTps, 6);
+
         node.AdvanceTime(TimeSpan.FromMinutes(10));
         Assert.Equal(5, (await StatsAsync(node, "TOPIC_PUT_NUMS", "StatTopic")).StatsHour.Sum);
+
+        // A deleted topic's counters go with it.
+        await node.BrokerAsync(CommandHeader.CreateRequest(RequestCode.DeleteTopicInBroker, new DeleteTopicRequestHeader { Topic = "StatTopic" }));
+        Assert.Equal((int)ResponseCode.SystemError, (await node.BrokerAsync(ViewStats("TOPIC_PUT_NUMS", "StatTopic"))).Code);
+        Assert.Equal((int)ResponseCode.SystemError, (await node.BrokerAsync(ViewStats("GROUP_GET_NUMS", "StatTopic@StatGroup"))).Code);
+        Assert.Equal((int)ResponseCode.Success, (await node.BrokerAsync(ViewStats("BROKER_PUT_NUMS", BrokerFixture.Cluster))).Code);
     }
 
     [Fact]
