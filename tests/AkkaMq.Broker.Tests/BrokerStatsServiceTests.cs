@@ -155,6 +155,27 @@ public sealed class BrokerStatsServiceTests : IDisposable
         Assert.Equal((40_000L, 40_000L), (item.Value, item.Times));
     }
 
+    [Fact]
+    public void Counting_AnExistingKey_AllocatesNothing()
+    {
+        var results = new AppendResult[4];
+        Array.Fill(results, new AppendResult(AppendStatus.Ok, 0, 0, 100, 0));
+        string topic = "HotTopic", group = "HotGroup";
+        _stats.OnPut(topic, results);
+        _stats.OnGet(group, topic, 1, 4, 400, 2);
+        _stats.OnSendBack(group, topic);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+        {
+            _stats.OnPut(topic, results);
+            _stats.OnGet(group, topic, 1, 4, 400, 2);
+            _stats.OnSendBack(group, topic);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     private void Put(string topic, int count, int sizeEach)
     {
         var results = new AppendResult[count];
