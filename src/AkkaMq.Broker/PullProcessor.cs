@@ -45,7 +45,6 @@ internal sealed class PullProcessor(BrokerContext context)
         // Off the connection's read loop: a read may touch cold pages, and a consumer's pulls for
         // different queues share one connection.
         await Task.Yield();
-        long began = context.StatsService.Timestamp();
         if (SubscriptionGroups.SubscriptionGroupProcessor.RefusePull(context, request, header.ConsumerGroup, (header.SysFlag & FlagSubscription) != 0) is { } groupRefused)
         {
             return groupRefused;
@@ -82,11 +81,10 @@ internal sealed class PullProcessor(BrokerContext context)
             && (header.SysFlag & FlagSuspend) != 0 && header.SuspendTimeoutMillis > 0)
         {
             await HoldAsync(header, ct).ConfigureAwait(false);
-            began = context.StatsService.Timestamp();
             outcome = Read(header, filter);
         }
 
-        return Respond(request, header, outcome, began);
+        return Respond(request, header, outcome);
     }
 
     /// <summary>Waits until a record lands on the queue, the suspend time passes, or the connection closes.</summary>
@@ -104,14 +102,8 @@ internal sealed class PullProcessor(BrokerContext context)
         ct.ThrowIfCancellationRequested();
     }
 
-    /// <param name="began">When the read that produced <paramref name="outcome"/> started (the pull's latency, hold excluded, as RocketMQ counts it).</param>
-    private RemotingCommand Respond(RemotingCommand request, PullMessageRequestHeader header, PullOutcome outcome, long began)
+    private RemotingCommand Respond(RemotingCommand request, PullMessageRequestHeader header, PullOutcome outcome)
     {
-        if (outcome.Status == PullStatus.Found)
-        {
-            context.StatsService.OnGet(header.ConsumerGroup, header.Topic, header.QueueId, outcome.Count, outcome.Body.Length, context.StatsService.MillisSince(began));
-        }
-
         var response = request.CreateResponse(BrokerResponses.ForPull(outcome.Status, header.QueueOffset), BrokerResponses.PullRemark(outcome.Status));
         CommandHeader.Encode(
             new PullMessageResponseHeader
@@ -126,8 +118,10 @@ internal sealed class PullProcessor(BrokerContext context)
         return response;
     }
 
+    /// <summary>Reads the queue; a read that finds messages is counted in the group's stats, its latency being the read's own (as RocketMQ's, hold time excluded).</summary>
     private PullOutcome Read(PullMessageRequestHeader header, PullFilter filter)
     {
+        long began = context.StatsService.Timestamp();
         var store = context.Store;
         long min = store.GetMinOffset(header.Topic, header.QueueId);
         long max = store.GetMaxOffset(header.Topic, header.QueueId);
@@ -155,7 +149,13 @@ internal sealed class PullProcessor(BrokerContext context)
         Span<QueueEntry> entries = stackalloc QueueEntry[MaxMessagesPerPull];
         int wanted = Math.Clamp(header.MaxMsgNums, 1, MaxMessagesPerPull);
         var read = store.ReadQueue(header.Topic, header.QueueId, offset, entries[..wanted], filter.Codes, MaxScan);
-        return Collect(entries[..read.Count], offset, read.NextQueueOffset, filter, min, max);
+        var outcome = Collect(entries[..read.Count], offset, read.NextQueueOffset, filter, min, max);
+        if (outcome.Status == PullStatus.Found)
+        {
+            context.StatsService.OnGet(header.ConsumerGroup, header.Topic, header.QueueId, outcome.Count, outcome.Body.Length, context.StatsService.MillisSince(began));
+        }
+
+        return outcome;
     }
 
     /// <summary>Copies the matching records into one body; stops early at the byte limit.</summary>
