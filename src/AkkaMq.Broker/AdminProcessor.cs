@@ -59,6 +59,7 @@ internal sealed class AdminProcessor(BrokerContext context)
             }
         }
 
+        context.StatsService.OnTopicDeleted(header.Topic);
         return request.CreateResponse(ResponseCode.Success);
     }
 
@@ -85,8 +86,8 @@ internal sealed class AdminProcessor(BrokerContext context)
         var store = context.Store;
         var stats = context.Stats;
         double seconds = Math.Max(1, (DateTimeOffset.UtcNow - stats.BootTime).TotalSeconds);
-        string putTps = Tps(stats.MessagesPut / seconds);
-        string getTps = Tps(stats.MessagesGot / seconds);
+        string putTps = Stats.BrokerStatsService.FormatRates(context.StatsService.PutTps());
+        string getTps = Stats.BrokerStatsService.FormatRates(context.StatsService.GetTps());
         var body = new KvTableBody();
         var t = body.Table;
         t["brokerVersionDesc"] = "V4_9_8";
@@ -183,6 +184,7 @@ internal sealed class AdminProcessor(BrokerContext context)
         foreach (string topic in topics)
         {
             AddConsumeStats(body, topic, offsets);
+            body.ConsumeTps += context.StatsService.GroupGetTps(topic, header.ConsumerGroup);
         }
 
         var response = request.CreateResponse(ResponseCode.Success);
@@ -212,7 +214,7 @@ internal sealed class AdminProcessor(BrokerContext context)
         return response;
     }
 
-    private void AddConsumeStats(ConsumeStatsBody body, string topic, GroupOffsetTable offsets)
+    internal void AddConsumeStats(ConsumeStatsBody body, string topic, GroupOffsetTable offsets)
     {
         if (TopicResolver.Find(context, topic) is not { } config)
         {

@@ -52,6 +52,9 @@ internal sealed class BrokerContext
 
     public required BrokerStats Stats { get; init; }
 
+    /// <summary>Per-topic and per-group counters with minute, hour and day windows (VIEW_BROKER_STATS_DATA).</summary>
+    public required global::AkkaMq.Broker.Stats.BrokerStatsService StatsService { get; init; }
+
     public string Group => Settings.Group;
 
     /// <summary>Largest message body a send may carry (RocketMQ maxMessageSize).</summary>

@@ -57,6 +57,10 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
             RequestCode.UpdateAndCreateSubscriptionGroup => p.Groups.CreateAsync(request, cancellationToken),
             RequestCode.GetAllSubscriptionGroupConfig => Done(p.Groups.GetAll(request)),
             RequestCode.DeleteSubscriptionGroup => p.Groups.DeleteAsync(request, cancellationToken),
+            RequestCode.ViewBrokerStatsData => Done(p.Stats.ViewBrokerStatsData(request)),
+            RequestCode.GetBrokerConsumeStats => p.Stats.GetBrokerConsumeStatsAsync(request, cancellationToken),
+            RequestCode.QueryConsumeQueue => Done(p.ConsumeQueues.QueryConsumeQueue(request)),
+            RequestCode.QueryConsumeTimeSpan => p.ConsumeQueues.QueryConsumeTimeSpanAsync(request, cancellationToken),
             _ => Done(request.CreateRequestCodeNotSupportedResponse()),
         };
     }
@@ -82,5 +86,9 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
         public MessageQueryProcessor Queries { get; } = new(context);
 
         public SubscriptionGroups.SubscriptionGroupProcessor Groups { get; } = new(context);
+
+        public StatsProcessor Stats { get; } = new(context);
+
+        public ConsumeQueueProcessor ConsumeQueues { get; } = new(context);
     }
 }

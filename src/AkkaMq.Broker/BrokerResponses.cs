@@ -50,6 +50,9 @@ internal enum Refusal
     BroadcastConsumptionForbidden,
     FilterNotSupported,
     BrokerStarting,
+    StatsNotExist,
+    ConsumeQueueNotExist,
+    TopicNotExistForQuery,
 }
 
 /// <summary>Every expected outcome of the broker's processors mapped to a RocketMQ response code and remark, in one place.</summary>
@@ -103,6 +106,9 @@ internal static class BrokerResponses
         Refusal.BroadcastConsumptionForbidden => (ResponseCode.NoPermission, "the consumer group[" + d + "] can not consume by broadcast way"),
         Refusal.FilterNotSupported => (ResponseCode.SubscriptionParseFailed, "The broker does not support consumer to filter message by " + d),
         Refusal.BrokerStarting => (ResponseCode.SystemBusy, "[REJECTREQUEST]system busy, the broker is starting"),
+        Refusal.StatsNotExist => (ResponseCode.SystemError, "The stats " + d + " not exist"),
+        Refusal.ConsumeQueueNotExist => (ResponseCode.SystemError, d + " is not exist!"),
+        Refusal.TopicNotExistForQuery => (ResponseCode.TopicNotExist, "topic[" + d + "] not exist"),
         _ => (ResponseCode.SystemError, refusal + " " + d),
     };
 

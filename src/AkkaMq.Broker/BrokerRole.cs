@@ -108,6 +108,7 @@ public sealed class BrokerRole : IAsyncDisposable
             BrokerAddress = address,
             Log = log,
             Stats = new BrokerStats(),
+            StatsService = new Stats.BrokerStatsService(options.ClusterName, options.Time),
         };
         foreach (var server in servers)
         {
@@ -182,6 +183,7 @@ public sealed class BrokerRole : IAsyncDisposable
         }
 
         _context.Store.Dispose();
+        _context.StatsService.Dispose();
     }
 
     /// <summary>Publishes this node as master of its group and, with auto-create on, the TBW102 template.</summary>

@@ -118,8 +118,10 @@ internal sealed class PullProcessor(BrokerContext context)
         return response;
     }
 
+    /// <summary>Reads the queue; a read that finds messages is counted in the group's stats, its latency being the read's own (as RocketMQ's, hold time excluded).</summary>
     private PullOutcome Read(PullMessageRequestHeader header, PullFilter filter)
     {
+        long began = context.StatsService.Timestamp();
         var store = context.Store;
         long min = store.GetMinOffset(header.Topic, header.QueueId);
         long max = store.GetMaxOffset(header.Topic, header.QueueId);
@@ -147,7 +149,13 @@ internal sealed class PullProcessor(BrokerContext context)
         Span<QueueEntry> entries = stackalloc QueueEntry[MaxMessagesPerPull];
         int wanted = Math.Clamp(header.MaxMsgNums, 1, MaxMessagesPerPull);
         var read = store.ReadQueue(header.Topic, header.QueueId, offset, entries[..wanted], filter.Codes, MaxScan);
-        return Collect(entries[..read.Count], offset, read.NextQueueOffset, filter, min, max);
+        var outcome = Collect(entries[..read.Count], offset, read.NextQueueOffset, filter, min, max);
+        if (outcome.Status == PullStatus.Found)
+        {
+            context.StatsService.OnGet(header.ConsumerGroup, header.Topic, header.QueueId, outcome.Count, outcome.Body.Length, context.StatsService.MillisSince(began));
+        }
+
+        return outcome;
     }
 
     /// <summary>Copies the matching records into one body; stops early at the byte limit.</summary>
@@ -198,8 +206,8 @@ internal sealed class PullProcessor(BrokerContext context)
         }
 
         context.Stats.AddGot(count);
-        return new PullOutcome(PullStatus.Found, next, min, max, body.AsMemory(0, written));
+        return new PullOutcome(PullStatus.Found, next, min, max, body.AsMemory(0, written), count);
     }
 
-    private readonly record struct PullOutcome(PullStatus Status, long NextBeginOffset, long MinOffset, long MaxOffset, ReadOnlyMemory<byte> Body);
+    private readonly record struct PullOutcome(PullStatus Status, long NextBeginOffset, long MinOffset, long MaxOffset, ReadOnlyMemory<byte> Body, int Count = 0);
 }

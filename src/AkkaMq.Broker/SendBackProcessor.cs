@@ -56,7 +56,8 @@ internal sealed class SendBackProcessor(BrokerContext context)
             topic, 0, original.Flag, original.Body, CopyProperties(original, header, deadLetter),
             original.BornTimestamp, original.BornHost, context.StoreHost, original.SysFlag, original.ReconsumeTimes + 1);
         var completion = new TaskAppendCompletion();
-        context.StoreActor.Tell(new AppendMessages(new[] { DelayLevels.Park(copy) }, completion), ActorRefs.NoSender);
+        var parked = DelayLevels.Park(copy);
+        context.StoreActor.Tell(new AppendMessages(new[] { parked }, completion), ActorRefs.NoSender);
         var result = (await completion.Task.ConfigureAwait(false))[0];
         if (!result.IsOk)
         {
@@ -64,6 +65,12 @@ internal sealed class SendBackProcessor(BrokerContext context)
             return request.CreateResponse(code, remark);
         }
 
+        if (parked.Topic == TopicNames.Schedule)
+        {
+            context.StatsService.OnInternalPut(parked.Topic, result.StoredSize);
+        }
+
+        context.StatsService.OnSendBack(header.Group, MessageProperties.Get(original.Properties, "RETRY_TOPIC") ?? original.Topic);
         return request.CreateResponse(ResponseCode.Success);
     }
 

@@ -42,6 +42,7 @@ internal sealed class SubscriptionGroupProcessor(BrokerContext context)
             return BrokerResponses.BadHeader(request, error);
         }
 
+        context.StatsService.OnGroupDeleted(header.GroupName);
         if (!context.SubscriptionGroups.Current.ContainsKey(header.GroupName))
         {
             return request.CreateResponse(ResponseCode.Success);

@@ -23,5 +23,8 @@ internal static class AdminCommand
         QueryCommands.QueryMsgByUniqueKey(),
         MessageCommands.SendMessage(),
         MessageCommands.ConsumeMessage(),
+        StatsCommands.StatsAll(),
+        StatsCommands.BrokerConsumeStats(),
+        StatsCommands.QueryCq(),
     };
 }
