@@ -57,6 +57,10 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
             RequestCode.UpdateAndCreateSubscriptionGroup => p.Groups.CreateAsync(request, cancellationToken),
             RequestCode.GetAllSubscriptionGroupConfig => Done(p.Groups.GetAll(request)),
             RequestCode.DeleteSubscriptionGroup => p.Groups.DeleteAsync(request, cancellationToken),
+            RequestCode.GetBrokerConfig => Done(p.Config.GetBrokerConfig(request)),
+            RequestCode.UpdateBrokerConfig => p.Config.UpdateBrokerConfigAsync(connection, request, cancellationToken),
+            RequestCode.CleanExpiredConsumeQueue => p.Config.CleanExpiredConsumeQueueAsync(request, cancellationToken),
+            RequestCode.DeleteExpiredCommitLog => p.Config.DeleteExpiredCommitLogAsync(request, cancellationToken),
             _ => Done(request.CreateRequestCodeNotSupportedResponse()),
         };
     }
@@ -82,5 +86,7 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
         public MessageQueryProcessor Queries { get; } = new(context);
 
         public SubscriptionGroups.SubscriptionGroupProcessor Groups { get; } = new(context);
+
+        public Config.BrokerConfigProcessor Config { get; } = new(context);
     }
 }

@@ -50,6 +50,11 @@ internal enum Refusal
     BroadcastConsumptionForbidden,
     FilterNotSupported,
     BrokerStarting,
+    ConfigMalformed,
+    ConfigKeyUnknown,
+    ConfigKeyNotLive,
+    ConfigValueInvalid,
+    ConfigApplyFailed,
 }
 
 /// <summary>Every expected outcome of the broker's processors mapped to a RocketMQ response code and remark, in one place.</summary>
@@ -103,6 +108,11 @@ internal static class BrokerResponses
         Refusal.BroadcastConsumptionForbidden => (ResponseCode.NoPermission, "the consumer group[" + d + "] can not consume by broadcast way"),
         Refusal.FilterNotSupported => (ResponseCode.SubscriptionParseFailed, "The broker does not support consumer to filter message by " + d),
         Refusal.BrokerStarting => (ResponseCode.SystemBusy, "[REJECTREQUEST]system busy, the broker is starting"),
+        Refusal.ConfigMalformed => (ResponseCode.SystemError, "string2Properties error: " + d),
+        Refusal.ConfigKeyUnknown => (ResponseCode.SystemError, "unknown broker config key " + d + "; nothing was changed"),
+        Refusal.ConfigKeyNotLive => (ResponseCode.NoPermission, "Can not update config " + d + "; nothing was changed"),
+        Refusal.ConfigValueInvalid => (ResponseCode.SystemError, "invalid broker config value: " + d + "; nothing was changed"),
+        Refusal.ConfigApplyFailed => (ResponseCode.SystemError, "broker config not changed: " + d),
         _ => (ResponseCode.SystemError, refusal + " " + d),
     };
 

@@ -23,5 +23,11 @@ internal static class AdminCommand
         QueryCommands.QueryMsgByUniqueKey(),
         MessageCommands.SendMessage(),
         MessageCommands.ConsumeMessage(),
+        ConfigCommands.GetBrokerConfig(),
+        ConfigCommands.UpdateBrokerConfig(),
+        ConfigCommands.GetNamesrvConfig(),
+        ConfigCommands.UpdateNamesrvConfig(),
+        ConfigCommands.CleanExpiredCQ(),
+        ConfigCommands.DeleteExpiredCommitLog(),
     };
 }
