@@ -14,7 +14,7 @@ internal sealed class BrokerContext
 
     /// <summary>
     /// The broker's settings. UPDATE_BROKER_CONFIG swaps in a changed copy (only its live keys
-    /// differ, see <see cref="Config.BrokerConfigTable"/>); a reader takes one snapshot per use.
+    /// differ, see <see cref="LiveConfig.BrokerConfigTable"/>); a reader takes one snapshot per use.
     /// </summary>
     public required BrokerSettings Settings { get => Volatile.Read(ref _settings); init => _settings = value; }
 

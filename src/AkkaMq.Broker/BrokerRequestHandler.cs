@@ -87,6 +87,6 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
 
         public SubscriptionGroups.SubscriptionGroupProcessor Groups { get; } = new(context);
 
-        public Config.BrokerConfigProcessor Config { get; } = new(context);
+        public LiveConfig.BrokerConfigProcessor Config { get; } = new(context);
     }
 }

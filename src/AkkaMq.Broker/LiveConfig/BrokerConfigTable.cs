@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace AkkaMq.Broker.Config;
+namespace AkkaMq.Broker.LiveConfig;
 
 /// <summary>Checks a new value of a live key against the settings in force; returns null and the changed settings, or why the value is refused.</summary>
 internal delegate string? LiveConfigChange(BrokerSettings current, BrokerSettings startup, string value, out BrokerSettings next);

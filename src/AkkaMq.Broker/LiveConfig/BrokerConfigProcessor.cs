@@ -6,7 +6,7 @@ using AkkaMq.Remoting.Protocol.Headers;
 using AkkaMq.Remoting.Transport;
 using Microsoft.Extensions.Logging;
 
-namespace AkkaMq.Broker.Config;
+namespace AkkaMq.Broker.LiveConfig;
 
 /// <summary>
 /// Broker config (GET_BROKER_CONFIG 26, UPDATE_BROKER_CONFIG 25) and store maintenance on demand
