@@ -47,7 +47,7 @@ internal sealed record BrokerConfigEntry(string Property, string HoconKey, Func<
 /// flushDiskType                broker.store.flush (SYNC_FLUSH = group-commit)   no
 /// flushIntervalCommitLog       broker.store.flush-interval (ms)                 no
 /// flushIntervalConsumeQueue    broker.store.checkpoint-interval (ms)            no
-/// fileReservedTime             broker.store.file-reserved-time (hours)          yes, down to 2 h
+/// fileReservedTime             broker.store.file-reserved-time (hours)          yes, down to min(2 h, half the file's)
 /// diskMaxUsedSpaceRatio        broker.store.disk-watermark-percent              yes, 1-99
 /// maxMessageSize               broker.store.max-message-size (bytes)            no
 /// </code>
@@ -97,7 +97,8 @@ internal static class BrokerConfigTable
     /// <summary>
     /// The shortest retention that may be set live: the offset and subscription-group snapshots
     /// are stored again every <see cref="OffsetSnapshot.RefreshIntervalFor"/> of the retention
-    /// the broker started with, and retention must never reach the segment holding the newest one.
+    /// the broker started with, and retention must never reach the segment holding the newest one:
+    /// half the start-up retention or 2 hours, whichever is less.
     /// </summary>
     public static TimeSpan MinLiveFileReservedTime(BrokerSettings startup) => OffsetSnapshot.RefreshIntervalFor(startup.Store.FileReservedTime) * 2;
 
