@@ -42,8 +42,8 @@ public sealed partial class AdminClient
     public async Task<ConfigProperties> GetBrokerConfigAsync(string brokerAddress, CancellationToken cancellationToken = default)
     {
         var response = await InvokeBrokerAsync(brokerAddress, RemotingCommand.CreateRequest(RequestCode.GetBrokerConfig), cancellationToken).ConfigureAwait(false);
-        CommandHeader.TryDecode<GetBrokerConfigResponseHeader>(response, out var header, out _);
-        return new ConfigProperties(DecodeProperties(response, brokerAddress), header?.Version);
+        string? version = CommandHeader.TryDecode<GetBrokerConfigResponseHeader>(response, out var header, out _) ? header.Version : null;
+        return new ConfigProperties(DecodeProperties(response, brokerAddress), version);
     }
 
     /// <summary>

@@ -21,8 +21,14 @@ namespace AkkaMq.NameServer;
 /// </summary>
 internal sealed class NameServerConfigProcessor(ILogger log)
 {
-    /// <summary>The bound port, set once the listener has started.</summary>
-    public int ListenPort { get; set; }
+    /// <summary>The configured port, then the bound one once the listener has started.</summary>
+    public int ListenPort
+    {
+        get => Volatile.Read(ref _listenPort);
+        set => Volatile.Write(ref _listenPort, value);
+    }
+
+    private int _listenPort;
 
     private IEnumerable<(string Property, string Source, string Value)> Entries()
     {

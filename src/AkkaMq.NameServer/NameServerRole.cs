@@ -30,7 +30,7 @@ public sealed class NameServerRole : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         ct.ThrowIfCancellationRequested();
         var endPoint = HostPort.Parse(settings.Listen, "akkamq.namesrv.listen");
-        var config = new NameServerConfigProcessor(loggers.CreateLogger("AkkaMq.NameServer"));
+        var config = new NameServerConfigProcessor(loggers.CreateLogger("AkkaMq.NameServer")) { ListenPort = endPoint.Port };
         var handler = new NameServerRequestHandler(
             new RouteProcessor(routes, routeRegistry),
             new KvConfigProcessor(routes, routeRegistry))

@@ -146,4 +146,30 @@ public sealed class BrokerConfigTests
         Assert.StartsWith("{\"counter\":0,\"timestamp\":", before.GetExtField("version"));
         Assert.StartsWith("{\"counter\":1,\"timestamp\":", after.GetExtField("version"));
     }
+    [Fact]
+    public async Task CleanExpiredConsumeQueue_RemovesDeletedTopics_ButKeepsTheBrokersOwnTopics()
+    {
+        await using var node = await BrokerFixture.StartAsync(virtualTime: true);
+        await node.BrokerAsync(Requests.SendV2("KeptTopic", "m", 0));
+        await node.BrokerAsync(Requests.SendV2("KeptTopic", "later", 0, Requests.Props(("DELAY", "3"))));
+        await node.BrokerAsync(Requests.SendV2("GoneTopic", "m", 0));
+        await node.BrokerAsync(OffsetTests.Update("KeepGroup", "KeptTopic", 0, 1));
+        node.AdvanceTime(OffsetsActor.PersistInterval);
+        await node.BrokerAsync(OffsetTests.Query("KeepGroup", "KeptTopic", 0));
+        var store = node.Broker.Store;
+        Assert.Equal(1, store.GetMaxOffset("AKKAMQ_SYS_CONSUMER_OFFSETS", 0));
+        Assert.Equal(1, store.GetMaxOffset("SCHEDULE_TOPIC_XXXX", 2));
+        Assert.Equal((int)ResponseCode.Success, (await node.BrokerAsync(CommandHeader.CreateRequest(
+            RequestCode.DeleteTopicInBroker, new DeleteTopicRequestHeader { Topic = "GoneTopic" }))).Code);
+
+        var cleaned = await node.BrokerAsync(RemotingCommand.CreateRequest(RequestCode.CleanExpiredConsumeQueue));
+
+        Assert.Equal((int)ResponseCode.Success, cleaned.Code);
+        Assert.Equal(0, store.GetMaxOffset("GoneTopic", 0));
+        Assert.Equal(1, store.GetMaxOffset("KeptTopic", 0));
+        Assert.Equal(1, store.GetMaxOffset("AKKAMQ_SYS_CONSUMER_OFFSETS", 0));
+        Assert.Equal(1, store.GetMaxOffset("SCHEDULE_TOPIC_XXXX", 2));
+        await node.RestartBrokerAsync();
+        Assert.Equal(1, Requests.Long(await node.BrokerAsync(OffsetTests.Query("KeepGroup", "KeptTopic", 0)), "offset"));
+    }
 }

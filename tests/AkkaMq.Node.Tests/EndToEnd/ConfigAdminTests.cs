@@ -138,4 +138,22 @@ public sealed class ConfigAdminTests
         Assert.Equal((int)ResponseCode.SystemError, unknown.ResponseCode);
         Assert.Contains("[kvConfigPath]", unknown.Remark);
     }
+    [Fact]
+    public async Task ALiveChange_LastsUntilTheNodeRestarts()
+    {
+        await using var node = await NodeFixture.StartAsync();
+        await using (var admin = new AdminClient(node.ClientOptions("config-admin")))
+        {
+            await admin.UpdateBrokerConfigAsync(node.BrokerAddress, [new("autoCreateTopicEnable", "false"), new("fileReservedTime", "24")]);
+            Assert.Equal("false", (await admin.GetBrokerConfigAsync(node.BrokerAddress))["autoCreateTopicEnable"]);
+        }
+
+        await node.RestartAsync();
+
+        await using var after = new AdminClient(node.ClientOptions("config-admin"));
+        var config = await after.GetBrokerConfigAsync(node.BrokerAddress);
+        Assert.Equal("true", config["autoCreateTopicEnable"]);
+        Assert.Equal("72", config["fileReservedTime"]);
+        Assert.Equal(SendStatus.SendOk, (await SendAsync(node, "AfterRestart")).Status);
+    }
 }
