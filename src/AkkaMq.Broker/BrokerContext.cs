@@ -10,7 +10,19 @@ internal sealed class BrokerContext
 {
     public required string ClusterName { get; init; }
 
-    public required BrokerSettings Settings { get; init; }
+    private BrokerSettings _settings = null!;
+
+    /// <summary>
+    /// The broker's settings. UPDATE_BROKER_CONFIG swaps in a changed copy (only its live keys
+    /// differ, see <see cref="LiveConfig.BrokerConfigTable"/>); a reader takes one snapshot per use.
+    /// </summary>
+    public required BrokerSettings Settings { get => Volatile.Read(ref _settings); init => _settings = value; }
+
+    /// <summary>Publishes settings changed at run time; only the config processor calls it, one update at a time.</summary>
+    public void ReplaceSettings(BrokerSettings next) => Volatile.Write(ref _settings, next);
+
+    /// <summary>The port the broker listens on (the bound one when configured as 0).</summary>
+    public int ListenPort { get; init; }
 
     public required MessageStore Store { get; init; }
 

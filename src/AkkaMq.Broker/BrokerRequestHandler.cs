@@ -61,6 +61,10 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
             RequestCode.GetBrokerConsumeStats => p.Stats.GetBrokerConsumeStatsAsync(request, cancellationToken),
             RequestCode.QueryConsumeQueue => Done(p.ConsumeQueues.QueryConsumeQueue(request)),
             RequestCode.QueryConsumeTimeSpan => p.ConsumeQueues.QueryConsumeTimeSpanAsync(request, cancellationToken),
+            RequestCode.GetBrokerConfig => Done(p.Config.GetBrokerConfig(request)),
+            RequestCode.UpdateBrokerConfig => p.Config.UpdateBrokerConfigAsync(connection, request, cancellationToken),
+            RequestCode.CleanExpiredConsumeQueue => p.Config.CleanExpiredConsumeQueueAsync(request, cancellationToken),
+            RequestCode.DeleteExpiredCommitLog => p.Config.DeleteExpiredCommitLogAsync(request, cancellationToken),
             _ => Done(request.CreateRequestCodeNotSupportedResponse()),
         };
     }
@@ -90,5 +94,7 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
         public StatsProcessor Stats { get; } = new(context);
 
         public ConsumeQueueProcessor ConsumeQueues { get; } = new(context);
+
+        public LiveConfig.BrokerConfigProcessor Config { get; } = new(context);
     }
 }

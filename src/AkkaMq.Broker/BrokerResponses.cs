@@ -53,6 +53,11 @@ internal enum Refusal
     StatsNotExist,
     ConsumeQueueNotExist,
     TopicNotExistForQuery,
+    ConfigMalformed,
+    ConfigKeyUnknown,
+    ConfigKeyNotLive,
+    ConfigValueInvalid,
+    ConfigApplyFailed,
 }
 
 /// <summary>Every expected outcome of the broker's processors mapped to a RocketMQ response code and remark, in one place.</summary>
@@ -109,6 +114,11 @@ internal static class BrokerResponses
         Refusal.StatsNotExist => (ResponseCode.SystemError, "The stats " + d + " not exist"),
         Refusal.ConsumeQueueNotExist => (ResponseCode.SystemError, d + " is not exist!"),
         Refusal.TopicNotExistForQuery => (ResponseCode.TopicNotExist, "topic[" + d + "] not exist"),
+        Refusal.ConfigMalformed => (ResponseCode.SystemError, "string2Properties error: " + d),
+        Refusal.ConfigKeyUnknown => (ResponseCode.SystemError, "unknown broker config key " + d + "; nothing was changed"),
+        Refusal.ConfigKeyNotLive => (ResponseCode.NoPermission, "Can not update config " + d + "; nothing was changed"),
+        Refusal.ConfigValueInvalid => (ResponseCode.SystemError, "invalid broker config value: " + d + "; nothing was changed"),
+        Refusal.ConfigApplyFailed => (ResponseCode.SystemError, "broker config not changed: " + d),
         _ => (ResponseCode.SystemError, refusal + " " + d),
     };
 

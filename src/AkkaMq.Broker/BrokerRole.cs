@@ -106,6 +106,7 @@ public sealed class BrokerRole : IAsyncDisposable
             SubscriptionGroupsActor = actors.SubscriptionGroups,
             StoreHost = storeHost,
             BrokerAddress = address,
+            ListenPort = servers[0].LocalEndPoint.Port,
             Log = log,
             Stats = new BrokerStats(),
             StatsService = new Stats.BrokerStatsService(options.ClusterName, options.Time),

@@ -67,6 +67,8 @@ public sealed class StoreActor : ReceiveActor
 
             Sender.Tell(StoreFlushed.Instance, Self);
         });
+        Receive<CleanConsumeQueues>(m => Sender.Tell(new ConsumeQueuesCleaned(_closed ? 0 : _store.CleanConsumeQueues(m.IsTopicKept)), Self));
+        Receive<DeleteExpiredFiles>(_ => Sender.Tell(new ExpiredFilesDeleted(_closed ? 0 : _store.DeleteExpiredFiles()), Self));
         Receive<CloseStore>(_ =>
         {
             WritePending();

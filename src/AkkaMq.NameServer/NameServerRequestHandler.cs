@@ -6,6 +6,9 @@ namespace AkkaMq.NameServer;
 /// <summary>The nameserver gateway: routes each request code to its processor.</summary>
 internal sealed class NameServerRequestHandler(RouteProcessor routes, KvConfigProcessor kv) : IRemotingRequestHandler
 {
+    /// <summary>Namesrv config (318, 319).</summary>
+    public required NameServerConfigProcessor Config { get; init; }
+
     public ValueTask<RemotingCommand?> HandleAsync(RemotingConnection connection, RemotingCommand request, CancellationToken cancellationToken) =>
         request.RequestCode switch
         {
@@ -18,6 +21,9 @@ internal sealed class NameServerRequestHandler(RouteProcessor routes, KvConfigPr
             RequestCode.GetKvConfig => Done(kv.GetKvConfig(request)),
             RequestCode.DeleteKvConfig => kv.DeleteKvConfigAsync(request, cancellationToken),
             RequestCode.GetKvListByNamespace => Done(kv.GetKvListByNamespace(request)),
+
+            RequestCode.GetNamesrvConfig => Done(Config.GetConfig(request)),
+            RequestCode.UpdateNamesrvConfig => Done(Config.UpdateConfig(connection, request)),
 
             // Our brokers register in-process through the route registry; external brokers are not served yet.
             _ => Done(request.CreateRequestCodeNotSupportedResponse()),

@@ -30,11 +30,16 @@ public sealed class NameServerRole : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         ct.ThrowIfCancellationRequested();
         var endPoint = HostPort.Parse(settings.Listen, "akkamq.namesrv.listen");
+        var config = new NameServerConfigProcessor(loggers.CreateLogger("AkkaMq.NameServer")) { ListenPort = endPoint.Port };
         var handler = new NameServerRequestHandler(
             new RouteProcessor(routes, routeRegistry),
-            new KvConfigProcessor(routes, routeRegistry));
+            new KvConfigProcessor(routes, routeRegistry))
+        {
+            Config = config,
+        };
         var server = new RemotingServer(endPoint, handler, logger: loggers.CreateLogger("AkkaMq.NameServer"));
         server.Start();
+        config.ListenPort = server.LocalEndPoint.Port;
         return Task.FromResult(new NameServerRole(server));
     }
 

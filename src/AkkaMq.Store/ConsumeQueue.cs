@@ -189,6 +189,25 @@ public sealed class ConsumeQueue : IDisposable
         RecomputeMin(commitLogMin);
     }
 
+    /// <summary>
+    /// Removes the whole queue (writer only, after taking it out of the store's table): readers
+    /// still holding it see it empty; each file is deleted once no reader maps it, and the queue's
+    /// directory, and its topic's, once empty.
+    /// </summary>
+    public void Destroy()
+    {
+        Volatile.Write(ref _maxOffset, 0);
+        Volatile.Write(ref _minOffset, 0);
+        _assigned = 0;
+        Volatile.Write(ref _flushedBytes, 0);
+        _file.DeleteHead(_file.Segments.Count);
+        string queueDir = _file.Directory;
+        if (TryDeleteEmptyDirectory(queueDir) && Path.GetDirectoryName(queueDir) is { } topicDir)
+        {
+            TryDeleteEmptyDirectory(topicDir);
+        }
+    }
+
     /// <summary>msync of entries written since the last flush.</summary>
     public void Flush()
     {
@@ -202,6 +221,26 @@ public sealed class ConsumeQueue : IDisposable
     }
 
     public void Dispose() => _file.Dispose();
+
+    private bool TryDeleteEmptyDirectory(string path)
+    {
+        try
+        {
+            if (!Directory.Exists(path) || Directory.EnumerateFileSystemEntries(path).Any())
+            {
+                return false;
+            }
+
+            Directory.Delete(path);
+            return true;
+        }
+        catch (IOException e)
+        {
+            // A file a reader still maps is deleted when it lets go; the empty directory stays behind, harmless.
+            _logger.LogInformation("Directory {Dir} of a removed consume queue left in place: {Reason}", path, e.Message);
+            return false;
+        }
+    }
 
     private static QueueEntry ReadEntry(MappedSegment seg, long pos)
     {

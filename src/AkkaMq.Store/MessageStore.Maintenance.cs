@@ -59,7 +59,7 @@ public sealed partial class MessageStore
     {
         lock (_writeLock)
         {
-            long cutoff = Now() - (long)_settings.FileReservedTime.TotalMilliseconds;
+            long cutoff = Now() - (long)FileReservedTime.TotalMilliseconds;
             IReadOnlyList<MappedSegment> segs = _log.Segments;
             int drop = 0;
             while (drop < segs.Count - 1 && LastStoreTime(segs[drop]) < cutoff)

@@ -172,13 +172,14 @@ public sealed partial class MessageStore : IDisposable
     public void RefreshDiskUsage()
     {
         double used = _diskUsage(_settings.Dir);
-        bool above = used > _settings.DiskWatermarkRatio;
+        double watermark = DiskWatermarkRatio;
+        bool above = used > watermark;
         if (above != _aboveWatermark)
         {
             if (above)
             {
                 _logger.LogError("Disk of {Dir} is {Used:P1} full, above the {Mark:P0} watermark: appends refused, reads go on",
-                    _settings.Dir, used, _settings.DiskWatermarkRatio);
+                    _settings.Dir, used, watermark);
             }
             else
             {

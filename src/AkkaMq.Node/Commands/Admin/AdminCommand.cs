@@ -26,5 +26,11 @@ internal static class AdminCommand
         StatsCommands.StatsAll(),
         StatsCommands.BrokerConsumeStats(),
         StatsCommands.QueryCq(),
+        ConfigCommands.GetBrokerConfig(),
+        ConfigCommands.UpdateBrokerConfig(),
+        ConfigCommands.GetNamesrvConfig(),
+        ConfigCommands.UpdateNamesrvConfig(),
+        ConfigCommands.CleanExpiredCQ(),
+        ConfigCommands.DeleteExpiredCommitLog(),
     };
 }
