@@ -57,7 +57,7 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
             RequestCode.UpdateAndCreateSubscriptionGroup => p.Groups.CreateAsync(request, cancellationToken),
             RequestCode.GetAllSubscriptionGroupConfig => Done(p.Groups.GetAll(request)),
             RequestCode.DeleteSubscriptionGroup => p.Groups.DeleteAsync(request, cancellationToken),
-            _ => Done(request.CreateRequestCodeNotSupportedResponse()),
+            _ => Done(p.Unsupported.Answer(connection, request)),
         };
     }
 
@@ -82,5 +82,7 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
         public MessageQueryProcessor Queries { get; } = new(context);
 
         public SubscriptionGroups.SubscriptionGroupProcessor Groups { get; } = new(context);
+
+        public UnsupportedRequests Unsupported { get; } = new();
     }
 }

@@ -6,6 +6,8 @@ namespace AkkaMq.NameServer;
 /// <summary>The nameserver gateway: routes each request code to its processor.</summary>
 internal sealed class NameServerRequestHandler(RouteProcessor routes, KvConfigProcessor kv) : IRemotingRequestHandler
 {
+    private readonly UnsupportedRequests _unsupported = new();
+
     public ValueTask<RemotingCommand?> HandleAsync(RemotingConnection connection, RemotingCommand request, CancellationToken cancellationToken) =>
         request.RequestCode switch
         {
@@ -20,7 +22,7 @@ internal sealed class NameServerRequestHandler(RouteProcessor routes, KvConfigPr
             RequestCode.GetKvListByNamespace => Done(kv.GetKvListByNamespace(request)),
 
             // Our brokers register in-process through the route registry; external brokers are not served yet.
-            _ => Done(request.CreateRequestCodeNotSupportedResponse()),
+            _ => Done(_unsupported.Answer(connection, request)),
         };
 
     private static ValueTask<RemotingCommand?> Done(RemotingCommand response) => ValueTask.FromResult<RemotingCommand?>(response);
