@@ -71,11 +71,18 @@ public static class UnsupportedRequestRemarks
 
     /// <summary>
     /// The full remark, e.g. <c>" request type 103 not supported (REGISTER_BROKER): AkkaMq brokers register
-    /// through …"</c>; codes 4.9.8 does not define end after RocketMQ's text and the name <c>UNKNOWN</c>.
+    /// through …"</c>; for a code 4.9.8 does not define, RocketMQ's text alone.
     /// </summary>
     public static string For(int code)
     {
-        var text = " request type " + code.ToString(CultureInfo.InvariantCulture) + " not supported (" + RequestCodeNames.Of(code) + ")";
+        var text = " request type " + code.ToString(CultureInfo.InvariantCulture) + " not supported";
+        var name = RequestCodeNames.Of(code);
+        if (name == RequestCodeNames.Unknown)
+        {
+            return text;
+        }
+
+        text += " (" + name + ")";
         return InsteadOf(code) is { } instead ? text + ": " + instead : text;
     }
 }

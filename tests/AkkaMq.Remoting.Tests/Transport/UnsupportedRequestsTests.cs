@@ -63,7 +63,7 @@ public sealed class UnsupportedRequestsTests
 
         var response = await client.InvokeAsync(Loopback.AddressOf(server), request, Loopback.Timeout);
 
-        Assert.Equal(" request type 9999 not supported (UNKNOWN)", response.Remark);
+        Assert.Equal(" request type 9999 not supported", response.Remark);
         var entry = Assert.Single(log.Entries);
         Assert.Contains("UNKNOWN (9999)", entry.Message, StringComparison.Ordinal);
         Assert.Contains("CPP, version 401", entry.Message, StringComparison.Ordinal);
@@ -97,7 +97,7 @@ public sealed class UnsupportedRequestsTests
     {
         foreach (var code in Enum.GetValues<RequestCode>())
         {
-            Assert.StartsWith(" request type " + (int)code + " not supported (", UnsupportedRequestRemarks.For((int)code), StringComparison.Ordinal);
+            Assert.StartsWith(" request type " + (int)code + " not supported (" + RequestCodeNames.Of((int)code) + ")", UnsupportedRequestRemarks.For((int)code), StringComparison.Ordinal);
         }
     }
 
