@@ -7,6 +7,7 @@ namespace AkkaMq.NameServer;
 internal sealed class NameServerRequestHandler(RouteProcessor routes, KvConfigProcessor kv) : IRemotingRequestHandler
 {
     private readonly UnsupportedRequests _unsupported = new();
+    private readonly BrokerPermProcessor _perm = new(routes.Routes, routes.Registry);
 
     public ValueTask<RemotingCommand?> HandleAsync(RemotingConnection connection, RemotingCommand request, CancellationToken cancellationToken) =>
         request.RequestCode switch
@@ -20,6 +21,8 @@ internal sealed class NameServerRequestHandler(RouteProcessor routes, KvConfigPr
             RequestCode.GetKvConfig => Done(kv.GetKvConfig(request)),
             RequestCode.DeleteKvConfig => kv.DeleteKvConfigAsync(request, cancellationToken),
             RequestCode.GetKvListByNamespace => Done(kv.GetKvListByNamespace(request)),
+            RequestCode.WipeWritePermOfBroker => _perm.WipeWritePermAsync(request, cancellationToken),
+            RequestCode.AddWritePermOfBroker => _perm.AddWritePermAsync(request, cancellationToken),
 
             // Our brokers register in-process through the route registry; external brokers are not served yet.
             _ => Done(_unsupported.Answer(connection, request)),
