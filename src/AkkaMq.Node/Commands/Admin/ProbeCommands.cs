@@ -19,7 +19,7 @@ internal static class ProbeCommands
         var count = new Option<int>("-c", "--count") { Description = "send message count, Default: 50", DefaultValueFactory = _ => 50 };
         var command = new Command(
             "sendMsgStatus",
-            "Send messages to the topic named after a broker and print each send's time and result. The topic must exist (updateTopic -t <brokerName>) or the broker must create topics on first send.")
+            "Send messages to the topic named after a broker, as mqadmin does, and print each send's time and result. The broker creates that topic on the first send when it creates topics on first send (the default).")
         {
             ns, brokerName, size, count,
         };
