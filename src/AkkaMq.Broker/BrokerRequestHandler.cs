@@ -57,6 +57,7 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
             RequestCode.UpdateAndCreateSubscriptionGroup => p.Groups.CreateAsync(request, cancellationToken),
             RequestCode.GetAllSubscriptionGroupConfig => Done(p.Groups.GetAll(request)),
             RequestCode.DeleteSubscriptionGroup => p.Groups.DeleteAsync(request, cancellationToken),
+            RequestCode.GetAllProducerInfo => p.ProducerTable.GetAllProducerInfoAsync(request, cancellationToken),
             _ => Done(p.Unsupported.Answer(connection, request)),
         };
     }
@@ -84,5 +85,7 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
         public SubscriptionGroups.SubscriptionGroupProcessor Groups { get; } = new(context);
 
         public UnsupportedRequests Unsupported { get; } = new();
+
+        public ProducerTableProcessor ProducerTable { get; } = new(context);
     }
 }

@@ -177,4 +177,11 @@ public sealed partial class AdminClient
 
         return result;
     }
+
+    /// <summary>GET_ALL_PRODUCER_INFO (328) from one broker: its producer groups with their live clients.</summary>
+    public async Task<ProducerTableBody> GetAllProducerInfoAsync(string brokerAddress, CancellationToken cancellationToken = default)
+    {
+        var response = await InvokeBrokerAsync(brokerAddress, RemotingCommand.CreateRequest(RequestCode.GetAllProducerInfo), cancellationToken).ConfigureAwait(false);
+        return ProducerTableBody.Decode(response.Body.Span);
+    }
 }

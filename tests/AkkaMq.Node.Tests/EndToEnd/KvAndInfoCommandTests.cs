@@ -61,8 +61,7 @@ public sealed class KvAndInfoCommandTests : IAsyncLifetime
         await producer.StartAsync();
         await producer.SendAsync(new Message("ProducedTopic", null, Encoding.UTF8.GetBytes("x")));
         await using var admin = new AdminClient(_node.ClientOptions("conn-admin"));
-        var connections = await admin.GetProducerConnectionListAsync("conn-pg", "ProducedTopic");
-        var connection = Assert.Single(connections.ConnectionSet);
+        var connection = await WaitForProducerAsync(admin, "conn-pg", "ProducedTopic");
 
         var listed = await AdminAsync("producerConnection", "-g", "conn-pg", "-t", "ProducedTopic");
 
@@ -71,6 +70,13 @@ public sealed class KvAndInfoCommandTests : IAsyncLifetime
         Assert.Contains(connection.ClientAddr, line, StringComparison.Ordinal);
         Assert.EndsWith(Remoting.Protocol.RemotingVersionNames.Describe(connection.Version), line, StringComparison.Ordinal);
         Assert.Equal("V4_9_8", Remoting.Protocol.RemotingVersionNames.Describe(409));
+
+        var table = await admin.GetAllProducerInfoAsync(_node.BrokerAddress);
+        var info = Assert.Single(table.Data["conn-pg"]);
+        Assert.Equal((connection.ClientId, connection.ClientAddr, connection.Version), (info.ClientId, info.RemoteIp, info.Version));
+        Assert.True(info.LastUpdateTimestamp > 0);
+        var producers = await AdminAsync("producer", "-b", _node.BrokerAddress);
+        Assert.Contains($"producer group (conn-pg) instance : clientId={connection.ClientId},remoteIP={connection.ClientAddr}, language={connection.Language}, version={connection.Version}, lastUpdateTimestamp=", producers.Output);
     }
 
     [Fact]
@@ -107,6 +113,23 @@ public sealed class KvAndInfoCommandTests : IAsyncLifetime
         Assert.Equal([3, 4], second);
         Assert.Equal("broker-a", (string?)json["10.0.0.1"]![0]!["brokerName"]);
         Assert.Equal("SharedTopic", (string?)json["10.0.0.1"]![0]!["topic"]);
+    }
+
+    /// <summary>The producer's heartbeat reaches the broker once its route is known, shortly after the first send.</summary>
+    private static async Task<Remoting.Protocol.Json.ConnectionData> WaitForProducerAsync(AdminClient admin, string group, string topic)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            try
+            {
+                return Assert.Single((await admin.GetProducerConnectionListAsync(group, topic)).ConnectionSet);
+            }
+            catch (MQBrokerException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
     }
 
     private async Task<CliResult> AdminAsync(params string[] args)

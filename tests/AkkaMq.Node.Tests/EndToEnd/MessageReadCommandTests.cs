@@ -87,6 +87,13 @@ public sealed class MessageReadCommandTests : IAsyncLifetime
         Assert.Equal(4, lines.Count(l => l.StartsWith("broker-a", StringComparison.Ordinal) && l.Contains(" true ", StringComparison.Ordinal)));
         Assert.Matches(@"^Avg RT: \d+\.\d\d$", lines[^1]);
         Assert.Equal(4, (await admin.GetTopicStatsAsync("RtTopic")).OffsetTable.Values.Sum(o => o.MaxOffset));
+
+        var cluster = await AdminAsync("clusterRT", "-a", "3", "-s", "8", "--rounds", "1");
+
+        var clusterLines = cluster.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.StartsWith("#Cluster Name", clusterLines[0], StringComparison.Ordinal);
+        Assert.Matches(@"^DefaultCluster\s+broker-a\s+\d+\.\d\d\s+3\s+0$", Assert.Single(clusterLines[1..]));
+        Assert.Equal(7, (await admin.GetTopicStatsAsync("broker-a")).OffsetTable.Values.Sum(o => o.MaxOffset));
     }
 
     private async Task SendAsync(string topic, params (string Tag, string Body)[] messages)

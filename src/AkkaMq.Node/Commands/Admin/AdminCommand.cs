@@ -29,6 +29,7 @@ internal static class AdminCommand
         KvCommands.UpdateKvConfig(),
         KvCommands.DeleteKvConfig(),
         KvCommands.UpdateOrderConf(),
+        InfoCommands.Producer(),
         InfoCommands.ProducerConnection(),
         InfoCommands.TopicClusterList(),
         InfoCommands.GetConsumerConfig(),
@@ -38,5 +39,6 @@ internal static class AdminCommand
         MessageReadCommands.PrintMsgByQueue(),
         ProbeCommands.SendMsgStatus(),
         ProbeCommands.CheckMsgSendRT(),
+        ProbeCommands.ClusterRT(),
     };
 }

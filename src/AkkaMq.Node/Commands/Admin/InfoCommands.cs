@@ -6,9 +6,34 @@ using AkkaMq.Remoting.Protocol.Json;
 
 namespace AkkaMq.Node.Commands.Admin;
 
-/// <summary><c>producerConnection</c>, <c>topicClusterList</c>, <c>getConsumerConfig</c> and <c>allocateMQ</c>.</summary>
+/// <summary><c>producer</c>, <c>producerConnection</c>, <c>topicClusterList</c>, <c>getConsumerConfig</c> and <c>allocateMQ</c>.</summary>
 internal static class InfoCommands
 {
+    public static Command Producer()
+    {
+        var ns = AdminOptions.NameServer();
+        var broker = new Option<string>("-b", "--broker") { Description = "broker address", Required = true };
+        var command = new Command("producer", "Query producer's instances, connection, status, etc.") { ns, broker };
+        AdminSession.Handle(command, ns, async (session, admin, ct) =>
+        {
+            var table = await admin.GetAllProducerInfoAsync(session.Parse.GetValue(broker)!.Trim(), ct).ConfigureAwait(false);
+            foreach (var (group, producers) in table.Data)
+            {
+                if (producers.Count == 0)
+                {
+                    await session.Output.WriteLineAsync($"producer group ({group}) instances are empty").ConfigureAwait(false);
+                    continue;
+                }
+
+                foreach (var producer in producers)
+                {
+                    await session.Output.WriteLineAsync($"producer group ({group}) instance : {producer}").ConfigureAwait(false);
+                }
+            }
+        });
+        return command;
+    }
+
     public static Command ProducerConnection()
     {
         var ns = AdminOptions.NameServer();

@@ -8,7 +8,7 @@ using AkkaMq.Remoting.Transport;
 
 namespace AkkaMq.Node.Commands.Admin;
 
-/// <summary><c>sendMsgStatus</c> and <c>checkMsgSendRT</c>: timed test sends.</summary>
+/// <summary><c>sendMsgStatus</c>, <c>checkMsgSendRT</c> and <c>clusterRT</c>: timed test sends.</summary>
 internal static class ProbeCommands
 {
     public static Command SendMsgStatus()
@@ -82,6 +82,65 @@ internal static class ProbeCommands
         return command;
     }
 
+    public static Command ClusterRT()
+    {
+        var ns = AdminOptions.NameServer();
+        var amount = new Option<long>("-a", "--amount") { Description = "message amount | default 100", DefaultValueFactory = _ => 100 };
+        var size = new Option<long>("-s", "--size") { Description = "message size | default 128 Byte", DefaultValueFactory = _ => 128 };
+        var cluster = new Option<string>("-c", "--cluster") { Description = "cluster name | default display all cluster" };
+        var tlog = new Option<bool>("-p", "--printLog") { Description = "print as tlog | default false" };
+        var room = new Option<string>("-m", "--machineRoom") { Description = "machine room name | default noname", DefaultValueFactory = _ => "noname" };
+        var interval = new Option<long>("-i", "--interval") { Description = "print interval | default 10 seconds", DefaultValueFactory = _ => 10 };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds to run, then stop (default: until interrupted, as mqadmin)." };
+        var command = new Command("clusterRT", "List All clusters Message Send RT: per broker, sends to the topic named after it, every interval.")
+        {
+            ns, amount, size, cluster, tlog, room, interval, rounds,
+        };
+        AdminSession.Handle(command, ns, async (session, admin, ct) =>
+        {
+            var p = session.Parse;
+            if (p.GetValue(amount) < 2 || p.GetValue(size) < 0 || p.GetValue(interval) < 0)
+            {
+                throw new AdminCommandException("amount must be at least 2 (the first send is not timed), size and interval not negative");
+            }
+
+            var info = await admin.GetClusterInfoAsync(ct).ConfigureAwait(false);
+            var clusters = p.GetValue(cluster) is { } only ? [only.Trim()] : info.ClusterAddrTable.Keys.Order(StringComparer.Ordinal).ToList();
+            await using var producer = new Producer(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), session.Options);
+            await producer.StartAsync(ct).ConfigureAwait(false);
+            if (!p.GetValue(tlog))
+            {
+                await session.Output.WriteLineAsync($"{"#Cluster Name",-24}  {"#Broker Name",-24}  {"#RT",-4}  {"#successCount",-8}  {"#failCount",-8}").ConfigureAwait(false);
+            }
+
+            for (int round = 1; p.GetValue(rounds) <= 0 || round <= p.GetValue(rounds); round++)
+            {
+                if (round > 1)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(p.GetValue(interval)), ct).ConfigureAwait(false);
+                }
+
+                foreach (var clusterName in clusters)
+                {
+                    if (!info.ClusterAddrTable.TryGetValue(clusterName, out var brokerNames))
+                    {
+                        throw new AdminCommandException($"cluster [{clusterName}] not exist");
+                    }
+
+                    foreach (var brokerName in brokerNames.Order(StringComparer.Ordinal))
+                    {
+                        var (rt, ok, failed) = await TimeSendsAsync(producer, new Message(brokerName, null, Body(p.GetValue(size), "a")), p.GetValue(amount), ct).ConfigureAwait(false);
+                        var line = p.GetValue(tlog)
+                            ? $"{DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm:ss}|{p.GetValue(room)}|{clusterName}|{brokerName}|{Math.Round(rt, MidpointRounding.AwayFromZero)}"
+                            : $"{clusterName,-24}  {brokerName,-24}  {rt.ToString("0.00", CultureInfo.InvariantCulture),-8}  {ok,-16}  {failed,-16}";
+                        await session.Output.WriteLineAsync(line).ConfigureAwait(false);
+                    }
+                }
+            }
+        });
+        return command;
+    }
+
     /// <summary>RocketMQ's SendResult.toString.</summary>
     internal static string Describe(SendResult r) =>
         $"SendResult [sendStatus={StatusName(r.Status)}, msgId={r.MsgId}, offsetMsgId={r.OffsetMsgId}, messageQueue=MessageQueue [topic={r.MessageQueue.Topic}, brokerName={r.MessageQueue.BrokerName}, queueId={r.MessageQueue.QueueId}], queueOffset={r.QueueOffset}]";
@@ -98,6 +157,34 @@ internal static class ProbeCommands
         {
             return false;
         }
+    }
+
+    /// <summary><paramref name="amount"/> sends; the average time leaves out the first, as mqadmin does.</summary>
+    private static async Task<(double Rt, int Ok, int Failed)> TimeSendsAsync(Producer producer, Message message, long amount, CancellationToken ct)
+    {
+        long elapsed = 0;
+        int ok = 0;
+        int failed = 0;
+        for (long i = 0; i < amount; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await producer.SendAsync(message, ct).ConfigureAwait(false);
+                ok++;
+            }
+            catch (Exception e) when (e is MQClientException or MQBrokerException or RemotingTimeoutException or RemotingConnectionException)
+            {
+                failed++;
+            }
+
+            if (i != 0)
+            {
+                elapsed += (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+        }
+
+        return ((double)elapsed / (amount - 1), ok, failed);
     }
 
     private static string Row(string broker, string queue, string result, string rt) => $"{broker,-32}  {queue,-4}  {result,-20}    {rt}";
