@@ -58,6 +58,7 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
             RequestCode.GetAllSubscriptionGroupConfig => Done(p.Groups.GetAll(request)),
             RequestCode.DeleteSubscriptionGroup => p.Groups.DeleteAsync(request, cancellationToken),
             RequestCode.GetAllProducerInfo => p.ProducerTable.GetAllProducerInfoAsync(request, cancellationToken),
+            RequestCode.GetSystemTopicListFromBroker => Done(p.SystemTopics.GetSystemTopicList(request)),
             _ => Done(p.Unsupported.Answer(connection, request)),
         };
     }
@@ -87,5 +88,7 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
         public UnsupportedRequests Unsupported { get; } = new();
 
         public ProducerTableProcessor ProducerTable { get; } = new(context);
+
+        public SystemTopicProcessor SystemTopics { get; } = new(context);
     }
 }

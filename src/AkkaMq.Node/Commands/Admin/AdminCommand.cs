@@ -40,5 +40,6 @@ internal static class AdminCommand
         ProbeCommands.SendMsgStatus(),
         ProbeCommands.CheckMsgSendRT(),
         ProbeCommands.ClusterRT(),
+        ExportCommands.ExportMetadata(),
     };
 }
