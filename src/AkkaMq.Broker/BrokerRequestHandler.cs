@@ -65,7 +65,9 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
             RequestCode.UpdateBrokerConfig => p.Config.UpdateBrokerConfigAsync(connection, request, cancellationToken),
             RequestCode.CleanExpiredConsumeQueue => p.Config.CleanExpiredConsumeQueueAsync(request, cancellationToken),
             RequestCode.DeleteExpiredCommitLog => p.Config.DeleteExpiredCommitLogAsync(request, cancellationToken),
-            _ => Done(request.CreateRequestCodeNotSupportedResponse()),
+            RequestCode.GetAllProducerInfo => p.ProducerTable.GetAllProducerInfoAsync(request, cancellationToken),
+            RequestCode.GetSystemTopicListFromBroker => Done(p.SystemTopics.GetSystemTopicList(request)),
+            _ => Done(p.Unsupported.Answer(connection, request)),
         };
     }
 
@@ -96,5 +98,11 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
         public ConsumeQueueProcessor ConsumeQueues { get; } = new(context);
 
         public LiveConfig.BrokerConfigProcessor Config { get; } = new(context);
+
+        public UnsupportedRequests Unsupported { get; } = new();
+
+        public ProducerTableProcessor ProducerTable { get; } = new(context);
+
+        public SystemTopicProcessor SystemTopics { get; } = new(context);
     }
 }

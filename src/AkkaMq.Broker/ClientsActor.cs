@@ -44,6 +44,7 @@ public sealed class ClientsActor : ReceiveActor, IWithTimers
         Receive<GetProducerConnections>(m => Sender.Tell(new EncodedBody(ProducerConnectionsOf(m.Group)), Self));
         Receive<FindClient>(m => Sender.Tell(new FoundClient(FindMember(m.Group, m.ClientId)), Self));
         Receive<FindProducer>(m => Sender.Tell(new FoundClient(FindProducerChannel(m.Group)), Self));
+        Receive<GetProducerTable>(_ => Sender.Tell(new EncodedBody(ProducerTable()), Self));
     }
 
     public static Props Props(ConsumerSubscriptions view, TimeProvider time, ILogger log) =>
@@ -305,6 +306,34 @@ public sealed class ClientsActor : ReceiveActor, IWithTimers
         return body.Encode();
     }
 
+    /// <summary>Every producer group with a live client, for GET_ALL_PRODUCER_INFO.</summary>
+    private byte[] ProducerTable()
+    {
+        var table = new ProducerTableBody();
+        foreach (var (group, members) in _producers)
+        {
+            if (members.Count == 0)
+            {
+                continue;
+            }
+
+            var list = new List<ProducerInfoData>();
+            foreach (var member in members)
+            {
+                var channel = _channels[member];
+                list.Add(new ProducerInfoData
+                {
+                    ClientId = channel.ClientId, RemoteIp = member.RemoteAddress, Language = channel.Language,
+                    Version = channel.Version, LastUpdateTimestamp = channel.LastHeartbeat.ToUnixTimeMilliseconds(),
+                });
+            }
+
+            table.Data[group] = list;
+        }
+
+        return table.Encode();
+    }
+
     private ConnectionData Describe(RemotingConnection connection)
     {
         var channel = _channels[connection];
@@ -387,4 +416,10 @@ public sealed record FindProducer(string Group);
 internal sealed record ScanChannels
 {
     public static ScanChannels Instance { get; } = new();
+}
+
+/// <summary>Replies <see cref="EncodedBody"/> with a ProducerTableInfo body of every live producer group.</summary>
+public sealed record GetProducerTable
+{
+    public static GetProducerTable Instance { get; } = new();
 }

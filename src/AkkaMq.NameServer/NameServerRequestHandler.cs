@@ -9,6 +9,9 @@ internal sealed class NameServerRequestHandler(RouteProcessor routes, KvConfigPr
     /// <summary>Namesrv config (318, 319).</summary>
     public required NameServerConfigProcessor Config { get; init; }
 
+    private readonly UnsupportedRequests _unsupported = new();
+    private readonly BrokerPermProcessor _perm = new(routes.Routes, routes.Registry);
+
     public ValueTask<RemotingCommand?> HandleAsync(RemotingConnection connection, RemotingCommand request, CancellationToken cancellationToken) =>
         request.RequestCode switch
         {
@@ -21,12 +24,14 @@ internal sealed class NameServerRequestHandler(RouteProcessor routes, KvConfigPr
             RequestCode.GetKvConfig => Done(kv.GetKvConfig(request)),
             RequestCode.DeleteKvConfig => kv.DeleteKvConfigAsync(request, cancellationToken),
             RequestCode.GetKvListByNamespace => Done(kv.GetKvListByNamespace(request)),
+            RequestCode.WipeWritePermOfBroker => _perm.WipeWritePermAsync(request, cancellationToken),
+            RequestCode.AddWritePermOfBroker => _perm.AddWritePermAsync(request, cancellationToken),
 
             RequestCode.GetNamesrvConfig => Done(Config.GetConfig(request)),
             RequestCode.UpdateNamesrvConfig => Done(Config.UpdateConfig(connection, request)),
 
             // Our brokers register in-process through the route registry; external brokers are not served yet.
-            _ => Done(request.CreateRequestCodeNotSupportedResponse()),
+            _ => Done(_unsupported.Answer(connection, request)),
         };
 
     private static ValueTask<RemotingCommand?> Done(RemotingCommand response) => ValueTask.FromResult<RemotingCommand?>(response);

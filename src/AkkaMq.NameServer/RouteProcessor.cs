@@ -17,6 +17,12 @@ internal sealed class RouteProcessor(RouteTableFeed routes, IActorRef registry)
     // 30 s, while the table changes rarely. Replaced wholesale when the table changes.
     private RouteBodyCache _cache = new(RouteTable.Empty);
 
+    /// <summary>The route table this processor reads, for processors that share the gateway's wiring.</summary>
+    public RouteTableFeed Routes => routes;
+
+    /// <summary>The route registry changes go to.</summary>
+    public IActorRef Registry => registry;
+
     public RemotingCommand GetRouteInfoByTopic(RemotingCommand request)
     {
         if (!CommandHeader.TryDecode<GetRouteInfoRequestHeader>(request, out var header, out var error))

@@ -52,6 +52,9 @@ public sealed class RouteRegistryActor : ReceivePersistentActor
         Command<RegisterBrokerMember>(m => Change(null, new BrokerMemberRegistered(m.Cluster, m.Group, m.BrokerId, m.Address)));
         Command<PutKv>(m => Change(null, new KvPut(m.Namespace, m.Key, m.Value)));
         Command<DeleteKv>(m => Change(null, new KvDeleted(m.Namespace, m.Key)));
+        Command<ChangeBrokerWritePerm>(m => Change(
+            _table.Groups.ContainsKey(m.Group) ? null : $"broker group {m.Group} is not registered",
+            new BrokerWritePermChanged(m.Group, m.Writable)));
         Command<GetRouteTable>(_ => Sender.Tell(_table, Self));
 
         Command<SaveSnapshotSuccess>(m => OnSnapshotSaved(m.Metadata));
@@ -219,6 +222,12 @@ public sealed record RegisterBrokerMember(string Cluster, string Group, long Bro
 public sealed record PutKv(string Namespace, string Key, string Value);
 
 public sealed record DeleteKv(string Namespace, string Key);
+
+/// <summary>
+/// Takes write permission away from every topic of broker group <paramref name="Group"/> (<paramref name="Writable"/>
+/// false) or gives it back (true); rejected when no such group is registered.
+/// </summary>
+public sealed record ChangeBrokerWritePerm(string Group, bool Writable);
 
 /// <summary>Asks for the current table; the reply is the <see cref="RouteTable"/> itself.</summary>
 public sealed record GetRouteTable

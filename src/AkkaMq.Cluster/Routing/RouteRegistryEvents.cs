@@ -26,6 +26,13 @@ public sealed record KvPut(string Namespace, string Key, string Value) : IRouteR
 public sealed record KvDeleted(string Namespace, string Key) : IRouteRegistryEvent;
 
 /// <summary>
+/// Write permission of every topic on broker group <paramref name="Group"/> was taken away
+/// (<paramref name="Writable"/> false: the write bit cleared) or given back (true: read and write bits set),
+/// as RocketMQ's wipeWritePerm / addWritePerm do to the name server's queue data.
+/// </summary>
+public sealed record BrokerWritePermChanged(string Group, bool Writable) : IRouteRegistryEvent;
+
+/// <summary>
 /// The whole table read from a data directory of the file-based store, once, when the journal was
 /// still empty. It replaces the table, version included.
 /// </summary>
@@ -45,6 +52,7 @@ public static class RouteRegistryEvents
         KvPut p => table.WithKv(p.Namespace, p.Key, p.Value),
         KvDeleted d => table.WithoutKv(d.Namespace, d.Key),
         RouteTableImported i => i.Table,
+        BrokerWritePermChanged w => table.WithGroupWritePerm(w.Group, w.Writable),
         _ => throw new ArgumentException("not a route registry event: " + e.GetType().Name, nameof(e)),
     };
 
@@ -59,6 +67,7 @@ public static class RouteRegistryEvents
             && address == r.Address,
         KvPut p => table.FindKv(p.Namespace, p.Key) == p.Value,
         KvDeleted d => table.FindKv(d.Namespace, d.Key) is null,
+        BrokerWritePermChanged w => ReferenceEquals(table.WithGroupWritePerm(w.Group, w.Writable), table),
         _ => false,
     };
 

@@ -20,6 +20,7 @@ namespace AkkaMq.Cluster.Routing;
 /// <item><c>BM1</c> <see cref="BrokerMemberRegistered"/>: <c>{"cluster","group","brokerId","address"}</c>.</item>
 /// <item><c>KP1</c> <see cref="KvPut"/>: <c>{"namespace","key","value"}</c>.</item>
 /// <item><c>KD1</c> <see cref="KvDeleted"/>: <c>{"namespace","key"}</c>.</item>
+/// <item><c>BW1</c> <see cref="BrokerWritePermChanged"/>: <c>{"group","writable"}</c>.</item>
 /// <item><c>RI1</c> <see cref="RouteTableImported"/> and <c>RS1</c> <see cref="RouteRegistrySnapshot"/>:
 /// the whole table as <see cref="RouteTableCodec"/> writes it.</item>
 /// </list>
@@ -35,6 +36,7 @@ public sealed class RouteRegistrySerializer : SerializerWithStringManifest
     private const string BrokerMemberRegisteredManifest = "BM1";
     private const string KvPutManifest = "KP1";
     private const string KvDeletedManifest = "KD1";
+    private const string BrokerWritePermManifest = "BW1";
     private const string ImportedManifest = "RI1";
     private const string SnapshotManifest = "RS1";
 
@@ -52,6 +54,7 @@ public sealed class RouteRegistrySerializer : SerializerWithStringManifest
         BrokerMemberRegistered => BrokerMemberRegisteredManifest,
         KvPut => KvPutManifest,
         KvDeleted => KvDeletedManifest,
+        BrokerWritePermChanged => BrokerWritePermManifest,
         RouteTableImported => ImportedManifest,
         RouteRegistrySnapshot => SnapshotManifest,
         _ => throw CannotSerialize(o),
@@ -61,7 +64,7 @@ public sealed class RouteRegistrySerializer : SerializerWithStringManifest
     {
         RouteTableImported i => RouteTableCodec.Encode(i.Table),
         RouteRegistrySnapshot s => RouteTableCodec.Encode(s.Table),
-        TopicUpserted or TopicDeleted or BrokerMemberRegistered or KvPut or KvDeleted => WriteEvent(obj),
+        TopicUpserted or TopicDeleted or BrokerMemberRegistered or KvPut or KvDeleted or BrokerWritePermChanged => WriteEvent(obj),
         _ => throw CannotSerialize(obj),
     };
 
@@ -75,7 +78,7 @@ public sealed class RouteRegistrySerializer : SerializerWithStringManifest
                     return new RouteTableImported(RouteTableCodec.Decode(bytes, manifest));
                 case SnapshotManifest:
                     return new RouteRegistrySnapshot(RouteTableCodec.Decode(bytes, manifest));
-                case TopicUpsertedManifest or TopicDeletedManifest or BrokerMemberRegisteredManifest or KvPutManifest or KvDeletedManifest:
+                case TopicUpsertedManifest or TopicDeletedManifest or BrokerMemberRegisteredManifest or KvPutManifest or KvDeletedManifest or BrokerWritePermManifest:
                     using (var doc = JsonDocument.Parse(bytes))
                     {
                         return ReadEvent(doc.RootElement, manifest);
@@ -128,6 +131,12 @@ public sealed class RouteRegistrySerializer : SerializerWithStringManifest
                     w.WriteString("key", d.Key);
                     w.WriteEndObject();
                     break;
+                case BrokerWritePermChanged p:
+                    w.WriteStartObject();
+                    w.WriteString("group", p.Group);
+                    w.WriteBoolean("writable", p.Writable);
+                    w.WriteEndObject();
+                    break;
             }
         }
 
@@ -140,6 +149,7 @@ public sealed class RouteRegistrySerializer : SerializerWithStringManifest
         TopicDeletedManifest => new TopicDeleted(Text(e, "topic")),
         BrokerMemberRegisteredManifest => new BrokerMemberRegistered(Text(e, "cluster"), Text(e, "group"), e.GetProperty("brokerId").GetInt64(), Text(e, "address")),
         KvPutManifest => new KvPut(Text(e, "namespace"), Text(e, "key"), Text(e, "value")),
+        BrokerWritePermManifest => new BrokerWritePermChanged(Text(e, "group"), e.GetProperty("writable").GetBoolean()),
         _ => new KvDeleted(Text(e, "namespace"), Text(e, "key")),
     };
 

@@ -81,4 +81,46 @@ public sealed class RouteTable
         var left = table.Remove(key);
         return new RouteTable(Version + 1, Groups, Topics, left.IsEmpty ? Kv.Remove(ns) : Kv.SetItem(ns, left));
     }
+
+    /// <summary>
+    /// Topics that <paramref name="group"/> serves (RocketMQ's count of queue data a perm change touches).
+    /// </summary>
+    public int CountTopicsOf(string group)
+    {
+        int count = 0;
+        foreach (var perGroup in Topics.Values)
+        {
+            if (perGroup.ContainsKey(group))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Every topic of <paramref name="group"/> with the write bit cleared (<paramref name="writable"/> false)
+    /// or the read and write bits set (true); other bits (inherit, priority) are kept. Returns this same
+    /// table when no topic's perm changes.
+    /// </summary>
+    public RouteTable WithGroupWritePerm(string group, bool writable)
+    {
+        var topics = Topics;
+        foreach (var (name, perGroup) in Topics)
+        {
+            if (!perGroup.TryGetValue(group, out var config))
+            {
+                continue;
+            }
+
+            int perm = writable ? config.Perm | Routing.Perm.ReadWrite : config.Perm & ~Routing.Perm.Write;
+            if (perm != config.Perm)
+            {
+                topics = topics.SetItem(name, perGroup.SetItem(group, config with { Perm = perm }));
+            }
+        }
+
+        return ReferenceEquals(topics, Topics) ? this : new RouteTable(Version + 1, Groups, topics, Kv);
+    }
 }

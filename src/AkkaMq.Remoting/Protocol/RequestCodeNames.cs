@@ -103,5 +103,8 @@ public static class RequestCodeNames
     };
 
     /// <summary>The constant's name, e.g. <c>GET_BROKER_CONFIG</c> for 26; <c>UNKNOWN</c> for a code 4.9.8 does not define.</summary>
-    public static string Of(int code) => Names.TryGetValue(code, out var name) ? name : "UNKNOWN";
+    public static string Of(int code) => Names.TryGetValue(code, out var name) ? name : Unknown;
+
+    /// <summary>What <see cref="Of"/> answers for a code 4.9.8 does not define.</summary>
+    public const string Unknown = "UNKNOWN";
 }

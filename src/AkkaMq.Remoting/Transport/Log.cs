@@ -29,4 +29,7 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Accept failed on {EndPoint}: {Message}")]
     public static partial void AcceptFailed(ILogger logger, EndPoint endPoint, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unsupported request {CodeName} ({Code}) from {Remote} ({Language}, version {Version}), answered REQUEST_CODE_NOT_SUPPORTED: {Instead}; later requests with this code from this address are not logged")]
+    public static partial void UnsupportedRequest(ILogger logger, string codeName, int code, string remote, string language, int version, string instead);
 }

@@ -88,6 +88,9 @@ public sealed class RemotingConnection : IAsyncDisposable
 
     public bool IsClosed => Volatile.Read(ref _closeStarted) != 0;
 
+    /// <summary>The log of the server or client that owns this connection.</summary>
+    internal ILogger Logger => _logger;
+
     /// <summary>Completes once the connection is fully closed.</summary>
     public Task Completion => _closed.Task;
 

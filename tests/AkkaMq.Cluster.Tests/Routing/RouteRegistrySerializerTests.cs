@@ -29,6 +29,7 @@ public sealed class RouteRegistrySerializerTests : RegistryTestKit
         },
         { new KvPut("ns", "k", "v"), "KP1", """{"namespace":"ns","key":"k","value":"v"}""" },
         { new KvDeleted("ns", "k"), "KD1", """{"namespace":"ns","key":"k"}""" },
+        { new BrokerWritePermChanged("broker-a", false), "BW1", """{"group":"broker-a","writable":false}""" },
     };
 
     [Theory]
