@@ -57,6 +57,9 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
             RequestCode.UpdateAndCreateSubscriptionGroup => p.Groups.CreateAsync(request, cancellationToken),
             RequestCode.GetAllSubscriptionGroupConfig => Done(p.Groups.GetAll(request)),
             RequestCode.DeleteSubscriptionGroup => p.Groups.DeleteAsync(request, cancellationToken),
+            RequestCode.InvokeBrokerToResetOffset => p.OffsetResets.ResetOffsetAsync(connection, request, cancellationToken),
+            RequestCode.InvokeBrokerToGetConsumerStatus => p.OffsetResets.GetConsumerStatusAsync(request, cancellationToken),
+            RequestCode.CloneGroupOffset => p.OffsetResets.CloneGroupOffsetAsync(request, cancellationToken),
             _ => Done(request.CreateRequestCodeNotSupportedResponse()),
         };
     }
@@ -82,5 +85,7 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
         public MessageQueryProcessor Queries { get; } = new(context);
 
         public SubscriptionGroups.SubscriptionGroupProcessor Groups { get; } = new(context);
+
+        public OffsetResetProcessor OffsetResets { get; } = new(context);
     }
 }

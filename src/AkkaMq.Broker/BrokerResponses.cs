@@ -50,6 +50,9 @@ internal enum Refusal
     BroadcastConsumptionForbidden,
     FilterNotSupported,
     BrokerStarting,
+    ResetTopicNotInBroker,
+    ConsumerNotOnlineForReset,
+    NoConsumerOnlineForStatus,
 }
 
 /// <summary>Every expected outcome of the broker's processors mapped to a RocketMQ response code and remark, in one place.</summary>
@@ -103,6 +106,9 @@ internal static class BrokerResponses
         Refusal.BroadcastConsumptionForbidden => (ResponseCode.NoPermission, "the consumer group[" + d + "] can not consume by broadcast way"),
         Refusal.FilterNotSupported => (ResponseCode.SubscriptionParseFailed, "The broker does not support consumer to filter message by " + d),
         Refusal.BrokerStarting => (ResponseCode.SystemBusy, "[REJECTREQUEST]system busy, the broker is starting"),
+        Refusal.ResetTopicNotInBroker => (ResponseCode.SystemError, "[reset-offset] reset offset failed, no topic in this broker. topic=" + d),
+        Refusal.ConsumerNotOnlineForReset => (ResponseCode.ConsumerNotOnline, "Consumer not online, so can not reset offset, " + d),
+        Refusal.NoConsumerOnlineForStatus => (ResponseCode.SystemError, "No Any Consumer online in the consumer group: [" + d + "]"),
         _ => (ResponseCode.SystemError, refusal + " " + d),
     };
 
