@@ -23,5 +23,11 @@ internal static class AdminCommand
         QueryCommands.QueryMsgByUniqueKey(),
         MessageCommands.SendMessage(),
         MessageCommands.ConsumeMessage(),
+        OffsetCommands.ResetOffsetByTime(),
+        OffsetCommands.ResetOffsetByTimeOld(),
+        OffsetCommands.SkipAccumulatedMessage(),
+        OffsetCommands.CloneGroupOffset(),
+        OffsetCommands.GetConsumerStatus(),
+        ConsumerStatusCommand.ConsumerStatus(),
     };
 }
