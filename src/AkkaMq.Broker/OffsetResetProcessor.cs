@@ -70,19 +70,21 @@ internal sealed class OffsetResetProcessor(BrokerContext context)
             }
         }
 
-        await context.Offsets.Ask<OffsetsReset>(new ResetGroupOffsets(header.Group, header.Topic, moved, UntilPulled: true), BrokerContext.AskTimeout, ct).ConfigureAwait(false);
-        foreach (int queueId in moved.Keys)
-        {
-            context.Broker.Tell(new WakeHolds(header.Topic, queueId), ActorRefs.NoSender);
-        }
-
         var body = new ResetOffsetBody();
         foreach (var (queueId, offset) in chosen)
         {
             body.OffsetTable[new MessageQueue(header.Topic, context.Group, queueId)] = offset;
         }
 
+        // Clients hear of the reset first: on each connection the 220 then precedes any pull
+        // answer that the held reset causes, so a client that handles 220 is not moved twice.
         PushToClients(channels.Channels, header, body, request.LanguageName == "CPP");
+        await context.Offsets.Ask<OffsetsReset>(new ResetGroupOffsets(header.Group, header.Topic, moved, UntilPulled: true), BrokerContext.AskTimeout, ct).ConfigureAwait(false);
+        foreach (int queueId in moved.Keys)
+        {
+            context.Broker.Tell(new WakeHolds(header.Topic, queueId), ActorRefs.NoSender);
+        }
+
         context.Log.LogInformation(
             "Offsets of group {Group} on topic {Topic} reset by {Admin} to timestamp {Timestamp} (force {Force}); told {Clients} clients",
             header.Group, header.Topic, connection.RemoteAddress, header.Timestamp, header.IsForce, channels.Channels.Count);

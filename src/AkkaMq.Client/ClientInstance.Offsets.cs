@@ -10,6 +10,12 @@ internal interface IConsumerOffsets
     /// <summary>The offsets in memory of the topic's queues (GET_CONSUMER_STATUS_FROM_CLIENT).</summary>
     Dictionary<MessageQueue, long> OffsetTableOf(string topic);
 
+    /// <summary>
+    /// Stops the named queues at once, on the connection's read loop: a pull answer that arrives
+    /// after the 220 (the broker sends it first) then finds its queue dropped and is ignored.
+    /// </summary>
+    void StopQueues(string topic, IReadOnlyDictionary<MessageQueue, long> offsets);
+
     /// <summary>Moves the topic's queues to <paramref name="offsets"/> (RESET_CONSUMER_CLIENT_OFFSET).</summary>
     Task ResetOffsetsAsync(string topic, IReadOnlyDictionary<MessageQueue, long> offsets, CancellationToken cancellationToken);
 }
@@ -42,6 +48,7 @@ public sealed partial class ClientInstance
 
         if (_consumers.TryGetValue(header.Group, out var consumer) && consumer is IConsumerOffsets offsets)
         {
+            offsets.StopQueues(header.Topic, body.OffsetTable);
             _ = Task.Run(() => ResetLoggedAsync(offsets, header, body.OffsetTable), CancellationToken.None);
         }
         else

@@ -7,6 +7,17 @@ public sealed partial class PushConsumer : IConsumerOffsets
 {
     Dictionary<MessageQueue, long> IConsumerOffsets.OffsetTableOf(string topic) => _offsets.TableOf(topic);
 
+    void IConsumerOffsets.StopQueues(string topic, IReadOnlyDictionary<MessageQueue, long> offsets)
+    {
+        foreach (var (queue, pq) in _processQueues)
+        {
+            if (queue.Topic == topic && offsets.ContainsKey(queue))
+            {
+                pq.Drop();
+            }
+        }
+    }
+
     /// <summary>
     /// As Java's MQClientInstance.resetOffset, without its restart pause: each held queue of the
     /// topic that the reset names is dropped (cached and running messages no longer move its

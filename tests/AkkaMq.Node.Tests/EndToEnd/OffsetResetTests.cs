@@ -186,6 +186,29 @@ public sealed class OffsetResetTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ResetOffsetByTime_MovesAPullConsumersOffsetsInMemory()
+    {
+        await using var consumer = new PullConsumer("pull-group", _node.ClientOptions("pull-group"));
+        await consumer.StartAsync();
+        var queue = Assert.Single(await consumer.FetchSubscribeMessageQueuesAsync(Topic));
+        await consumer.Instance.SendHeartbeatAsync(CancellationToken.None);
+        await consumer.UpdateConsumeOffsetAsync(queue, 6);
+        await WaitForCommittedAsync("pull-group", 6);
+
+        var reset = await _admin.ResetOffsetByTimestampAsync(Topic, "pull-group", _between, force: true);
+
+        Assert.Equal(3, reset[queue]);
+        var deadline = DateTime.UtcNow + Patience;
+        while (await consumer.FetchConsumeOffsetAsync(queue, fromStore: false) != 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(3, await consumer.FetchConsumeOffsetAsync(queue, fromStore: false));
+        Assert.Equal(3, Assert.Single(await _admin.GetConsumerStatusAsync(Topic, "pull-group")).Value[queue]);
+    }
+
+    [Fact]
     public async Task ConsumerStatus_OfAnOfflineGroup_IsRefusedWithRocketMqsRemark()
     {
         var refused = await Assert.ThrowsAsync<MQBrokerException>(() => _admin.GetConsumerStatusAsync(Topic, "nobody-group"));
