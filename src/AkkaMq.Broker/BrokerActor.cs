@@ -45,6 +45,14 @@ public sealed class BrokerActor : ReceiveActor
                 partition.Tell(m, Self);
             }
         });
+        Receive<WakeHolds>(m =>
+        {
+            // Only an existing partition can hold pulls.
+            if (_partitions.TryGetValue((m.Topic, m.QueueId), out var partition))
+            {
+                partition.Tell(m, Self);
+            }
+        });
         Receive<IQueuePartitionMessage>(m => Partition(m.Topic, m.QueueId).Forward(m));
         Receive<ReleaseAllHolds>(m =>
         {

@@ -53,23 +53,7 @@ internal sealed class OffsetResetProcessor(BrokerContext context)
 
         var committed = await context.Offsets.Ask<GroupOffsetTable>(new GetGroupOffsets(header.Group), BrokerContext.AskTimeout, ct).ConfigureAwait(false);
         committed.Topics.TryGetValue(header.Topic, out var current);
-        var chosen = new Dictionary<int, long>();
-        var moved = new Dictionary<int, long>();
-        for (int q = 0; q < config.ReadQueueNums; q++)
-        {
-            long target = header.Timestamp == -1
-                ? context.Store.GetMaxOffset(header.Topic, q)
-                : context.Store.GetOffsetByTime(header.Topic, q, header.Timestamp);
-            target = Math.Max(0, target);
-            long consumer = current is not null && current.TryGetValue(q, out long c) ? c : -1;
-            long offset = header.IsForce || consumer < 0 || target < consumer ? target : consumer;
-            chosen[q] = offset;
-            if (offset != consumer)
-            {
-                moved[q] = offset;
-            }
-        }
-
+        var (chosen, moved) = TargetOffsets(header, config.ReadQueueNums, current);
         var body = new ResetOffsetBody();
         foreach (var (queueId, offset) in chosen)
         {
@@ -163,6 +147,30 @@ internal sealed class OffsetResetProcessor(BrokerContext context)
         context.Log.LogInformation(
             "Offsets of group {Source} cloned to group {Destination} for topics {Topics}", header.SrcGroup, header.DestGroup, string.Join(", ", cloned.Topics));
         return request.CreateResponse(ResponseCode.Success);
+    }
+
+    /// <summary>Every queue's new offset, and those that differ from the committed one.</summary>
+    private (Dictionary<int, long> Chosen, Dictionary<int, long> Moved) TargetOffsets(
+        ResetOffsetRequestHeader header, int queues, IReadOnlyDictionary<int, long>? committed)
+    {
+        var chosen = new Dictionary<int, long>();
+        var moved = new Dictionary<int, long>();
+        for (int q = 0; q < queues; q++)
+        {
+            long target = header.Timestamp == -1
+                ? context.Store.GetMaxOffset(header.Topic, q)
+                : context.Store.GetOffsetByTime(header.Topic, q, header.Timestamp);
+            target = Math.Max(0, target);
+            long consumer = committed is not null && committed.TryGetValue(q, out long c) ? c : -1;
+            long offset = header.IsForce || consumer < 0 || target < consumer ? target : consumer;
+            chosen[q] = offset;
+            if (offset != consumer)
+            {
+                moved[q] = offset;
+            }
+        }
+
+        return (chosen, moved);
     }
 
     private void PushToClients(IReadOnlyList<GroupChannel> channels, ResetOffsetRequestHeader header, ResetOffsetBody body, bool cpp)
