@@ -40,6 +40,23 @@ public sealed class OffsetResetTests
     }
 
     [Fact]
+    public async Task Reset_AskedInTheCppClientsLanguage_TellsTheClientsInTheCppBodyForm()
+    {
+        await using var node = await BrokerFixture.StartAsync();
+        await SendAsync(node, "RC", 2);
+        await node.BrokerAsync(Requests.Heartbeat("cid-c", "CG", "RC"));
+        var request = Reset("RC", "CG", timestamp: -1, force: true);
+        request.Language = LanguageCode.Cpp;
+
+        var reset = await node.BrokerAsync(request);
+
+        Assert.Equal(2, ResetOffsetBody.Decode(reset.Body.Span).OffsetTable[new MessageQueue("RC", BrokerFixture.Group, 0)]);
+        var pushed = await WaitForRequestAsync(node, RequestCode.ResetConsumerClientOffset);
+        Assert.StartsWith("{\"offsetTable\":[", System.Text.Encoding.UTF8.GetString(pushed.Body.Span));
+        Assert.Equal(2, ResetOffsetBody.Decode(pushed.Body.Span).OffsetTable[new MessageQueue("RC", BrokerFixture.Group, 0)]);
+    }
+
+    [Fact]
     public async Task Reset_WithoutForce_KeepsAQueueAlreadyBehindTheTarget()
     {
         await using var node = await BrokerFixture.StartAsync();
