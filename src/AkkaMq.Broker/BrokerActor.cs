@@ -45,6 +45,14 @@ public sealed class BrokerActor : ReceiveActor
                 partition.Tell(m, Self);
             }
         });
+        Receive<WakeHolds>(m =>
+        {
+            // Only an existing partition can hold pulls.
+            if (_partitions.TryGetValue((m.Topic, m.QueueId), out var partition))
+            {
+                partition.Tell(m, Self);
+            }
+        });
         Receive<IQueuePartitionMessage>(m => Partition(m.Topic, m.QueueId).Forward(m));
         Receive<ReleaseAllHolds>(m =>
         {
@@ -75,7 +83,8 @@ public sealed class BrokerActor : ReceiveActor
         var settings = s.Settings;
         var storeActor = Context.ActorOf(StoreActor.Props(store, Self, s.Log), "store");
         var savedOffsets = OffsetSnapshot.LoadLatest(store);
-        var offsets = Context.ActorOf(OffsetsActor.Props(savedOffsets, storeActor, s.StoreHost, settings.Store.FileReservedTime, s.Time, s.Log), "offsets");
+        var resets = new OffsetResets(s.Time);
+        var offsets = Context.ActorOf(OffsetsActor.Props(savedOffsets, storeActor, s.StoreHost, settings.Store.FileReservedTime, resets, s.Time, s.Log), "offsets");
         savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.Schedule, ScheduleActor.ProgressGroup), out var scheduleProgress);
         var schedule = Context.ActorOf(
             ScheduleActor.Props(store, storeActor, offsets, s.StoreHost, scheduleProgress, DelayLevels.Resolve(settings.MessageDelayLevels), s.Time, s.Log), "schedule");
@@ -86,7 +95,7 @@ public sealed class BrokerActor : ReceiveActor
         var transactions = Context.ActorOf(TransactionsActor.Props(
             store, storeActor, offsets, clients, s.StoreHost, settings.Transaction ?? TransactionSettings.Default,
             halfProgress?.GetValueOrDefault(0) ?? 0, opProgress?.GetValueOrDefault(0) ?? 0, s.Time, s.Log), "transactions");
-        return new BrokerActors(storeActor, offsets, schedule, clients, groups, transactions);
+        return new BrokerActors(storeActor, offsets, schedule, clients, groups, transactions) { Resets = resets };
     }
 
     private IActorRef Partition(string topic, int queueId)
@@ -142,4 +151,8 @@ public sealed record BrokerActors(
     IActorRef Schedule,
     IActorRef Clients,
     IActorRef SubscriptionGroups,
-    IActorRef Transactions);
+    IActorRef Transactions)
+{
+    /// <summary>Operator resets not yet picked up by a pull; written by <see cref="Offsets"/>, read by the pull path.</summary>
+    public required OffsetResets Resets { get; init; }
+}

@@ -37,6 +37,9 @@ internal sealed class BrokerContext
 
     public required IActorRef Offsets { get; init; }
 
+    /// <summary>Operator resets waiting for the group's next pull of each queue (<see cref="OffsetResets"/>).</summary>
+    public required OffsetResets Resets { get; init; }
+
     public required IActorRef Clients { get; init; }
 
     public required IActorRef Schedule { get; init; }

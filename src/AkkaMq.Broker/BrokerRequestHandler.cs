@@ -67,6 +67,9 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
             RequestCode.DeleteExpiredCommitLog => p.Config.DeleteExpiredCommitLogAsync(request, cancellationToken),
             RequestCode.GetAllProducerInfo => p.ProducerTable.GetAllProducerInfoAsync(request, cancellationToken),
             RequestCode.GetSystemTopicListFromBroker => Done(p.SystemTopics.GetSystemTopicList(request)),
+            RequestCode.InvokeBrokerToResetOffset => p.OffsetResets.ResetOffsetAsync(connection, request, cancellationToken),
+            RequestCode.InvokeBrokerToGetConsumerStatus => p.OffsetResets.GetConsumerStatusAsync(request, cancellationToken),
+            RequestCode.CloneGroupOffset => p.OffsetResets.CloneGroupOffsetAsync(request, cancellationToken),
             _ => Done(p.Unsupported.Answer(connection, request)),
         };
     }
@@ -104,5 +107,7 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
         public ProducerTableProcessor ProducerTable { get; } = new(context);
 
         public SystemTopicProcessor SystemTopics { get; } = new(context);
+
+        public OffsetResetProcessor OffsetResets { get; } = new(context);
     }
 }

@@ -58,6 +58,9 @@ internal enum Refusal
     ConfigKeyNotLive,
     ConfigValueInvalid,
     ConfigApplyFailed,
+    ResetTopicNotInBroker,
+    ConsumerNotOnlineForReset,
+    NoConsumerOnlineForStatus,
 }
 
 /// <summary>Every expected outcome of the broker's processors mapped to a RocketMQ response code and remark, in one place.</summary>
@@ -119,6 +122,9 @@ internal static class BrokerResponses
         Refusal.ConfigKeyNotLive => (ResponseCode.NoPermission, "Can not update config " + d + "; nothing was changed"),
         Refusal.ConfigValueInvalid => (ResponseCode.SystemError, "invalid broker config value: " + d + "; nothing was changed"),
         Refusal.ConfigApplyFailed => (ResponseCode.SystemError, "broker config not changed: " + d),
+        Refusal.ResetTopicNotInBroker => (ResponseCode.SystemError, "[reset-offset] reset offset failed, no topic in this broker. topic=" + d),
+        Refusal.ConsumerNotOnlineForReset => (ResponseCode.ConsumerNotOnline, "Consumer not online, so can not reset offset, " + d),
+        Refusal.NoConsumerOnlineForStatus => (ResponseCode.SystemError, "No Any Consumer online in the consumer group: [" + d + "]"),
         _ => (ResponseCode.SystemError, refusal + " " + d),
     };
 

@@ -98,6 +98,7 @@ public sealed class BrokerRole : IAsyncDisposable
             Broker = broker,
             StoreActor = actors.Store,
             Offsets = actors.Offsets,
+            Resets = actors.Resets,
             Clients = actors.Clients,
             Schedule = actors.Schedule,
             Transactions = actors.Transactions,

@@ -45,6 +45,7 @@ public sealed class ClientsActor : ReceiveActor, IWithTimers
         Receive<FindClient>(m => Sender.Tell(new FoundClient(FindMember(m.Group, m.ClientId)), Self));
         Receive<FindProducer>(m => Sender.Tell(new FoundClient(FindProducerChannel(m.Group)), Self));
         Receive<GetProducerTable>(_ => Sender.Tell(new EncodedBody(ProducerTable()), Self));
+        Receive<GetGroupChannels>(m => Sender.Tell(new GroupChannels(ChannelsOf(m.Group)), Self));
     }
 
     public static Props Props(ConsumerSubscriptions view, TimeProvider time, ILogger log) =>
@@ -246,6 +247,23 @@ public sealed class ClientsActor : ReceiveActor, IWithTimers
         return live.Count == 0 ? null : live[Random.Shared.Next(live.Count)];
     }
 
+    private List<GroupChannel> ChannelsOf(string group)
+    {
+        var channels = new List<GroupChannel>();
+        if (_consumers.TryGetValue(group, out var state))
+        {
+            foreach (var member in state.Members)
+            {
+                if (!member.IsClosed && _channels.TryGetValue(member, out var channel))
+                {
+                    channels.Add(new GroupChannel(member, channel.ClientId, channel.Language, channel.Version));
+                }
+            }
+        }
+
+        return channels;
+    }
+
     private List<string> ConsumerIdsOf(string group)
     {
         var ids = new List<string>();
@@ -409,6 +427,13 @@ public sealed record EncodedBody(byte[]? Body);
 public sealed record FindClient(string Group, string ClientId);
 
 public sealed record FoundClient(RemotingConnection? Connection);
+
+/// <summary>Replies <see cref="GroupChannels"/>: every live connection of a consumer group, for broker-to-client pushes.</summary>
+public sealed record GetGroupChannels(string Group);
+
+public sealed record GroupChannel(RemotingConnection Connection, string ClientId, string Language, int Version);
+
+public sealed record GroupChannels(IReadOnlyList<GroupChannel> Channels);
 
 /// <summary>Replies <see cref="FoundClient"/>: a live connection of a producer group, for transaction check-back.</summary>
 public sealed record FindProducer(string Group);

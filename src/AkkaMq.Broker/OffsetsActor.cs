@@ -21,6 +21,7 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
     private readonly IPv4Endpoint _storeHost;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
+    private readonly OffsetResets _resets;
     private readonly long _refreshMillis;
     private bool _dirty;
 
@@ -30,9 +31,11 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
     /// <summary>Set by Akka before PreStart; cancelled with the actor.</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public OffsetsActor(Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, TimeProvider time, ILogger log)
+    public OffsetsActor(
+        Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, OffsetResets resets, TimeProvider time, ILogger log)
     {
         _table = initial;
+        _resets = resets;
         _refreshMillis = (long)OffsetSnapshot.RefreshIntervalFor(fileReservedTime).TotalMilliseconds;
         _storeActor = storeActor;
         _storeHost = storeHost;
@@ -42,20 +45,29 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
         Receive<QueryOffset>(m => Sender.Tell(new StoredOffset(Find(m.Group, m.Topic, m.QueueId)), Self));
         Receive<GetGroupOffsets>(m => Sender.Tell(GroupOffsets(m.Group), Self));
         Receive<GetTopicGroups>(m => Sender.Tell(TopicGroups(m.Topic), Self));
+        Receive<ResetGroupOffsets>(Reset);
+        Receive<ClearOffsetResets>(m => _resets.Clear(m.Topic, m.Group));
+        Receive<CloneGroupOffsets>(Clone);
         ReceiveAsync<PersistOffsets>(_ => PersistAsync(Sender));
         ReceiveAsync<PersistTick>(_ => PersistAsync(null));
     }
 
     /// <param name="fileReservedTime">The store's retention: an unchanged table is stored again well within it.</param>
     public static Props Props(
-        Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, TimeProvider time, ILogger log) =>
+        Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, OffsetResets resets, TimeProvider time, ILogger log) =>
         Akka.Actor.Props.Create(() => new OffsetsActor(
-            new Dictionary<string, Dictionary<int, long>>(initial, StringComparer.Ordinal), storeActor, storeHost, fileReservedTime, time, log));
+            new Dictionary<string, Dictionary<int, long>>(initial, StringComparer.Ordinal), storeActor, storeHost, fileReservedTime, resets, time, log));
 
     protected override void PreStart() => Timers.StartPeriodicTimer("persist", PersistTick.Instance, PersistInterval);
 
     private void Commit(CommitOffset m)
     {
+        if (_resets.IsPending(m.Topic, m.Group, m.QueueId))
+        {
+            // The consumer still reports its position from before an operator's reset.
+            return;
+        }
+
         string key = OffsetSnapshot.Key(m.Topic, m.Group);
         if (!_table.TryGetValue(key, out var queues))
         {
@@ -67,6 +79,46 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
             queues[m.QueueId] = m.Offset;
             _dirty = true;
         }
+    }
+
+    /// <summary>Stores an operator's reset; with <see cref="ResetGroupOffsets.UntilPulled"/> it also waits for the consumers' next pulls.</summary>
+    private void Reset(ResetGroupOffsets m)
+    {
+        string key = OffsetSnapshot.Key(m.Topic, m.Group);
+        if (!_table.TryGetValue(key, out var queues))
+        {
+            _table[key] = queues = [];
+        }
+
+        foreach (var (queueId, offset) in m.Offsets)
+        {
+            queues[queueId] = offset;
+            if (m.UntilPulled)
+            {
+                _resets.Assign(m.Topic, m.Group, queueId, offset);
+            }
+        }
+
+        _dirty = true;
+        _log.LogInformation("Offsets of group {Group} on topic {Topic} reset to {Offsets}", m.Group, m.Topic, string.Join(", ", m.Offsets));
+        Sender.Tell(OffsetsReset.Instance, Self);
+    }
+
+    /// <summary>RocketMQ's cloneOffset: the destination's table for each topic becomes a copy of the source's.</summary>
+    private void Clone(CloneGroupOffsets m)
+    {
+        var cloned = new List<string>();
+        foreach (string topic in m.Topics)
+        {
+            if (_table.TryGetValue(OffsetSnapshot.Key(topic, m.SourceGroup), out var source))
+            {
+                _table[OffsetSnapshot.Key(topic, m.DestinationGroup)] = new Dictionary<int, long>(source);
+                cloned.Add(topic);
+                _dirty = true;
+            }
+        }
+
+        Sender.Tell(new ClonedTopics(cloned), Self);
     }
 
     private long Find(string group, string topic, int queueId) =>
@@ -143,6 +195,27 @@ public sealed record GroupOffsetTable(IReadOnlyDictionary<string, IReadOnlyDicti
 public sealed record GetTopicGroups(string Topic);
 
 public sealed record TopicGroupList(IReadOnlyList<string> Groups);
+
+/// <summary>
+/// An operator's reset of a group's offsets on one topic (queue → offset); replies
+/// <see cref="OffsetsReset"/>. <paramref name="UntilPulled"/>: also hold the reset in
+/// <see cref="OffsetResets"/> until each queue is pulled (the group is online).
+/// </summary>
+public sealed record ResetGroupOffsets(string Group, string Topic, IReadOnlyDictionary<int, long> Offsets, bool UntilPulled);
+
+public sealed record OffsetsReset
+{
+    public static OffsetsReset Instance { get; } = new();
+}
+
+/// <summary>Forget pending resets of the group on the topic (no reply): the group is offline and its offsets are set queue by queue.</summary>
+public sealed record ClearOffsetResets(string Group, string Topic);
+
+/// <summary>Copy the source group's offsets of each topic to the destination group; replies <see cref="ClonedTopics"/>.</summary>
+public sealed record CloneGroupOffsets(string SourceGroup, string DestinationGroup, IReadOnlyList<string> Topics);
+
+/// <summary>The topics whose offsets were copied (those the source group had offsets for).</summary>
+public sealed record ClonedTopics(IReadOnlyList<string> Topics);
 
 /// <summary>Store a snapshot now if anything changed; replies <see cref="OffsetsPersisted"/>.</summary>
 public sealed record PersistOffsets

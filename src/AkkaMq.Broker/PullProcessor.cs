@@ -71,7 +71,13 @@ internal sealed class PullProcessor(BrokerContext context)
             return refused;
         }
 
-        if ((header.SysFlag & FlagCommitOffset) != 0)
+        long reset = context.Resets.Take(header.Topic, header.ConsumerGroup, header.QueueId);
+        if (reset >= 0 && reset != header.QueueOffset)
+        {
+            return OffsetReset(request, header, reset);
+        }
+
+        if ((header.SysFlag & FlagCommitOffset) != 0 && reset < 0)
         {
             context.Offsets.Tell(new CommitOffset(header.ConsumerGroup, header.Topic, header.QueueId, header.CommitOffset), ActorRefs.NoSender);
         }
@@ -81,6 +87,12 @@ internal sealed class PullProcessor(BrokerContext context)
             && (header.SysFlag & FlagSuspend) != 0 && header.SuspendTimeoutMillis > 0)
         {
             await HoldAsync(header, ct).ConfigureAwait(false);
+            reset = context.Resets.Take(header.Topic, header.ConsumerGroup, header.QueueId);
+            if (reset >= 0 && reset != header.QueueOffset)
+            {
+                return OffsetReset(request, header, reset);
+            }
+
             outcome = Read(header, filter);
         }
 
@@ -100,6 +112,18 @@ internal sealed class PullProcessor(BrokerContext context)
         }
 
         ct.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>An operator reset the queue while this consumer was elsewhere: PULL_OFFSET_MOVED with the reset offset as the next one (RocketMQ 5's OFFSET_RESET).</summary>
+    private RemotingCommand OffsetReset(RemotingCommand request, PullMessageRequestHeader header, long reset)
+    {
+        var store = context.Store;
+        var outcome = new PullOutcome(
+            PullStatus.OffsetFoundNull, reset, store.GetMinOffset(header.Topic, header.QueueId), store.GetMaxOffset(header.Topic, header.QueueId), default);
+        var response = Respond(request, header, outcome);
+        response.Code = (int)ResponseCode.PullOffsetMoved;
+        response.Remark = "OFFSET_RESET";
+        return response;
     }
 
     private RemotingCommand Respond(RemotingCommand request, PullMessageRequestHeader header, PullOutcome outcome)

@@ -35,6 +35,7 @@ public sealed class QueuePartitionActor : ReceiveActor, IWithTimers
         Receive<MessageArrived>(_ => WakeArrived());
         Receive<SweepHolds>(_ => Sweep());
         Receive<ReleaseAllHolds>(_ => ReleaseAll());
+        Receive<WakeHolds>(_ => ReleaseAll());
         Receive<LockQueue>(m => Sender.Tell(new QueueLockReply(m.Queue, TryLock(m.Group, m.ClientId)), Self));
         Receive<UnlockQueue>(m =>
         {
@@ -141,6 +142,9 @@ public interface IQueuePartitionMessage
 
 /// <summary>Wake <paramref name="Wake"/> (true) when the queue's max offset passes <paramref name="Offset"/>.</summary>
 public sealed record HoldPull(string Topic, int QueueId, long Offset, TaskCompletionSource<bool> Wake) : IQueuePartitionMessage;
+
+/// <summary>Answer the queue's held pulls now (an operator reset its offsets: held pullers must learn where to go).</summary>
+public sealed record WakeHolds(string Topic, int QueueId) : IQueuePartitionMessage;
 
 /// <summary>The store actor appended records to this queue.</summary>
 public sealed record MessageArrived(string Topic, int QueueId) : IQueuePartitionMessage;

@@ -178,6 +178,16 @@ public sealed partial class ClientInstance : IRemotingRequestHandler
             return ValueTask.FromResult<RemotingCommand?>(AnswerRunningInfo(request));
         }
 
+        if (request.Code == (int)RequestCode.ResetConsumerClientOffset)
+        {
+            return ValueTask.FromResult(OnResetConsumerOffset(request));
+        }
+
+        if (request.Code == (int)RequestCode.GetConsumerStatusFromClient)
+        {
+            return ValueTask.FromResult<RemotingCommand?>(AnswerConsumerStatus(request));
+        }
+
         if (request.Code == (int)RequestCode.CheckTransactionState)
         {
             OnCheckTransactionState(connection, request);

@@ -30,6 +30,21 @@ internal sealed class OffsetStore(ClientInstance instance, string group, LocalOf
 
     public void Remove(MessageQueue queue) => _offsets.TryRemove(queue, out _);
 
+    /// <summary>A copy of the in-memory offsets of the topic's queues (Java cloneOffsetTable).</summary>
+    public Dictionary<MessageQueue, long> TableOf(string topic)
+    {
+        var table = new Dictionary<MessageQueue, long>();
+        foreach (var (queue, offset) in _offsets)
+        {
+            if (queue.Topic == topic)
+            {
+                table[queue] = offset;
+            }
+        }
+
+        return table;
+    }
+
     /// <summary>Reads the local file of a broadcasting consumer (nothing to do for broker-kept offsets).</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ namespace AkkaMq.Client;
 /// with <see cref="UpdateConsumeOffsetAsync"/> are kept in memory and committed by the instance's
 /// persist timer and on shutdown.
 /// </summary>
-public sealed class PullConsumer : IAsyncDisposable, IConsumerClient
+public sealed class PullConsumer : IAsyncDisposable, IConsumerClient, IConsumerOffsets
 {
     private readonly ClientInstance _instance;
     private readonly OffsetStore _offsets;
@@ -157,6 +157,31 @@ public sealed class PullConsumer : IAsyncDisposable, IConsumerClient
 
     Task IConsumerClient.PersistOffsetsAsync(CancellationToken cancellationToken) =>
         _offsets.PersistAllAsync(Touched(), cancellationToken);
+
+    Dictionary<MessageQueue, long> IConsumerOffsets.OffsetTableOf(string topic) => _offsets.TableOf(topic);
+
+    void IConsumerOffsets.StopQueues(string topic, IReadOnlyDictionary<MessageQueue, long> offsets)
+    {
+        // The caller pulls; there is nothing of ours in flight to stop.
+    }
+
+    /// <summary>
+    /// An operator's reset (220): the offsets in memory of the named queues become the reset ones,
+    /// so <see cref="FetchConsumeOffsetAsync"/> returns them and the persist timer does not write
+    /// the old ones back. Java's pull consumer ignores the request; the broker holds them already.
+    /// </summary>
+    Task IConsumerOffsets.ResetOffsetsAsync(string topic, IReadOnlyDictionary<MessageQueue, long> offsets, CancellationToken cancellationToken)
+    {
+        foreach (var (queue, offset) in offsets)
+        {
+            if (queue.Topic == topic && _offsets.ReadFromMemory(queue) >= 0)
+            {
+                _offsets.Update(queue, offset, increaseOnly: false);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
 
     private List<MessageQueue> Touched()
     {

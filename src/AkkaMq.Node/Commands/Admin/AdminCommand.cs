@@ -50,5 +50,11 @@ internal static class AdminCommand
         ProbeCommands.CheckMsgSendRT(),
         ProbeCommands.ClusterRT(),
         ExportCommands.ExportMetadata(),
+        OffsetCommands.ResetOffsetByTime(),
+        OffsetCommands.ResetOffsetByTimeOld(),
+        OffsetCommands.SkipAccumulatedMessage(),
+        OffsetCommands.CloneGroupOffset(),
+        OffsetCommands.GetConsumerStatus(),
+        ConsumerStatusCommand.ConsumerStatus(),
     };
 }
