@@ -102,7 +102,7 @@ public sealed class RouteRegistryMigrationTests : RegistryTestKit
     {
         File.WriteAllText(LegacyPath, "not json");
 
-        EventFilter.Exception<RouteRegistryStartException>(contains: LegacyPath).ExpectOne(() => StartRegistry(Migrating));
+        EventFilter.Exception<RouteRegistryStartException>(contains: LegacyPath).ExpectOne(Patience, () => StartRegistry(Migrating));
 
         ExpectMsg<Akka.Actor.Terminated>(Patience);
     }
