@@ -34,6 +34,7 @@ public static class UnsupportedRequestRemarks
         [13] = "use GET_MAX_OFFSET (30) and GET_MIN_OFFSET (31) per queue, or topicStatus",
         [22] = "use GET_ALL_TOPIC_CONFIG (21) on the broker or topicList on the name server",
         [23] = "use GET_ALL_TOPIC_CONFIG (21) on the broker or topicList on the name server",
+        [27] = "RocketMQ 4.9.8 does not serve it either; run retention now with deleteExpiredCommitLog (DELETE_EXPIRED_COMMITLOG, 329)",
         [39] = ToClient,
         [40] = ToClient,
         [43] = Replication,
