@@ -102,6 +102,12 @@ public sealed partial class AdminCommandTests : IAsyncLifetime
 
             var connection = await AdminAsync("consumerConnection", "-g", "lag-group");
             Assert.Contains("lag-", connection.Output);
+
+            // The version column names the release as mqadmin does (MQVersion.getVersionDesc), not its ordinal.
+            string version = AkkaMq.Remoting.Protocol.RemotingVersionNames.Describe(AkkaMq.Remoting.Protocol.RemotingVersion.Current);
+            Assert.StartsWith("V", version, StringComparison.Ordinal);
+            var row = connection.Output.Split('\n').First(l => l.Contains("lag-", StringComparison.Ordinal));
+            Assert.EndsWith(" " + version, row.TrimEnd(), StringComparison.Ordinal);
             Assert.Contains("LagTopic", connection.Output);
             Assert.Contains("ConsumeType: CONSUME_PASSIVELY", connection.Output);
             Assert.Contains("MessageModel: CLUSTERING", connection.Output);
