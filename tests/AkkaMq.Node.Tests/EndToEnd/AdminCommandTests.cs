@@ -138,12 +138,7 @@ public sealed partial class AdminCommandTests : IAsyncLifetime
         Assert.Contains("127.0.0.1:1", result.Error);
     }
 
-    private async Task<CliResult> AdminAsync(params string[] args)
-    {
-        var result = await CliRun.InvokeAsync(["admin", args[0], "-n", _node.NameServer, .. args[1..]]);
-        Assert.True(result.ExitCode == 0, $"admin {string.Join(' ', args)} failed: {result.Error}");
-        return result;
-    }
+    private Task<CliResult> AdminAsync(params string[] args) => CliRun.AdminAsync(_node.NameServer, args);
 
     [GeneratedRegex("[0-9A-F]{32}(?=\\s*$)", RegexOptions.Multiline)]
     private static partial Regex OffsetIdPattern();

@@ -39,7 +39,7 @@ internal static class ExportCommands
             }
             else if (p.GetValue(cluster) is { } clusterName)
             {
-                masters = await admin.GetMastersOfClusterAsync(clusterName.Trim(), ct).ConfigureAwait(false);
+                masters = await admin.GetClusterMastersAsync(clusterName.Trim(), ct).ConfigureAwait(false);
             }
             else
             {
