@@ -61,6 +61,7 @@ internal enum Refusal
     ResetTopicNotInBroker,
     ConsumerNotOnlineForReset,
     NoConsumerOnlineForStatus,
+    RouteTableLacksBrokerGroup,
 }
 
 /// <summary>Every expected outcome of the broker's processors mapped to a RocketMQ response code and remark, in one place.</summary>
@@ -125,6 +126,7 @@ internal static class BrokerResponses
         Refusal.ResetTopicNotInBroker => (ResponseCode.SystemError, "[reset-offset] reset offset failed, no topic in this broker. topic=" + d),
         Refusal.ConsumerNotOnlineForReset => (ResponseCode.ConsumerNotOnline, "Consumer not online, so can not reset offset, " + d),
         Refusal.NoConsumerOnlineForStatus => (ResponseCode.SystemError, "No Any Consumer online in the consumer group: [" + d + "]"),
+        Refusal.RouteTableLacksBrokerGroup => (ResponseCode.SystemError, "the route table does not list broker group " + d + ", so which topics exist is not known; no consume queue was removed"),
         _ => (ResponseCode.SystemError, refusal + " " + d),
     };
 

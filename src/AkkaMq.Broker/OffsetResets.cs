@@ -22,10 +22,22 @@ public sealed class OffsetResets(TimeProvider time)
     private readonly ConcurrentDictionary<(string Topic, string Group, int QueueId), Pending> _pending = new();
     private int _count;
 
-    /// <summary>Called by the offsets actor only.</summary>
+    /// <summary>How many resets wait (lapsed ones included until they are swept).</summary>
+    internal int Count => Volatile.Read(ref _count);
+
+    /// <summary>Called by the offsets actor only. Sweeps lapsed entries first: a queue nobody pulls again would otherwise keep its entry for ever.</summary>
     internal void Assign(string topic, string group, int queueId, long offset)
     {
-        var pending = new Pending(offset, time.GetUtcNow() + Lifetime);
+        var now = time.GetUtcNow();
+        foreach (var (key, lapsed) in _pending)
+        {
+            if (lapsed.Expires <= now && _pending.TryRemove(new KeyValuePair<(string, string, int), Pending>(key, lapsed)))
+            {
+                Interlocked.Decrement(ref _count);
+            }
+        }
+
+        var pending = new Pending(offset, now + Lifetime);
 
         // Only this actor adds, so the add factory runs once per added entry and the count stays exact.
         _pending.AddOrUpdate(

@@ -87,7 +87,7 @@ public sealed partial class AdminClient
         return groups;
     }
 
-    /// <summary>The masters of <paramref name="clusterName"/> (mqadmin updateBrokerConfig -c writes to each).</summary>
+    /// <summary>The masters of <paramref name="clusterName"/> (106), for commands that act on each (updateBrokerConfig -c, exportMetadata -c).</summary>
     public Task<List<string>> GetClusterMastersAsync(string clusterName, CancellationToken cancellationToken = default) =>
         MastersOfClusterAsync(clusterName, cancellationToken);
 

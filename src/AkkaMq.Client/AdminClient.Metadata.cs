@@ -73,10 +73,6 @@ public sealed partial class AdminClient
         return table;
     }
 
-    /// <summary>The masters of a cluster (106), for commands that act on each.</summary>
-    public Task<List<string>> GetMastersOfClusterAsync(string clusterName, CancellationToken cancellationToken = default) =>
-        MastersOfClusterAsync(clusterName, cancellationToken);
-
     private static TopicConfigData ReadTopicConfig(string name, JsonElement e) => new(
         FastJson.GetString(e, "topicName") ?? name,
         FastJson.GetInt32(e, "readQueueNums"),

@@ -292,21 +292,13 @@ public sealed partial class AdminClient : IAsyncDisposable
         return addresses;
     }
 
+    /// <summary>Each broker group's master of the cluster, in broker-name order; a cluster the name server does not know is an error.</summary>
     private async Task<List<string>> MastersOfClusterAsync(string clusterName, CancellationToken cancellationToken)
     {
-        var cluster = await GetClusterInfoAsync(cancellationToken).ConfigureAwait(false);
-        if (!cluster.ClusterAddrTable.TryGetValue(clusterName, out var brokerNames))
-        {
-            throw new MQClientException("Cluster " + clusterName + " not found in the name server");
-        }
-
         var masters = new List<string>();
-        foreach (var name in brokerNames)
+        foreach (var (master, _) in await GetClusterBrokersAsync(clusterName, cancellationToken).ConfigureAwait(false))
         {
-            if (cluster.BrokerAddrTable.TryGetValue(name, out var broker) && broker.BrokerAddrs.TryGetValue(0, out var master))
-            {
-                masters.Add(master);
-            }
+            masters.Add(master);
         }
 
         return masters;

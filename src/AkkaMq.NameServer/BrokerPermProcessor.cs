@@ -14,39 +14,29 @@ namespace AkkaMq.NameServer;
 /// </summary>
 internal sealed class BrokerPermProcessor(RouteTableFeed routes, IActorRef registry)
 {
-    public async ValueTask<RemotingCommand?> WipeWritePermAsync(RemotingCommand request, CancellationToken ct)
+    public ValueTask<RemotingCommand?> WipeWritePermAsync(RemotingCommand request, CancellationToken ct) =>
+        ChangeWritePermAsync(request, writable: false, static (response, count) => CommandHeader.Encode(new WipeWritePermResponseHeader { WipeTopicCount = count }, response), ct);
+
+    public ValueTask<RemotingCommand?> AddWritePermAsync(RemotingCommand request, CancellationToken ct) =>
+        ChangeWritePermAsync(request, writable: true, static (response, count) => CommandHeader.Encode(new AddWritePermResponseHeader { AddTopicCount = count }, response), ct);
+
+    /// <summary>Both requests: the same header and answer, the count under each one's own response field.</summary>
+    private async ValueTask<RemotingCommand?> ChangeWritePermAsync(
+        RemotingCommand request, bool writable, Action<RemotingCommand, int> encodeCount, CancellationToken ct)
     {
         if (!CommandHeader.TryDecode<BrokerWritePermRequestHeader>(request, out var header, out var error))
         {
             return request.CreateResponse(ResponseCode.SystemError, error);
         }
 
-        var (count, rejection) = await ChangeAsync(header.BrokerName, writable: false, ct).ConfigureAwait(false);
+        var (count, rejection) = await ChangeAsync(header.BrokerName, writable, ct).ConfigureAwait(false);
         if (rejection is not null)
         {
             return request.CreateResponse(ResponseCode.SystemError, rejection);
         }
 
         var response = request.CreateResponse(ResponseCode.Success);
-        CommandHeader.Encode(new WipeWritePermResponseHeader { WipeTopicCount = count }, response);
-        return response;
-    }
-
-    public async ValueTask<RemotingCommand?> AddWritePermAsync(RemotingCommand request, CancellationToken ct)
-    {
-        if (!CommandHeader.TryDecode<BrokerWritePermRequestHeader>(request, out var header, out var error))
-        {
-            return request.CreateResponse(ResponseCode.SystemError, error);
-        }
-
-        var (count, rejection) = await ChangeAsync(header.BrokerName, writable: true, ct).ConfigureAwait(false);
-        if (rejection is not null)
-        {
-            return request.CreateResponse(ResponseCode.SystemError, rejection);
-        }
-
-        var response = request.CreateResponse(ResponseCode.Success);
-        CommandHeader.Encode(new AddWritePermResponseHeader { AddTopicCount = count }, response);
+        encodeCount(response, count);
         return response;
     }
 

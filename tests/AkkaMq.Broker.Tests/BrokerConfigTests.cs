@@ -1,4 +1,5 @@
 using System.Text;
+using AkkaMq.Cluster.Routing;
 using AkkaMq.Remoting.Protocol;
 using AkkaMq.Remoting.Protocol.Headers;
 using AkkaMq.Remoting.Protocol.Json;
@@ -171,5 +172,26 @@ public sealed class BrokerConfigTests
         Assert.Equal(1, store.GetMaxOffset("SCHEDULE_TOPIC_XXXX", 2));
         await node.RestartBrokerAsync();
         Assert.Equal(1, Requests.Long(await node.BrokerAsync(OffsetTests.Query("KeepGroup", "KeptTopic", 0)), "offset"));
+    }
+
+    [Fact]
+    public async Task CleanExpiredConsumeQueue_WithARouteTableThatLacksThisBroker_RemovesNothing()
+    {
+        await using var node = await BrokerFixture.StartAsync();
+        Assert.Equal((int)ResponseCode.Success, (await node.BrokerAsync(Requests.SendV2("KeptTopic", "m", 0))).Code);
+
+        // A newer table that does not know this broker group (as a lagging or rebuilt registry could publish).
+        var stranger = RouteTable.Empty;
+        while (stranger.Version <= node.Feed.Current.Version)
+        {
+            stranger = stranger.WithKv("test", "filler", stranger.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        node.Feed.Publish(stranger);
+        var cleaned = await node.BrokerAsync(RemotingCommand.CreateRequest(RequestCode.CleanExpiredConsumeQueue));
+
+        Assert.Equal((int)ResponseCode.SystemError, cleaned.Code);
+        Assert.Contains("does not list broker group " + BrokerFixture.Group, cleaned.Remark);
+        Assert.Equal(1, node.Broker.Store.GetMaxOffset("KeptTopic", 0));
     }
 }

@@ -136,6 +136,29 @@ public sealed class BrokerStatsServiceTests : IDisposable
     }
 
     [Fact]
+    public void ItemsIdleForADay_AreForgotten_BusyOnesStay()
+    {
+        Put("Idle", count: 1, sizeEach: 1);
+        _stats.OnGet("GoneGroup", "Idle", 0, 1, 1, 1);
+        for (int hour = 0; hour < 27; hour++)
+        {
+            Put("Busy", count: 1, sizeEach: 1);
+            _time.Advance(TimeSpan.FromHours(1));
+        }
+
+        Assert.True(_stats.TryGetItem(BrokerStatsService.TopicPutNums, "Busy", out var busy));
+        Assert.Equal(24, busy.Day.Sum);
+        Assert.False(_stats.TryGetItem(BrokerStatsService.TopicPutNums, "Idle", out _));
+        Assert.False(_stats.TryGetItem(BrokerStatsService.GroupGetNums, "Idle@GoneGroup", out _));
+        Assert.False(_stats.TryGetItem(BrokerStatsService.GroupGetLatency, "0@Idle@GoneGroup", out _));
+
+        // A new count brings the key back.
+        Put("Idle", count: 2, sizeEach: 1);
+        Assert.True(_stats.TryGetItem(BrokerStatsService.TopicPutNums, "Idle", out var again));
+        Assert.Equal(2, again.Value);
+    }
+
+    [Fact]
     public async Task Counting_FromManyThreads_LosesNothing()
     {
         var workers = new Task[4];

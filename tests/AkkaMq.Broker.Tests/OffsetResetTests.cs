@@ -118,6 +118,28 @@ public sealed class OffsetResetTests
         Assert.Equal(1, Requests.Long(await node.BrokerAsync(Query("ALL", "C2", 0)), "offset"));
     }
 
+    [Fact]
+    public async Task ConsumerStatus_AsksTheClientsAtOnce_SoSilentOnesCostOneTimeoutNotOneEach()
+    {
+        await using var node = await BrokerFixture.StartAsync();
+        var secondRequests = new System.Collections.Concurrent.ConcurrentQueue<RemotingCommand>();
+        await using var second = node.NewClient(secondRequests);
+        Assert.Equal((int)ResponseCode.Success, (await node.BrokerAsync(Requests.Heartbeat("cid-1", "SG", "ST"))).Code);
+        Assert.Equal((int)ResponseCode.Success, (await second.InvokeAsync(node.BrokerAddress, Requests.Heartbeat("cid-2", "SG", "ST"), TimeSpan.FromSeconds(5))).Code);
+        var ask = CommandHeader.CreateRequest(RequestCode.InvokeBrokerToGetConsumerStatus, new GetConsumerStatusRequestHeader { Topic = "ST", Group = "SG" });
+
+        // Neither test client answers 221. mqadmin waits 5 s for the broker's whole answer.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var status = await node.Client.InvokeAsync(node.BrokerAddress, ask, TimeSpan.FromSeconds(15));
+        clock.Stop();
+
+        Assert.Equal((int)ResponseCode.Success, status.Code);
+        Assert.Empty(GetConsumerStatusBody.Decode(status.Body.Span).ConsumerTable);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"answered after {clock.Elapsed}");
+        Assert.Single(node.ServerRequests, r => r.Code == (int)RequestCode.GetConsumerStatusFromClient);
+        Assert.Single(secondRequests, r => r.Code == (int)RequestCode.GetConsumerStatusFromClient);
+    }
+
     private static RemotingCommand Reset(string topic, string group, long timestamp, bool force) =>
         CommandHeader.CreateRequest(
             RequestCode.InvokeBrokerToResetOffset, new ResetOffsetRequestHeader { Topic = topic, Group = group, Timestamp = timestamp, IsForce = force });

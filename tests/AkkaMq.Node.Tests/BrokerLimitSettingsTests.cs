@@ -36,14 +36,10 @@ public sealed class BrokerLimitSettingsTests
     [InlineData("akkamq.broker.message-delay-levels = [1s, soon]")]
     public async Task BadDelayLevels_StopStartUp_NamingTheKey(string line)
     {
-        using var temp = new TempDir();
-        var file = temp.Write("node.conf", "# a node\n" + line + "\n");
+        var error = await RefusedConfigErrorAsync(line);
 
-        var result = await CliRun.InvokeAsync("config", "--config", file);
-
-        Assert.Equal(Cli.BadConfigExitCode, result.ExitCode);
-        Assert.Contains("akkamq.broker.message-delay-levels", result.Error);
-        Assert.Contains("node.conf:2", result.Error);
+        Assert.Contains("akkamq.broker.message-delay-levels", error);
+        Assert.Contains("node.conf:2", error);
     }
 
     [Fact]
@@ -72,13 +68,19 @@ public sealed class BrokerLimitSettingsTests
     [InlineData("akkamq.broker.store.max-message-size = large")]
     public async Task BadMaxMessageSize_StopsStartUp_NamingTheKey(string line)
     {
+        Assert.Contains("akkamq.broker.store.max-message-size", await RefusedConfigErrorAsync(line));
+    }
+
+    /// <summary>Checks a node file whose second line is <paramref name="line"/>; asserts start-up is refused and returns the error text.</summary>
+    private static async Task<string> RefusedConfigErrorAsync(string line)
+    {
         using var temp = new TempDir();
         var file = temp.Write("node.conf", "# a node\n" + line + "\n");
 
         var result = await CliRun.InvokeAsync("config", "--config", file);
 
         Assert.Equal(Cli.BadConfigExitCode, result.ExitCode);
-        Assert.Contains("akkamq.broker.store.max-message-size", result.Error);
+        return result.Error;
     }
 
     private static string Text(TimeSpan t) =>

@@ -12,4 +12,12 @@ internal static class CliRun
         var code = await Cli.InvokeAsync(args, output, error);
         return new CliResult(code, output.ToString(), error.ToString());
     }
+
+    /// <summary>Runs <c>akkamq admin &lt;args[0]&gt; -n nameServer args[1..]</c> and asserts it succeeded.</summary>
+    public static async Task<CliResult> AdminAsync(string nameServer, params string[] args)
+    {
+        var result = await InvokeAsync(["admin", args[0], "-n", nameServer, .. args[1..]]);
+        Assert.True(result.ExitCode == 0, $"admin {string.Join(' ', args)} failed: {result.Error}");
+        return result;
+    }
 }

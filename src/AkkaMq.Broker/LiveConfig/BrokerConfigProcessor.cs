@@ -102,6 +102,14 @@ internal sealed class BrokerConfigProcessor(BrokerContext context)
     /// </summary>
     public async ValueTask<RemotingCommand?> CleanExpiredConsumeQueueAsync(RemotingCommand request, CancellationToken ct)
     {
+        if (!context.Routes.Current.Groups.ContainsKey(context.Group))
+        {
+            // The route table says which topics exist. One that does not list this broker group
+            // (not received yet, or this broker was dropped from it) would have every user topic's
+            // queues removed: refuse rather than guess.
+            return BrokerResponses.Refuse(request, Refusal.RouteTableLacksBrokerGroup, context.Group);
+        }
+
         var done = await context.StoreActor.Ask<ConsumeQueuesCleaned>(new CleanConsumeQueues(IsTopicKept), MaintenanceTimeout, ct).ConfigureAwait(false);
         context.Log.LogWarning("cleanExpiredConsumeQueue: {Removed} consume queue(s) of deleted topics removed", done.Removed);
         return request.CreateResponse(ResponseCode.Success);

@@ -54,6 +54,9 @@ internal sealed class StatsItem(string key)
     internal void SampleHour(long nowMillis) => _hour.Sample(nowMillis, Times, Value);
 
     internal void SampleDay(long nowMillis) => _day.Sample(nowMillis, Times, Value);
+
+    /// <summary>Nothing was counted over the whole day window (its samples span 24 h and all agree).</summary>
+    internal bool IsIdleForADay => _day.IsFlatAndFull;
 }
 
 /// <summary>
@@ -80,6 +83,18 @@ internal sealed class StatsWindow(int capacity, TimeSpan interval)
             if (_samples.Count > capacity)
             {
                 _samples.RemoveAt(0);
+            }
+        }
+    }
+
+    /// <summary>The window holds all the samples it keeps and they show no change.</summary>
+    public bool IsFlatAndFull
+    {
+        get
+        {
+            lock (_samples)
+            {
+                return _samples.Count == capacity && _samples[0].Value == _samples[^1].Value && _samples[0].Times == _samples[^1].Times;
             }
         }
     }

@@ -33,8 +33,11 @@ internal readonly record struct StatsKey(string Topic, string? Group = null, int
 
 /// <summary>
 /// Every item of one stats name (RocketMQ's StatsItemSet). Items are created on first count and
-/// live until their topic or group is deleted; the wire-key index is filled when an item is
-/// created, so a VIEW_BROKER_STATS_DATA lookup never scans.
+/// live until their topic or group is deleted, or until a whole day window passes without a
+/// count (a consumer group that went away without being deleted, a tool's one-off group), so
+/// the set does not grow with every name ever seen; such an item shows zeros anyway and comes
+/// back at its next count. The wire-key index is filled when an item is created, so a
+/// VIEW_BROKER_STATS_DATA lookup never scans.
 /// </summary>
 internal sealed class StatsItemSet(string name, StatsKeyShape shape)
 {
@@ -66,7 +69,7 @@ internal sealed class StatsItemSet(string name, StatsKeyShape shape)
         {
             if (match(key) && _items.TryRemove(key, out var item))
             {
-                _byWireKey.TryRemove(item.Key, out _);
+                Unindex(item);
             }
         }
     }
@@ -87,11 +90,19 @@ internal sealed class StatsItemSet(string name, StatsKeyShape shape)
         }
     }
 
+    /// <summary>
+    /// Samples the day window, then drops the items idle over all of it. A count racing with the
+    /// drop of its item (idle for a day until that instant) may be lost; the next count starts a new item.
+    /// </summary>
     internal void SampleDay(long nowMillis)
     {
-        foreach (var item in _items.Values)
+        foreach (var (key, item) in _items)
         {
             item.SampleDay(nowMillis);
+            if (item.IsIdleForADay && _items.TryRemove(new KeyValuePair<StatsKey, StatsItem>(key, item)))
+            {
+                Unindex(item);
+            }
         }
     }
 
@@ -99,7 +110,12 @@ internal sealed class StatsItemSet(string name, StatsKeyShape shape)
     private StatsItem Create(StatsKey key)
     {
         var item = _items.GetOrAdd(key, static (k, s) => new StatsItem(k.Format(s)), shape);
-        _byWireKey.TryAdd(item.Key, item);
+
+        // Overwrite rather than add: a removed item of the same key may still be indexed while its removal runs.
+        _byWireKey[item.Key] = item;
         return item;
     }
+
+    /// <summary>Removes the item's index entry only if it is still this item (a new one of the same key may have replaced it).</summary>
+    private void Unindex(StatsItem item) => _byWireKey.TryRemove(new KeyValuePair<string, StatsItem>(item.Key, item));
 }

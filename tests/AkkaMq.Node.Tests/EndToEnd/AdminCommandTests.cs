@@ -102,6 +102,12 @@ public sealed partial class AdminCommandTests : IAsyncLifetime
 
             var connection = await AdminAsync("consumerConnection", "-g", "lag-group");
             Assert.Contains("lag-", connection.Output);
+
+            // The version column names the release as mqadmin does (MQVersion.getVersionDesc), not its ordinal.
+            string version = AkkaMq.Remoting.Protocol.RemotingVersionNames.Describe(AkkaMq.Remoting.Protocol.RemotingVersion.Current);
+            Assert.StartsWith("V", version, StringComparison.Ordinal);
+            var row = connection.Output.Split('\n').First(l => l.Contains("lag-", StringComparison.Ordinal));
+            Assert.EndsWith(" " + version, row.TrimEnd(), StringComparison.Ordinal);
             Assert.Contains("LagTopic", connection.Output);
             Assert.Contains("ConsumeType: CONSUME_PASSIVELY", connection.Output);
             Assert.Contains("MessageModel: CLUSTERING", connection.Output);
@@ -132,12 +138,7 @@ public sealed partial class AdminCommandTests : IAsyncLifetime
         Assert.Contains("127.0.0.1:1", result.Error);
     }
 
-    private async Task<CliResult> AdminAsync(params string[] args)
-    {
-        var result = await CliRun.InvokeAsync(["admin", args[0], "-n", _node.NameServer, .. args[1..]]);
-        Assert.True(result.ExitCode == 0, $"admin {string.Join(' ', args)} failed: {result.Error}");
-        return result;
-    }
+    private Task<CliResult> AdminAsync(params string[] args) => CliRun.AdminAsync(_node.NameServer, args);
 
     [GeneratedRegex("[0-9A-F]{32}(?=\\s*$)", RegexOptions.Multiline)]
     private static partial Regex OffsetIdPattern();

@@ -284,12 +284,7 @@ public sealed class OffsetResetTests : IAsyncLifetime
         Assert.Fail($"group {group} did not commit offset {offset} within {Patience} (last seen {last})");
     }
 
-    private async Task<CliResult> AdminAsync(params string[] args)
-    {
-        var result = await CliRun.InvokeAsync(["admin", args[0], "-n", _node.NameServer, .. args[1..]]);
-        Assert.True(result.ExitCode == 0, $"admin {string.Join(' ', args)} failed: {result.Error}");
-        return result;
-    }
+    private Task<CliResult> AdminAsync(params string[] args) => CliRun.AdminAsync(_node.NameServer, args);
 
     /// <summary>Counts deliveries per body; an optional hold keeps chosen messages in the listener.</summary>
     private sealed class Recorder(Func<string, Task>? hold = null)

@@ -62,10 +62,5 @@ public sealed class SubGroupCommandTests : IAsyncLifetime
         Assert.Contains("give a broker address (-b) or a cluster name (-c)", Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
-    private async Task<CliResult> AdminAsync(params string[] args)
-    {
-        var result = await CliRun.InvokeAsync(["admin", args[0], "-n", _node.NameServer, .. args[1..]]);
-        Assert.True(result.ExitCode == 0, $"admin {string.Join(' ', args)} failed: {result.Error}");
-        return result;
-    }
+    private Task<CliResult> AdminAsync(params string[] args) => CliRun.AdminAsync(_node.NameServer, args);
 }

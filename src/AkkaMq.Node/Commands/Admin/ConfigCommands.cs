@@ -24,7 +24,7 @@ internal static class ConfigCommands
                 return;
             }
 
-            var clusterName = session.Parse.GetValue(cluster)?.Trim() ?? throw new AdminCommandException("give a broker address (-b) or a cluster name (-c)");
+            var clusterName = RequiredCluster(session, cluster);
             foreach (var (master, slaves) in await admin.GetClusterBrokersAsync(clusterName, ct).ConfigureAwait(false))
             {
                 await PrintBrokerConfigAsync(session.Output, admin, $"============Master: {master}============", master, ct).ConfigureAwait(false);
@@ -58,7 +58,7 @@ internal static class ConfigCommands
                 return;
             }
 
-            var clusterName = session.Parse.GetValue(cluster)?.Trim() ?? throw new AdminCommandException("give a broker address (-b) or a cluster name (-c)");
+            var clusterName = RequiredCluster(session, cluster);
             string? failed = null;
             foreach (var master in await admin.GetClusterMastersAsync(clusterName, ct).ConfigureAwait(false))
             {
@@ -115,37 +115,45 @@ internal static class ConfigCommands
         return command;
     }
 
-    public static Command CleanExpiredCQ()
+    public static Command CleanExpiredCQ() => OnBrokers(
+        "cleanExpiredCQ",
+        "Clean expired ConsumeQueue on broker: remove the queues of deleted topics, trim the rest below the commit log.",
+        static (admin, address, ct) => admin.CleanExpiredConsumeQueueAsync(address, ct),
+        static (admin, cluster, ct) => admin.CleanExpiredConsumeQueueInClusterAsync(cluster, ct));
+
+    public static Command DeleteExpiredCommitLog() => OnBrokers(
+        "deleteExpiredCommitLog",
+        "Delete expired CommitLog files now (those older than the broker's fileReservedTime).",
+        static (admin, address, ct) => admin.DeleteExpiredCommitLogAsync(address, ct),
+        static (admin, cluster, ct) => admin.DeleteExpiredCommitLogInClusterAsync(cluster, ct));
+
+    /// <summary>
+    /// A store-maintenance command of mqadmin's shape: on the broker given with -b, else on every
+    /// broker of the cluster given with -c, else of every cluster; prints <c>success</c> or <c>false</c>.
+    /// </summary>
+    private static Command OnBrokers(
+        string name,
+        string description,
+        Func<AdminClient, string, CancellationToken, Task<bool>> onBroker,
+        Func<AdminClient, string?, CancellationToken, Task<bool>> onCluster)
     {
         var ns = AdminOptions.NameServer();
         var broker = new Option<string>("-b", "--brokerAddr") { Description = "Broker address." };
         var cluster = new Option<string>("-c", "--cluster") { Description = "Cluster name; every broker of every cluster when neither -b nor -c is given." };
-        var command = new Command("cleanExpiredCQ", "Clean expired ConsumeQueue on broker: remove the queues of deleted topics, trim the rest below the commit log.") { ns, broker, cluster };
+        var command = new Command(name, description) { ns, broker, cluster };
         AdminSession.Handle(command, ns, async (session, admin, ct) =>
         {
             bool done = session.Parse.GetValue(broker) is { } address
-                ? await admin.CleanExpiredConsumeQueueAsync(address.Trim(), ct).ConfigureAwait(false)
-                : await admin.CleanExpiredConsumeQueueInClusterAsync(session.Parse.GetValue(cluster)?.Trim(), ct).ConfigureAwait(false);
+                ? await onBroker(admin, address.Trim(), ct).ConfigureAwait(false)
+                : await onCluster(admin, session.Parse.GetValue(cluster)?.Trim(), ct).ConfigureAwait(false);
             await session.Output.WriteLineAsync(done ? "success" : "false").ConfigureAwait(false);
         });
         return command;
     }
 
-    public static Command DeleteExpiredCommitLog()
-    {
-        var ns = AdminOptions.NameServer();
-        var broker = new Option<string>("-b", "--brokerAddr") { Description = "Broker address." };
-        var cluster = new Option<string>("-c", "--cluster") { Description = "Cluster name; every broker of every cluster when neither -b nor -c is given." };
-        var command = new Command("deleteExpiredCommitLog", "Delete expired CommitLog files now (those older than the broker's fileReservedTime).") { ns, broker, cluster };
-        AdminSession.Handle(command, ns, async (session, admin, ct) =>
-        {
-            bool done = session.Parse.GetValue(broker) is { } address
-                ? await admin.DeleteExpiredCommitLogAsync(address.Trim(), ct).ConfigureAwait(false)
-                : await admin.DeleteExpiredCommitLogInClusterAsync(session.Parse.GetValue(cluster)?.Trim(), ct).ConfigureAwait(false);
-            await session.Output.WriteLineAsync(done ? "success" : "false").ConfigureAwait(false);
-        });
-        return command;
-    }
+    /// <summary>The cluster of -c, which a command given no broker address (-b) needs.</summary>
+    private static string RequiredCluster(AdminSession session, Option<string> cluster) =>
+        session.Parse.GetValue(cluster)?.Trim() ?? throw new AdminCommandException("give a broker address (-b) or a cluster name (-c)");
 
     private static Option<string> Key() => new("-k", "--key") { Description = "Config key (RocketMQ's property name).", Required = true };
 

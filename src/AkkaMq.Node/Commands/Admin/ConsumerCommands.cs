@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using AkkaMq.Remoting.Protocol;
 using AkkaMq.Remoting.Protocol.Json;
 
 namespace AkkaMq.Node.Commands.Admin;
@@ -57,7 +58,7 @@ internal static class ConsumerCommands
             var clients = new TextTable("Client Id", "Client Addr", "Language", "Version");
             foreach (var c in body.ConnectionSet.OrderBy(c => c.ClientId, StringComparer.Ordinal))
             {
-                clients.Add(c.ClientId, c.ClientAddr, c.Language, c.Version);
+                clients.Add(c.ClientId, c.ClientAddr, c.Language, RemotingVersionNames.Describe(c.Version));
             }
 
             clients.WriteTo(session.Output);

@@ -39,7 +39,7 @@ internal static class ExportCommands
             }
             else if (p.GetValue(cluster) is { } clusterName)
             {
-                masters = await admin.GetMastersOfClusterAsync(clusterName.Trim(), ct).ConfigureAwait(false);
+                masters = await admin.GetClusterMastersAsync(clusterName.Trim(), ct).ConfigureAwait(false);
             }
             else
             {
@@ -76,12 +76,12 @@ internal static class ExportCommands
 
         if (groups is not null)
         {
-            WriteGroups(json, groups);
+            WriteTable(json, "subscriptionGroupTable", groups, WriteGroup);
         }
 
         if (topics is not null)
         {
-            WriteTopics(json, topics);
+            WriteTable(json, "topicConfigTable", topics, WriteTopic);
         }
 
         json.WriteEndObject();
@@ -114,45 +114,43 @@ internal static class ExportCommands
         return (topics, groups);
     }
 
-    /// <summary>RocketMQ's TopicConfig fields in fastjson's (alphabetical) order.</summary>
-    private static void WriteTopics(Utf8JsonWriter json, SortedDictionary<string, TopicConfigData> topics)
+    /// <summary>A table of the export: each entry an object named by its key, its fields written by <paramref name="writeFields"/>.</summary>
+    private static void WriteTable<T>(Utf8JsonWriter json, string tableName, SortedDictionary<string, T> table, Action<Utf8JsonWriter, T> writeFields)
     {
-        json.WriteStartObject("topicConfigTable");
-        foreach (var (name, t) in topics)
+        json.WriteStartObject(tableName);
+        foreach (var (name, entry) in table)
         {
             json.WriteStartObject(name);
-            json.WriteBoolean("order", t.Order);
-            json.WriteNumber("perm", t.Perm);
-            json.WriteNumber("readQueueNums", t.ReadQueueNums);
-            json.WriteString("topicFilterType", t.TopicFilterType);
-            json.WriteString("topicName", t.TopicName);
-            json.WriteNumber("topicSysFlag", t.TopicSysFlag);
-            json.WriteNumber("writeQueueNums", t.WriteQueueNums);
+            writeFields(json, entry);
             json.WriteEndObject();
         }
 
         json.WriteEndObject();
     }
 
-    /// <summary>RocketMQ's SubscriptionGroupConfig fields in fastjson's (alphabetical) order.</summary>
-    private static void WriteGroups(Utf8JsonWriter json, SortedDictionary<string, SubscriptionGroupConfig> groups)
+    /// <summary>RocketMQ's TopicConfig fields in fastjson's (alphabetical) order.</summary>
+    private static void WriteTopic(Utf8JsonWriter json, TopicConfigData t)
     {
-        json.WriteStartObject("subscriptionGroupTable");
-        foreach (var (name, g) in groups)
-        {
-            json.WriteStartObject(name);
-            json.WriteNumber("brokerId", g.BrokerId);
-            json.WriteBoolean("consumeBroadcastEnable", g.ConsumeBroadcastEnable);
-            json.WriteBoolean("consumeEnable", g.ConsumeEnable);
-            json.WriteBoolean("consumeFromMinEnable", g.ConsumeFromMinEnable);
-            json.WriteString("groupName", g.GroupName);
-            json.WriteBoolean("notifyConsumerIdsChangedEnable", g.NotifyConsumerIdsChangedEnable);
-            json.WriteNumber("retryMaxTimes", g.RetryMaxTimes);
-            json.WriteNumber("retryQueueNums", g.RetryQueueNums);
-            json.WriteNumber("whichBrokerWhenConsumeSlowly", g.WhichBrokerWhenConsumeSlowly);
-            json.WriteEndObject();
-        }
+        json.WriteBoolean("order", t.Order);
+        json.WriteNumber("perm", t.Perm);
+        json.WriteNumber("readQueueNums", t.ReadQueueNums);
+        json.WriteString("topicFilterType", t.TopicFilterType);
+        json.WriteString("topicName", t.TopicName);
+        json.WriteNumber("topicSysFlag", t.TopicSysFlag);
+        json.WriteNumber("writeQueueNums", t.WriteQueueNums);
+    }
 
-        json.WriteEndObject();
+    /// <summary>RocketMQ's SubscriptionGroupConfig fields in fastjson's (alphabetical) order.</summary>
+    private static void WriteGroup(Utf8JsonWriter json, SubscriptionGroupConfig g)
+    {
+        json.WriteNumber("brokerId", g.BrokerId);
+        json.WriteBoolean("consumeBroadcastEnable", g.ConsumeBroadcastEnable);
+        json.WriteBoolean("consumeEnable", g.ConsumeEnable);
+        json.WriteBoolean("consumeFromMinEnable", g.ConsumeFromMinEnable);
+        json.WriteString("groupName", g.GroupName);
+        json.WriteBoolean("notifyConsumerIdsChangedEnable", g.NotifyConsumerIdsChangedEnable);
+        json.WriteNumber("retryMaxTimes", g.RetryMaxTimes);
+        json.WriteNumber("retryQueueNums", g.RetryQueueNums);
+        json.WriteNumber("whichBrokerWhenConsumeSlowly", g.WhichBrokerWhenConsumeSlowly);
     }
 }

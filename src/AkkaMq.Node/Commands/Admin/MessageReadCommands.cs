@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text;
 using AkkaMq.Client;
 using AkkaMq.Remoting.Protocol.Json;
@@ -137,15 +136,7 @@ internal static class MessageReadCommands
     /// </summary>
     internal static DateTimeOffset? ParseTimestamp(string text)
     {
-        text = text.Trim();
-        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var millis))
-        {
-            return DateTimeOffset.FromUnixTimeMilliseconds(millis);
-        }
-
-        return DateTime.TryParseExact(text, "yyyy-MM-dd#HH:mm:ss:fff", CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var local)
-            ? new DateTimeOffset(local)
-            : null;
+        return AdminTimestamp.TryParse(text, out long millis) ? DateTimeOffset.FromUnixTimeMilliseconds(millis) : null;
     }
 
     private static (Option<string> Charset, Option<string> SubExpression, Option<string> Begin, Option<string> End) Filters() =>

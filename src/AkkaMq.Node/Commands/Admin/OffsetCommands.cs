@@ -12,8 +12,6 @@ namespace AkkaMq.Node.Commands.Admin;
 /// </summary>
 internal static class OffsetCommands
 {
-    private const string DateFormat = "yyyy-MM-dd#HH:mm:ss:fff";
-
     public static Command ResetOffsetByTime()
     {
         var ns = AdminOptions.NameServer();
@@ -144,14 +142,9 @@ internal static class OffsetCommands
     /// <summary>mqadmin's <c>-s</c>: milliseconds, or a local date and time <c>yyyy-MM-dd#HH:mm:ss:SSS</c>.</summary>
     internal static long ParseTimestamp(string text)
     {
-        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long millis))
+        if (AdminTimestamp.TryParse(text, out long millis))
         {
             return millis;
-        }
-
-        if (DateTime.TryParseExact(text, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var local))
-        {
-            return new DateTimeOffset(local).ToUnixTimeMilliseconds();
         }
 
         throw new AdminCommandException("specified timestamp invalid: '" + text + "' (use now, milliseconds or yyyy-MM-dd#HH:mm:ss:SSS)");

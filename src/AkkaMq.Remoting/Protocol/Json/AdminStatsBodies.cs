@@ -40,6 +40,19 @@ public sealed class ConsumeStatsBody
     public byte[] Encode()
     {
         var json = new FastJsonWriter();
+        WriteTo(json);
+        return json.ToArray();
+    }
+
+    public static ConsumeStatsBody Decode(ReadOnlySpan<byte> body)
+    {
+        using var document = FastJson.Parse(body);
+        return Read(document.RootElement);
+    }
+
+    /// <summary>Writes this object alone or as an item of a list (GET_BROKER_CONSUME_STATS nests it).</summary>
+    internal void WriteTo(FastJsonWriter json)
+    {
         json.StartObject().PropertyName("consumeTps").Number(ConsumeTps).PropertyName("offsetTable").StartObject();
         foreach (var queue in ObjectKeyMaps.SortedKeys(OffsetTable))
         {
@@ -52,20 +65,19 @@ public sealed class ConsumeStatsBody
                 .EndObject();
         }
 
-        return json.EndObject().EndObject().ToArray();
+        json.EndObject().EndObject();
     }
 
-    public static ConsumeStatsBody Decode(ReadOnlySpan<byte> body)
+    /// <summary>Reads one ConsumeStats object, alone or nested.</summary>
+    internal static ConsumeStatsBody Read(JsonElement element)
     {
-        using var document = FastJson.Parse(body);
-        var root = document.RootElement;
         var stats = new ConsumeStatsBody();
-        if (FastJson.TryGet(root, "consumeTps", out var tps) && tps.ValueKind == JsonValueKind.Number)
+        if (FastJson.TryGet(element, "consumeTps", out var tps) && tps.ValueKind == JsonValueKind.Number)
         {
             stats.ConsumeTps = tps.GetDouble();
         }
 
-        foreach (var entry in FastJson.GetObject(root, "offsetTable"))
+        foreach (var entry in FastJson.GetObject(element, "offsetTable"))
         {
             stats.OffsetTable[ObjectKeyMaps.ReadQueueKey(entry.Name)] = new OffsetWrapper
             {

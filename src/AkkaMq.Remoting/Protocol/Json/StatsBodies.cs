@@ -94,7 +94,7 @@ public sealed class ConsumeStatsListBody
             json.StartObject().PropertyName(group).StartArray();
             foreach (var stats in statsList)
             {
-                WriteConsumeStats(json, stats);
+                stats.WriteTo(json);
             }
 
             json.EndArray().EndObject();
@@ -126,7 +126,7 @@ public sealed class ConsumeStatsListBody
                 {
                     foreach (var stats in group.Value.EnumerateArray())
                     {
-                        statsList.Add(ReadConsumeStats(stats));
+                        statsList.Add(ConsumeStatsBody.Read(stats));
                     }
                 }
 
@@ -135,44 +135,5 @@ public sealed class ConsumeStatsListBody
         }
 
         return list;
-    }
-
-    /// <summary>One ConsumeStats, in the same shape as <see cref="ConsumeStatsBody.Encode"/> writes it alone.</summary>
-    private static void WriteConsumeStats(FastJsonWriter json, ConsumeStatsBody stats)
-    {
-        json.StartObject().PropertyName("consumeTps").Number(stats.ConsumeTps).PropertyName("offsetTable").StartObject();
-        foreach (var queue in ObjectKeyMaps.SortedKeys(stats.OffsetTable))
-        {
-            var entry = stats.OffsetTable[queue];
-            queue.Write(json);
-            json.StartObject()
-                .Property("brokerOffset", entry.BrokerOffset)
-                .Property("consumerOffset", entry.ConsumerOffset)
-                .Property("lastTimestamp", entry.LastTimestamp)
-                .EndObject();
-        }
-
-        json.EndObject().EndObject();
-    }
-
-    private static ConsumeStatsBody ReadConsumeStats(JsonElement element)
-    {
-        var stats = new ConsumeStatsBody();
-        if (FastJson.TryGet(element, "consumeTps", out var tps) && tps.ValueKind == JsonValueKind.Number)
-        {
-            stats.ConsumeTps = tps.GetDouble();
-        }
-
-        foreach (var entry in FastJson.GetObject(element, "offsetTable"))
-        {
-            stats.OffsetTable[ObjectKeyMaps.ReadQueueKey(entry.Name)] = new OffsetWrapper
-            {
-                BrokerOffset = FastJson.GetInt64(entry.Value, "brokerOffset"),
-                ConsumerOffset = FastJson.GetInt64(entry.Value, "consumerOffset"),
-                LastTimestamp = FastJson.GetInt64(entry.Value, "lastTimestamp"),
-            };
-        }
-
-        return stats;
     }
 }
