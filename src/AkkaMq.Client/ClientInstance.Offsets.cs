@@ -92,5 +92,10 @@ public sealed partial class ClientInstance
         {
             Log.OffsetResetIgnored(Logger, header.Group, header.Topic, ex.Message);
         }
+        catch (Exception ex)
+        {
+            // The reset runs in the background with nobody to await it: whatever else goes wrong is logged here, not lost.
+            Log.OffsetResetIgnored(Logger, header.Group, header.Topic, ex.GetType().Name + ": " + ex.Message);
+        }
     }
 }
