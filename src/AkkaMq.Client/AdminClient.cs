@@ -63,7 +63,7 @@ public sealed partial class AdminClient : IAsyncDisposable
     /// <summary>GET_TOPICS_BY_CLUSTER (224) from the name server.</summary>
     public async Task<TopicListBody> GetTopicsByClusterAsync(string clusterName, CancellationToken cancellationToken = default)
     {
-        var header = new TopicsByClusterHeader { Cluster = clusterName };
+        var header = new GetTopicsByClusterRequestHeader { Cluster = clusterName };
         var response = await InvokeNameServerAsync(CommandHeader.CreateRequest(RequestCode.GetTopicsByCluster, header), cancellationToken).ConfigureAwait(false);
         return TopicListBody.Decode(response.Body.Span);
     }
@@ -72,7 +72,7 @@ public sealed partial class AdminClient : IAsyncDisposable
     public async Task<GroupListBody> QueryTopicConsumeByWhoAsync(string topic, CancellationToken cancellationToken = default)
     {
         var route = await GetTopicRouteAsync(topic, cancellationToken).ConfigureAwait(false);
-        var header = new TopicConsumeByWhoHeader { Topic = topic };
+        var header = new QueryTopicConsumeByWhoRequestHeader { Topic = topic };
         var merged = new GroupListBody();
         foreach (var address in PreferredAddresses(route))
         {
