@@ -7,8 +7,8 @@ internal static class MessageProperties
 {
     private const char NameSeparator = '\u0001';
     private const char PropertySeparator = '\u0002';
-    private const string WaitPrefix = "WAIT\u0001";
-    private const string ClusterPrefix = "CLUSTER\u0001";
+    private const string WaitPrefix = MessageProperty.WaitStoreMsgOk + "\u0001";
+    private const string ClusterPrefix = MessageProperty.Cluster + "\u0001";
 
     /// <summary>The property string as stored: <c>WAIT</c> dropped, <c>CLUSTER</c> added unless present.</summary>
     public static string ForStore(string? properties, string cluster)

@@ -36,7 +36,7 @@ public sealed partial class Producer
                 throw new MQClientException("Delay and retry messages are not supported in a batch");
             }
 
-            message.SetProperty(MessageProperty.UniqueClientMessageIdKey, message.UniqueKey ?? MessageId.CreateUniqueId());
+            message.SetProperty(MessageProperty.UniqueClientMessageIdKey, message.UniqueKey ?? UniqueMessageId.Create());
         }
 
         var info = await _instance.GetPublishInfoAsync(topic, DefaultTopicQueueNums, cancellationToken).ConfigureAwait(false);
@@ -73,7 +73,7 @@ public sealed partial class Producer
 
     private Task<SendResult?> SendToQueueAsync(Message message, MessageQueue queue, bool oneway, CancellationToken cancellationToken)
     {
-        string uniqueId = message.UniqueKey ?? MessageId.CreateUniqueId();
+        string uniqueId = message.UniqueKey ?? UniqueMessageId.Create();
         message.SetProperty(MessageProperty.UniqueClientMessageIdKey, uniqueId);
         int sysFlag = 0;
         byte[] body = message.Body;
@@ -81,7 +81,7 @@ public sealed partial class Producer
         {
             // As Java 4.9.4+: the compressed bit plus the compression type ZLIB (3) in bits 8-10.
             body = MessageDecoder.Deflate(body);
-            sysFlag |= MessageDecoder.CompressedFlag | (3 << 8);
+            sysFlag |= MessageRecordLayout.SysFlagCompressed | MessageRecordLayout.SysFlagCompressionZlib;
         }
 
         if (message.GetProperty(MessageProperty.TransactionPrepared) == "true")

@@ -184,8 +184,8 @@ public sealed class TransactionProducer : IAsyncDisposable
 
     private async Task EndTransactionAsync(SendResult sent, LocalTransactionState state, Exception? localError, CancellationToken cancellationToken)
     {
-        if (!MessageId.TryParseOffsetId(sent.OffsetMsgId, out _, out long commitLogOffset)
-            && !MessageId.TryParseOffsetId(sent.MsgId, out _, out commitLogOffset))
+        if (!MessageId.TryParseAnyHost(sent.OffsetMsgId, out _, out long commitLogOffset)
+            && !MessageId.TryParseAnyHost(sent.MsgId, out _, out commitLogOffset))
         {
             throw new MQClientException("The half message id " + sent.OffsetMsgId + " is not an offset message id");
         }
