@@ -199,7 +199,7 @@ public sealed partial class Producer
             header.MsgId,
             new MessageQueue(queue.Topic, queue.BrokerName, header.QueueId),
             header.QueueOffset,
-            response.GetExtField("MSG_REGION"),
-            response.GetExtField("TRACE_ON") != "false");
+            header.MsgRegion,
+            header.TraceOn != "false");
     }
 }
