@@ -6,6 +6,12 @@ namespace AkkaMq.Codec;
 /// </summary>
 public static class MessageProperty
 {
+    /// <summary>Between a property's name and its value in the property string (<c>name U+0001 value U+0002 …</c>, wire doc 4.2).</summary>
+    public const char NameValueSeparator = '\u0001';
+
+    /// <summary>Between two properties in the property string.</summary>
+    public const char PropertySeparator = '\u0002';
+
     public const string Tags = "TAGS";
     public const string Keys = "KEYS";
 

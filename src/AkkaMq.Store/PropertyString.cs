@@ -9,8 +9,8 @@ namespace AkkaMq.Store;
 /// </summary>
 public static class PropertyString
 {
-    public const byte NameSeparator = 1;
-    public const byte PropertySeparator = 2;
+    public const byte NameSeparator = (byte)MessageProperty.NameValueSeparator;
+    public const byte PropertySeparator = (byte)MessageProperty.PropertySeparator;
 
     public static ReadOnlySpan<byte> TagsKey => MessageProperty.TagsUtf8;
     public static ReadOnlySpan<byte> KeysKey => MessageProperty.KeysUtf8;
