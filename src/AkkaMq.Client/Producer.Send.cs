@@ -8,8 +8,6 @@ namespace AkkaMq.Client;
 /// <summary>The send kernel: header building, the request itself and response mapping.</summary>
 public sealed partial class Producer
 {
-    private const string RetryGroupTopicPrefix = "%RETRY%";
-
     /// <summary>
     /// Sends a batch (SEND_BATCH_MESSAGE, 320) to one queue chosen round-robin, with the same retries
     /// as a single send. All messages must share a topic; no delay, no retry topic.
@@ -31,7 +29,7 @@ public sealed partial class Producer
                 throw new MQClientException("The topic of the messages in one batch should be the same");
             }
 
-            if (message.DelayTimeLevel > 0 || topic.StartsWith(RetryGroupTopicPrefix, StringComparison.Ordinal))
+            if (message.DelayTimeLevel > 0 || topic.StartsWith(TopicNames.RetryPrefix, StringComparison.Ordinal))
             {
                 throw new MQClientException("Delay and retry messages are not supported in a batch");
             }
@@ -136,7 +134,7 @@ public sealed partial class Producer
         {
             ProducerGroup = Group,
             Topic = message.Topic,
-            DefaultTopic = ClientInstance.AutoCreateTopicKey,
+            DefaultTopic = TopicNames.AutoCreateTemplate,
             DefaultTopicQueueNums = DefaultTopicQueueNums,
             QueueId = queue.QueueId,
             SysFlag = sysFlag,
@@ -146,7 +144,7 @@ public sealed partial class Producer
             Batch = batch,
             BrokerName = queue.BrokerName,
         };
-        if (message.Topic.StartsWith(RetryGroupTopicPrefix, StringComparison.Ordinal))
+        if (message.Topic.StartsWith(TopicNames.RetryPrefix, StringComparison.Ordinal))
         {
             // Moved from the properties into header j / l, as the Java client does (on a copy:
             // the caller's message keeps them).
