@@ -84,7 +84,7 @@ public sealed partial class Producer
 
         if (message.GetProperty(MessageProperty.TransactionPrepared) == "true")
         {
-            sysFlag |= 0x4;
+            sysFlag |= MessageRecordLayout.SysFlagTransactionPrepared;
         }
 
         var code = UseSendMessageV2 ? RequestCode.SendMessageV2 : RequestCode.SendMessage;

@@ -15,10 +15,6 @@ namespace AkkaMq.Client;
 /// </summary>
 public sealed class TransactionProducer : IAsyncDisposable
 {
-    private const int CommitType = 8;
-    private const int RollbackType = 12;
-    private const int NotType = 0;
-
     /// <summary>Check-backs waiting for the listener, as Java's check executor queue (2,000); more are dropped and asked again later by the broker.</summary>
     public const int MaxPendingChecks = 2000;
 
@@ -216,9 +212,9 @@ public sealed class TransactionProducer : IAsyncDisposable
 
     private static int ToWire(LocalTransactionState state) => state switch
     {
-        LocalTransactionState.CommitMessage => CommitType,
-        LocalTransactionState.RollbackMessage => RollbackType,
-        _ => NotType,
+        LocalTransactionState.CommitMessage => MessageRecordLayout.SysFlagTransactionCommit,
+        LocalTransactionState.RollbackMessage => MessageRecordLayout.SysFlagTransactionRollback,
+        _ => MessageRecordLayout.SysFlagTransactionNot,
     };
 }
 

@@ -72,8 +72,11 @@ public static partial class MessageRecordLayout
     public const int BlankSize = 8;
 
     public const int SysFlagCompressed = 0x1;
+    /// <summary>The transaction type bits; also END_TRANSACTION's <c>commitOrRollback</c> values.</summary>
     public const int SysFlagTransactionMask = 0xC;
+    public const int SysFlagTransactionNot = 0x0;
     public const int SysFlagTransactionPrepared = 0x4;
+    public const int SysFlagTransactionCommit = 0x8;
     public const int SysFlagTransactionRollback = 0xC;
     public const int SysFlagBornHostV6 = 0x10;
     public const int SysFlagStoreHostV6 = 0x20;

@@ -15,11 +15,6 @@ internal static class HalfMessages
     /// <summary>Tag of every op record ("delete" in RocketMQ).</summary>
     public const string OpTag = "d";
 
-    public const int TransactionMask = MessageRecordLayout.SysFlagTransactionMask;
-    public const int NotType = 0;
-    public const int CommitType = 0x8;
-    public const int RollbackType = 0xC;
-
     /// <summary>Whether a send's properties ask for a half message.</summary>
     public static bool IsHalf(string? properties) =>
         string.Equals(MessageProperties.Get(properties, MessageProperty.TransactionPrepared), "true", StringComparison.OrdinalIgnoreCase);
@@ -43,7 +38,7 @@ internal static class HalfMessages
             Topic = TopicNames.TransactionHalf,
             QueueId = 0,
             Properties = props,
-            SysFlag = message.SysFlag & ~TransactionMask,
+            SysFlag = message.SysFlag & ~MessageRecordLayout.SysFlagTransactionMask,
         };
     }
 
@@ -70,7 +65,7 @@ internal static class HalfMessages
         string props = MessageProperties.Remove(MessageProperties.Remove(half.Properties, MessageProperty.RealTopic), MessageProperty.RealQueueId);
         return new MessageToStore(
             topic, queueId, half.Flag, half.Body, props, half.BornTimestamp, half.BornHost, storeHost,
-            (half.SysFlag & ~TransactionMask) | CommitType, half.ReconsumeTimes, half.CommitLogOffset);
+            (half.SysFlag & ~MessageRecordLayout.SysFlagTransactionMask) | MessageRecordLayout.SysFlagTransactionCommit, half.ReconsumeTimes, half.CommitLogOffset);
     }
 
     /// <summary>A copy of the half appended to the half queue to count one more check.</summary>
@@ -80,13 +75,13 @@ internal static class HalfMessages
         props = MessageProperties.Set(props, MessageProperty.TransactionPreparedQueueOffset, origin.ToString(CultureInfo.InvariantCulture));
         return new MessageToStore(
             TopicNames.TransactionHalf, 0, half.Flag, half.Body, props, half.BornTimestamp, half.BornHost, storeHost,
-            half.SysFlag & ~TransactionMask, half.ReconsumeTimes);
+            half.SysFlag & ~MessageRecordLayout.SysFlagTransactionMask, half.ReconsumeTimes);
     }
 
     /// <summary>A half checked too often, kept in <c>TRANS_CHECK_MAX_TIME_TOPIC</c> queue 0 for an operator.</summary>
     public static MessageToStore Discarded(StoredMessage half, IPv4Endpoint storeHost) =>
         new(TopicNames.TransactionCheckMaxTime, 0, half.Flag, half.Body, half.Properties, half.BornTimestamp, half.BornHost, storeHost,
-            half.SysFlag & ~TransactionMask, half.ReconsumeTimes);
+            half.SysFlag & ~MessageRecordLayout.SysFlagTransactionMask, half.ReconsumeTimes);
 
     /// <summary>The op record that ends the transaction whose original half sits at <paramref name="origin"/>.</summary>
     public static MessageToStore OpRecord(long origin, IPv4Endpoint storeHost, long now) =>

@@ -133,12 +133,12 @@ public sealed partial class TransactionsActor : ReceiveActor, IWithTimers
         {
             _log.LogInformation(
                 "END_TRANSACTION {Kind} for half offset {Offset} ignored: that transaction has already ended",
-                h.CommitOrRollback == HalfMessages.CommitType ? "commit" : "rollback", origin);
+                h.CommitOrRollback == MessageRecordLayout.SysFlagTransactionCommit ? "commit" : "rollback", origin);
             return EndTransactionOutcome.Ok;
         }
 
         MessageToStore[] records;
-        if (h.CommitOrRollback == HalfMessages.CommitType)
+        if (h.CommitOrRollback == MessageRecordLayout.SysFlagTransactionCommit)
         {
             if (!HalfMessages.TryGetReal(half, out string topic, out int queueId))
             {
