@@ -27,12 +27,15 @@ public readonly record struct StoredRecordFields(
 
 public static partial class MessageRecordLayout
 {
+    /// <summary>Extra address bytes of an IPv6 host (16 instead of 4).</summary>
+    private const int IPv6Extra = 12;
+
     /// <summary>
-    /// Reads the record at the start of <paramref name="buffer"/>, field by field with every
-    /// length checked; false when the buffer does not hold it whole (TOTALSIZE below
-    /// <see cref="FixedSize"/> or past the buffer, a field running past TOTALSIZE, a negative
-    /// length, a host port outside 0–65535). The magic and the CRC are not checked here (4.x
-    /// clients do not check them); the store's <see cref="Check"/> does.
+    /// Reads the record at the start of <paramref name="buffer"/>, with every length checked;
+    /// false when the buffer does not hold it whole (TOTALSIZE below <see cref="FixedSize"/> or
+    /// past the buffer, a field running past TOTALSIZE, a negative length, a host port outside
+    /// 0–65535). The magic and the CRC are not checked here (4.x clients do not check them); the
+    /// store's <see cref="Check"/> does.
     /// </summary>
     public static bool TryRead(ReadOnlySpan<byte> buffer, out StoredRecordFields fields)
     {
@@ -48,92 +51,59 @@ public static partial class MessageRecordLayout
             return false;
         }
 
-        var r = new Cursor(buffer.Slice(0, totalSize));
-        r.Skip(MagicOffset + 4);
-        int bodyCrc = r.Int32();
-        int queueId = r.Int32();
-        int flag = r.Int32();
-        long queueOffset = r.Int64();
-        long physicalOffset = r.Int64();
-        int sysFlag = r.Int32();
-        long bornTimestamp = r.Int64();
-        Range bornHost = r.Host((sysFlag & SysFlagBornHostV6) != 0);
-        long storeTimestamp = r.Int64();
-        Range storeHost = r.Host((sysFlag & SysFlagStoreHostV6) != 0);
-        int reconsumeTimes = r.Int32();
-        long preparedTransactionOffset = r.Int64();
-        Range body = r.Bytes(r.Int32());
-        Range topic = r.Bytes(r.SByte());
-        Range properties = r.Bytes(r.Int16());
-        if (r.Failed)
+        // Up to the born host every field sits where the IPv4 layout says (FixedSize covers it);
+        // after it, an IPv6 born or store host moves the rest by 12 bytes each.
+        ReadOnlySpan<byte> r = buffer.Slice(0, totalSize);
+        int sysFlag = BinaryPrimitives.ReadInt32BigEndian(r.Slice(SysFlagOffset));
+        int bornHostLength = 8 + ((sysFlag & SysFlagBornHostV6) != 0 ? IPv6Extra : 0);
+        int storeHostLength = 8 + ((sysFlag & SysFlagStoreHostV6) != 0 ? IPv6Extra : 0);
+        int storeTimestampAt = BornHostOffset + bornHostLength;
+        int storeHostAt = storeTimestampAt + 8;
+        int reconsumeTimesAt = storeHostAt + storeHostLength;
+        int bodyLengthAt = reconsumeTimesAt + 4 + 8;
+        int bodyAt = bodyLengthAt + 4;
+
+        // Room for the body, TOPICLEN and PROPERTIESLEN, then for the topic and PROPERTIESLEN, then for the properties.
+        int bodyLength = bodyAt + 3 <= totalSize ? BinaryPrimitives.ReadInt32BigEndian(r.Slice(bodyLengthAt)) : -1;
+        if (bodyLength < 0 || bodyLength > totalSize - bodyAt - 3)
         {
             return false;
         }
 
-        fields = new StoredRecordFields(totalSize, bodyCrc, queueId, flag, queueOffset, physicalOffset, sysFlag,
-            bornTimestamp, bornHost, storeTimestamp, storeHost, reconsumeTimes, preparedTransactionOffset, body, topic, properties);
+        int topicAt = bodyAt + bodyLength + 1;
+        int topicLength = (sbyte)r[topicAt - 1];
+        if (topicLength < 0 || topicLength > totalSize - topicAt - 2)
+        {
+            return false;
+        }
+
+        int propertiesAt = topicAt + topicLength + 2;
+        int propertiesLength = BinaryPrimitives.ReadInt16BigEndian(r.Slice(propertiesAt - 2));
+        if (propertiesLength < 0 || propertiesLength > totalSize - propertiesAt
+            || !IsPort(r.Slice(storeTimestampAt - 4)) || !IsPort(r.Slice(reconsumeTimesAt - 4)))
+        {
+            return false;
+        }
+
+        fields = new StoredRecordFields(
+            totalSize,
+            BinaryPrimitives.ReadInt32BigEndian(r.Slice(BodyCrcOffset)),
+            BinaryPrimitives.ReadInt32BigEndian(r.Slice(QueueIdOffset)),
+            BinaryPrimitives.ReadInt32BigEndian(r.Slice(FlagOffset)),
+            BinaryPrimitives.ReadInt64BigEndian(r.Slice(QueueOffsetOffset)),
+            BinaryPrimitives.ReadInt64BigEndian(r.Slice(PhysicalOffsetOffset)),
+            sysFlag,
+            BinaryPrimitives.ReadInt64BigEndian(r.Slice(BornTimestampOffset)),
+            new Range(BornHostOffset, storeTimestampAt),
+            BinaryPrimitives.ReadInt64BigEndian(r.Slice(storeTimestampAt)),
+            new Range(storeHostAt, reconsumeTimesAt),
+            BinaryPrimitives.ReadInt32BigEndian(r.Slice(reconsumeTimesAt)),
+            BinaryPrimitives.ReadInt64BigEndian(r.Slice(reconsumeTimesAt + 4)),
+            new Range(bodyAt, bodyAt + bodyLength),
+            new Range(topicAt, topicAt + topicLength),
+            new Range(propertiesAt, propertiesAt + propertiesLength));
         return true;
     }
 
-    /// <summary>A bounds-checked cursor: a read past the end or a negative length sets <see cref="Failed"/> and yields zeros.</summary>
-    private ref struct Cursor(ReadOnlySpan<byte> record)
-    {
-        private readonly ReadOnlySpan<byte> _record = record;
-        private int _position;
-
-        public bool Failed { get; private set; }
-
-        public void Skip(int count) => Take(count);
-
-        public int SByte() => Take(1) is { Length: 1 } s ? (sbyte)s[0] : 0;
-
-        public int Int16() => Take(2) is { Length: 2 } s ? BinaryPrimitives.ReadInt16BigEndian(s) : 0;
-
-        public int Int32() => Take(4) is { Length: 4 } s ? BinaryPrimitives.ReadInt32BigEndian(s) : 0;
-
-        public long Int64() => Take(8) is { Length: 8 } s ? BinaryPrimitives.ReadInt64BigEndian(s) : 0;
-
-        /// <summary>The place of the next <paramref name="count"/> bytes.</summary>
-        public Range Bytes(int count)
-        {
-            int start = _position;
-            if (count < 0)
-            {
-                Failed = true;
-            }
-            else
-            {
-                Take(count);
-            }
-
-            return Failed ? default : new Range(start, _position);
-        }
-
-        /// <summary>A host: address (16 bytes when <paramref name="ipv6"/>, else 4) and an int port in 0–65535.</summary>
-        public Range Host(bool ipv6)
-        {
-            int start = _position;
-            Take(ipv6 ? 16 : 4);
-            int port = Int32();
-            if (port is < 0 or > 65535)
-            {
-                Failed = true;
-            }
-
-            return Failed ? default : new Range(start, _position);
-        }
-
-        private ReadOnlySpan<byte> Take(int count)
-        {
-            if (Failed || count > _record.Length - _position)
-            {
-                Failed = true;
-                return default;
-            }
-
-            var slice = _record.Slice(_position, count);
-            _position += count;
-            return slice;
-        }
-    }
+    private static bool IsPort(ReadOnlySpan<byte> port) => BinaryPrimitives.ReadInt32BigEndian(port) is >= 0 and <= 65535;
 }
