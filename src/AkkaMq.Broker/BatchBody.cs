@@ -6,27 +6,12 @@ using AkkaMq.Store;
 namespace AkkaMq.Broker;
 
 /// <summary>
-/// The body of a batch send (wire doc 4.4): items back to back, each
-/// <list type="table">
-/// <item><term>0, int</term><description>TOTALSIZE: the item's own length, these 4 bytes included</description></item>
-/// <item><term>4, int</term><description>MAGICCODE: 0 from every client (Java, C++, Go)</description></item>
-/// <item><term>8, int</term><description>BODYCRC: ignored, the store computes its own</description></item>
-/// <item><term>12, int</term><description>FLAG: the user flag</description></item>
-/// <item><term>16, int</term><description>BODYLEN, then the body</description></item>
-/// <item><term>20 + BODYLEN, short</term><description>PROPERTIESLEN, then the property string</description></item>
-/// </list>
-/// so TOTALSIZE = 22 + BODYLEN + PROPERTIESLEN. RocketMQ walks the items trusting these fields;
-/// here every disagreement refuses the whole batch with a remark naming the item and the field,
-/// and nothing of it is stored.
+/// The body of a batch send: <see cref="BatchItemLayout"/> items back to back. RocketMQ walks the
+/// items trusting their length fields; here every disagreement refuses the whole batch with a
+/// remark naming the item and the field, and nothing of it is stored.
 /// </summary>
 internal static class BatchBody
 {
-    /// <summary>TOTALSIZE, MAGICCODE, BODYCRC, FLAG, BODYLEN.</summary>
-    private const int FixedPart = 20;
-
-    /// <summary>An item with an empty body and no properties.</summary>
-    private const int MinItemSize = FixedPart + 2;
-
     /// <summary>
     /// Splits <paramref name="body"/> into records sharing <paramref name="template"/>'s topic,
     /// queue, hosts and born time; each item's properties get the header's properties and
@@ -54,7 +39,7 @@ internal static class BatchBody
                 return false;
             }
 
-            int bodyStart = position + FixedPart;
+            int bodyStart = position + BatchItemLayout.BodyOffset;
             string props = ForStore(Encoding.UTF8.GetString(span.Slice(bodyStart + bodyLength + 2, propsLength)), headerProperties, cluster);
             int propsBytes = Encoding.UTF8.GetByteCount(props);
             if (propsBytes > MessageRecordLayout.MaxPropertiesLength)
@@ -65,7 +50,7 @@ internal static class BatchBody
 
             items.Add(template with
             {
-                Flag = BinaryPrimitives.ReadInt32BigEndian(span[(position + 12)..]),
+                Flag = BinaryPrimitives.ReadInt32BigEndian(span[(position + BatchItemLayout.FlagOffset)..]),
                 Body = body.Slice(bodyStart, bodyLength),
                 Properties = props,
             });
@@ -79,22 +64,22 @@ internal static class BatchBody
     private static string? CheckItem(ReadOnlySpan<byte> rest, out int bodyLength, out int propsLength)
     {
         bodyLength = propsLength = 0;
-        if (rest.Length < MinItemSize)
+        if (rest.Length < BatchItemLayout.MinSize)
         {
-            return Invariant($"truncated: {rest.Length} bytes left, an item takes at least {MinItemSize}");
+            return Invariant($"truncated: {rest.Length} bytes left, an item takes at least {BatchItemLayout.MinSize}");
         }
 
         int total = BinaryPrimitives.ReadInt32BigEndian(rest);
-        int magic = BinaryPrimitives.ReadInt32BigEndian(rest[4..]);
-        bodyLength = BinaryPrimitives.ReadInt32BigEndian(rest[16..]);
+        int magic = BinaryPrimitives.ReadInt32BigEndian(rest[BatchItemLayout.MagicOffset..]);
+        bodyLength = BinaryPrimitives.ReadInt32BigEndian(rest[BatchItemLayout.BodyLengthOffset..]);
         if (magic != 0)
         {
             return Invariant($"MAGICCODE is {magic}, clients write 0");
         }
 
-        if (total < MinItemSize)
+        if (total < BatchItemLayout.MinSize)
         {
-            return Invariant($"TOTALSIZE {total} is below the {MinItemSize} bytes of an empty item");
+            return Invariant($"TOTALSIZE {total} is below the {BatchItemLayout.MinSize} bytes of an empty item");
         }
 
         if (total > rest.Length)
@@ -102,18 +87,18 @@ internal static class BatchBody
             return Invariant($"truncated: TOTALSIZE {total} but only {rest.Length} bytes left");
         }
 
-        if (bodyLength < 0 || bodyLength > total - MinItemSize)
+        if (bodyLength < 0 || bodyLength > total - BatchItemLayout.MinSize)
         {
             return Invariant($"BODYLEN {bodyLength} does not fit in TOTALSIZE {total}");
         }
 
-        propsLength = BinaryPrimitives.ReadInt16BigEndian(rest[(FixedPart + bodyLength)..]);
+        propsLength = BinaryPrimitives.ReadInt16BigEndian(rest[(BatchItemLayout.BodyOffset + bodyLength)..]);
         if (propsLength < 0)
         {
             return Invariant($"PROPERTIESLEN {propsLength} is negative (properties over {short.MaxValue} bytes)");
         }
 
-        int expected = MinItemSize + bodyLength + propsLength;
+        int expected = BatchItemLayout.SizeOf(bodyLength, propsLength);
         return expected == total
             ? null
             : Invariant($"TOTALSIZE {total} disagrees with BODYLEN {bodyLength} and PROPERTIESLEN {propsLength}, which make {expected}");

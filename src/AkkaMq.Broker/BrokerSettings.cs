@@ -4,16 +4,6 @@ using AkkaMq.Store;
 
 namespace AkkaMq.Broker;
 
-/// <summary>How an append becomes durable (<c>broker.store.flush</c>).</summary>
-public enum BrokerFlushMode
-{
-    /// <summary>Reply after the batch's single msync.</summary>
-    GroupCommit,
-
-    /// <summary>Reply after the memory write; a background flush runs every flush-interval.</summary>
-    Async,
-}
-
 /// <summary>When a send is acknowledged in a replicated group (<c>broker.replication.mode</c>).</summary>
 public enum ReplicationMode
 {
@@ -43,7 +33,7 @@ public sealed record BrokerSettings(
 public sealed record StoreSettingsSection(
     [property: Required] string Dir,
     ByteSize CommitlogSegmentSize,
-    BrokerFlushMode Flush,
+    FlushMode Flush,
     TimeSpan FlushInterval,
     TimeSpan FileReservedTime,
     [property: Range(1, 99)] int DiskWatermarkPercent,
@@ -55,7 +45,7 @@ public sealed record StoreSettingsSection(
     {
         Dir = Dir,
         CommitLogSegmentSize = CommitlogSegmentSize.Bytes,
-        FlushMode = Flush == BrokerFlushMode.GroupCommit ? FlushMode.GroupCommit : FlushMode.Async,
+        FlushMode = Flush,
         FlushInterval = FlushInterval,
         CheckpointInterval = CheckpointInterval ?? StoreSettings.DefaultCheckpointInterval,
         FileReservedTime = FileReservedTime,

@@ -11,10 +11,6 @@ namespace AkkaMq.Broker;
 /// </summary>
 internal static class DelayLevels
 {
-    public const string DelayKey = "DELAY";
-    public const string RealTopicKey = "REAL_TOPIC";
-    public const string RealQueueKey = "REAL_QID";
-
     /// <summary>RocketMQ's default delays, <c>1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h</c> = levels 1..18.</summary>
     public static readonly TimeSpan[] Delays =
     [
@@ -47,7 +43,7 @@ internal static class DelayLevels
     public static MessageToStore Park(MessageToStore message)
     {
         if (message.Topic == TopicNames.Schedule
-            || MessageProperties.Get(message.Properties, DelayKey) is not { } text
+            || MessageProperties.Get(message.Properties, MessageProperty.DelayTimeLevel) is not { } text
             || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int level)
             || level <= 0)
         {
@@ -55,9 +51,9 @@ internal static class DelayLevels
         }
 
         level = Math.Min(level, MaxLevel);
-        string props = MessageProperties.Set(message.Properties, DelayKey, level.ToString(CultureInfo.InvariantCulture));
-        props = MessageProperties.Set(props, RealTopicKey, message.Topic);
-        props = MessageProperties.Set(props, RealQueueKey, message.QueueId.ToString(CultureInfo.InvariantCulture));
+        string props = MessageProperties.Set(message.Properties, MessageProperty.DelayTimeLevel, level.ToString(CultureInfo.InvariantCulture));
+        props = MessageProperties.Set(props, MessageProperty.RealTopic, message.Topic);
+        props = MessageProperties.Set(props, MessageProperty.RealQueueId, message.QueueId.ToString(CultureInfo.InvariantCulture));
         return message with { Topic = TopicNames.Schedule, QueueId = level - 1, Properties = props };
     }
 }

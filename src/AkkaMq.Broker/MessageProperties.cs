@@ -5,10 +5,8 @@ namespace AkkaMq.Broker;
 /// <summary>Builds the stored property string (wire doc 4.2).</summary>
 internal static class MessageProperties
 {
-    private const char NameSeparator = '\u0001';
-    private const char PropertySeparator = '\u0002';
-    private const string WaitPrefix = "WAIT\u0001";
-    private const string ClusterPrefix = "CLUSTER\u0001";
+    private static readonly string WaitPrefix = MessageProperty.WaitStoreMsgOk + MessageProperty.NameValueSeparator;
+    private static readonly string ClusterPrefix = MessageProperty.Cluster + MessageProperty.NameValueSeparator;
 
     /// <summary>The property string as stored: <c>WAIT</c> dropped, <c>CLUSTER</c> added unless present.</summary>
     public static string ForStore(string? properties, string cluster)
@@ -19,20 +17,20 @@ internal static class MessageProperties
             props = Without(props, WaitPrefix);
         }
 
-        if (props.StartsWith(ClusterPrefix, StringComparison.Ordinal) || props.Contains(PropertySeparator + ClusterPrefix, StringComparison.Ordinal))
+        if (props.StartsWith(ClusterPrefix, StringComparison.Ordinal) || props.Contains(MessageProperty.PropertySeparator + ClusterPrefix, StringComparison.Ordinal))
         {
             return props;
         }
 
-        return props.Length == 0 || props[^1] == PropertySeparator
+        return props.Length == 0 || props[^1] == MessageProperty.PropertySeparator
             ? string.Concat(props, ClusterPrefix, cluster)
-            : string.Concat(props, "\u0002", ClusterPrefix, cluster);
+            : string.Concat(props, MessageProperty.PropertySeparator.ToString(), ClusterPrefix, cluster);
     }
 
     /// <summary>The property string with <paramref name="name"/> set to <paramref name="value"/> (replacing any earlier value).</summary>
     public static string Set(string properties, string name, string value)
     {
-        string prefix = name + NameSeparator;
+        string prefix = name + MessageProperty.NameValueSeparator;
         string rest = properties.Contains(prefix, StringComparison.Ordinal) ? Without(properties, prefix) : properties;
         return Join(rest, prefix + value);
     }
@@ -40,7 +38,7 @@ internal static class MessageProperties
     /// <summary>The property string without <paramref name="name"/>.</summary>
     public static string Remove(string properties, string name)
     {
-        string prefix = name + NameSeparator;
+        string prefix = name + MessageProperty.NameValueSeparator;
         return properties.Contains(prefix, StringComparison.Ordinal) ? Without(properties, prefix) : properties;
     }
 
@@ -52,7 +50,7 @@ internal static class MessageProperties
             return item;
         }
 
-        return item.Length == 0 || item[^1] == PropertySeparator ? item + extra : item + PropertySeparator + extra;
+        return item.Length == 0 || item[^1] == MessageProperty.PropertySeparator ? item + extra : item + MessageProperty.PropertySeparator + extra;
     }
 
     /// <summary>The value of <paramref name="name"/>, or null.</summary>
@@ -63,10 +61,10 @@ internal static class MessageProperties
             return null;
         }
 
-        foreach (var range in properties.AsSpan().Split(PropertySeparator))
+        foreach (var range in properties.AsSpan().Split(MessageProperty.PropertySeparator))
         {
             var segment = properties.AsSpan()[range];
-            int sep = segment.IndexOf(NameSeparator);
+            int sep = segment.IndexOf(MessageProperty.NameValueSeparator);
             if (sep > 0 && segment[..sep].SequenceEqual(name))
             {
                 return segment[(sep + 1)..].ToString();
@@ -79,7 +77,7 @@ internal static class MessageProperties
     private static string Without(string props, string prefix)
     {
         var builder = new StringBuilder(props.Length);
-        foreach (var range in props.AsSpan().Split(PropertySeparator))
+        foreach (var range in props.AsSpan().Split(MessageProperty.PropertySeparator))
         {
             var segment = props.AsSpan()[range];
             if (segment.IsEmpty || segment.StartsWith(prefix, StringComparison.Ordinal))
@@ -89,7 +87,7 @@ internal static class MessageProperties
 
             if (builder.Length > 0)
             {
-                builder.Append(PropertySeparator);
+                builder.Append(MessageProperty.PropertySeparator);
             }
 
             builder.Append(segment);

@@ -11,9 +11,6 @@ namespace AkkaMq.Broker;
 /// <summary>PULL_MESSAGE (11) with long polling (wire doc 2.3).</summary>
 internal sealed class PullProcessor(BrokerContext context)
 {
-    private const int FlagCommitOffset = 0x1;
-    private const int FlagSuspend = 0x2;
-    private const int FlagSubscription = 0x4;
     private const int MaxMessagesPerPull = 32;
     private const int MaxBytesPerPull = 256 * 1024;
     private const int MaxScan = 16_384;
@@ -45,7 +42,7 @@ internal sealed class PullProcessor(BrokerContext context)
         // Off the connection's read loop: a read may touch cold pages, and a consumer's pulls for
         // different queues share one connection.
         await Task.Yield();
-        if (SubscriptionGroups.SubscriptionGroupProcessor.RefusePull(context, request, header.ConsumerGroup, (header.SysFlag & FlagSubscription) != 0) is { } groupRefused)
+        if (SubscriptionGroups.SubscriptionGroupProcessor.RefusePull(context, request, header.ConsumerGroup, (header.SysFlag & PullSysFlag.Subscription) != 0) is { } groupRefused)
         {
             return groupRefused;
         }
@@ -77,14 +74,14 @@ internal sealed class PullProcessor(BrokerContext context)
             return OffsetReset(request, header, reset);
         }
 
-        if ((header.SysFlag & FlagCommitOffset) != 0 && reset < 0)
+        if ((header.SysFlag & PullSysFlag.CommitOffset) != 0 && reset < 0)
         {
             context.Offsets.Tell(new CommitOffset(header.ConsumerGroup, header.Topic, header.QueueId, header.CommitOffset), ActorRefs.NoSender);
         }
 
         var outcome = Read(header, filter);
         if (BrokerResponses.ForPull(outcome.Status, header.QueueOffset) == ResponseCode.PullNotFound
-            && (header.SysFlag & FlagSuspend) != 0 && header.SuspendTimeoutMillis > 0)
+            && (header.SysFlag & PullSysFlag.Suspend) != 0 && header.SuspendTimeoutMillis > 0)
         {
             await HoldAsync(header, ct).ConfigureAwait(false);
             reset = context.Resets.Take(header.Topic, header.ConsumerGroup, header.QueueId);

@@ -146,8 +146,8 @@ public sealed class ScheduleActor : ReceiveActor, IWithTimers
 
     private MessageToStore? ToRealQueue(StoredMessage parked)
     {
-        string? topic = MessageProperties.Get(parked.Properties, DelayLevels.RealTopicKey);
-        string? queueText = MessageProperties.Get(parked.Properties, DelayLevels.RealQueueKey);
+        string? topic = MessageProperties.Get(parked.Properties, MessageProperty.RealTopic);
+        string? queueText = MessageProperties.Get(parked.Properties, MessageProperty.RealQueueId);
         if (topic is null || !int.TryParse(queueText, NumberStyles.None, CultureInfo.InvariantCulture, out int queueId))
         {
             _log.LogWarning("Delayed message at {Offset} has no real topic/queue; dropped", parked.CommitLogOffset);
@@ -155,7 +155,7 @@ public sealed class ScheduleActor : ReceiveActor, IWithTimers
         }
 
         return new MessageToStore(
-            topic, queueId, parked.Flag, parked.Body, MessageProperties.Remove(parked.Properties, DelayLevels.DelayKey),
+            topic, queueId, parked.Flag, parked.Body, MessageProperties.Remove(parked.Properties, MessageProperty.DelayTimeLevel),
             parked.BornTimestamp, parked.BornHost, _storeHost, parked.SysFlag, parked.ReconsumeTimes);
     }
 }

@@ -70,7 +70,7 @@ internal sealed class SendBackProcessor(BrokerContext context)
             context.StatsService.OnInternalPut(parked.Topic, result.StoredSize);
         }
 
-        context.StatsService.OnSendBack(header.Group, MessageProperties.Get(original.Properties, "RETRY_TOPIC") ?? original.Topic);
+        context.StatsService.OnSendBack(header.Group, MessageProperties.Get(original.Properties, MessageProperty.RetryTopic) ?? original.Topic);
         return request.CreateResponse(ResponseCode.Success);
     }
 
@@ -97,20 +97,20 @@ internal sealed class SendBackProcessor(BrokerContext context)
     private static string CopyProperties(StoredMessage original, ConsumerSendMsgBackRequestHeader header, bool deadLetter)
     {
         string props = original.Properties;
-        if (MessageProperties.Get(props, "RETRY_TOPIC") is null)
+        if (MessageProperties.Get(props, MessageProperty.RetryTopic) is null)
         {
-            props = MessageProperties.Set(props, "RETRY_TOPIC", original.Topic);
+            props = MessageProperties.Set(props, MessageProperty.RetryTopic, original.Topic);
         }
 
-        if (MessageProperties.Get(props, "ORIGIN_MESSAGE_ID") is null)
+        if (MessageProperties.Get(props, MessageProperty.OriginMessageId) is null)
         {
-            props = MessageProperties.Set(props, "ORIGIN_MESSAGE_ID", string.IsNullOrEmpty(header.OriginMsgId) ? original.MessageId : header.OriginMsgId);
+            props = MessageProperties.Set(props, MessageProperty.OriginMessageId, string.IsNullOrEmpty(header.OriginMsgId) ? original.MessageId : header.OriginMsgId);
         }
 
         if (!deadLetter)
         {
             int level = header.DelayLevel == 0 ? FirstRetryDelayLevel + original.ReconsumeTimes : header.DelayLevel;
-            props = MessageProperties.Set(props, "DELAY", Math.Min(level, 18).ToString(CultureInfo.InvariantCulture));
+            props = MessageProperties.Set(props, MessageProperty.DelayTimeLevel, Math.Min(level, 18).ToString(CultureInfo.InvariantCulture));
         }
 
         return props;

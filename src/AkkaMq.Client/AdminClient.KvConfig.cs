@@ -12,7 +12,7 @@ public sealed partial class AdminClient
     /// <summary>PUT_KV_CONFIG (100) to every name server.</summary>
     public async Task PutKvConfigAsync(string ns, string key, string value, CancellationToken cancellationToken = default)
     {
-        var header = new KvConfigHeader { Namespace = ns, Key = key, Value = value };
+        var header = new PutKvConfigRequestHeader { Namespace = ns, Key = key, Value = value };
         foreach (var nameServer in _instance.Options.NameServerList)
         {
             await InvokeBrokerAsync(nameServer, CommandHeader.CreateRequest(RequestCode.PutKvConfig, header), cancellationToken).ConfigureAwait(false);
@@ -22,11 +22,11 @@ public sealed partial class AdminClient
     /// <summary>GET_KV_CONFIG (101) from the first name server that answers; null when not found (22).</summary>
     public async Task<string?> GetKvConfigAsync(string ns, string key, CancellationToken cancellationToken = default)
     {
-        var header = new KvConfigHeader { Namespace = ns, Key = key };
+        var header = new KvConfigKeyRequestHeader { Namespace = ns, Key = key };
         var response = await _instance.InvokeNameServerAsync(CommandHeader.CreateRequest(RequestCode.GetKvConfig, header), cancellationToken).ConfigureAwait(false);
         return response.Code switch
         {
-            (int)ResponseCode.Success => CommandHeader.Decode<KvConfigValueHeader>(response).Value,
+            (int)ResponseCode.Success => CommandHeader.Decode<GetKvConfigResponseHeader>(response).Value,
             (int)ResponseCode.QueryNotFound => null,
             _ => throw new MQBrokerException(response.Code, response.Remark),
         };
@@ -35,7 +35,7 @@ public sealed partial class AdminClient
     /// <summary>DELETE_KV_CONFIG (102) on every name server.</summary>
     public async Task DeleteKvConfigAsync(string ns, string key, CancellationToken cancellationToken = default)
     {
-        var header = new KvConfigHeader { Namespace = ns, Key = key };
+        var header = new KvConfigKeyRequestHeader { Namespace = ns, Key = key };
         foreach (var nameServer in _instance.Options.NameServerList)
         {
             await InvokeBrokerAsync(nameServer, CommandHeader.CreateRequest(RequestCode.DeleteKvConfig, header), cancellationToken).ConfigureAwait(false);

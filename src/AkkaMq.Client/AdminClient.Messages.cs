@@ -10,7 +10,7 @@ public sealed partial class AdminClient
     /// <summary>Decodes the store address and commit-log offset from an offset message id and asks that address (33).</summary>
     public async Task<MessageExt> ViewMessageAsync(string offsetMsgId, CancellationToken cancellationToken = default)
     {
-        if (!MessageId.TryParseOffsetId(offsetMsgId, out var storeHost, out long offset))
+        if (!MessageId.TryParseAnyHost(offsetMsgId, out var storeHost, out long offset))
         {
             throw new MQClientException("Not a valid offset message id: " + offsetMsgId);
         }

@@ -49,7 +49,7 @@ public sealed partial class AdminClient
         var system = await GetSystemTopicListFromBrokerAsync(brokerAddress, cancellationToken).ConfigureAwait(false);
         foreach (var name in table.Keys.ToList())
         {
-            if (system.Contains(name) || (!specialTopics && (name.StartsWith("%RETRY%", StringComparison.Ordinal) || name.StartsWith("%DLQ%", StringComparison.Ordinal))))
+            if (system.Contains(name) || (!specialTopics && (name.StartsWith(TopicNames.RetryPrefix, StringComparison.Ordinal) || name.StartsWith(TopicNames.DeadLetterPrefix, StringComparison.Ordinal))))
             {
                 table.Remove(name);
             }

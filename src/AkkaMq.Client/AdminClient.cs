@@ -63,7 +63,7 @@ public sealed partial class AdminClient : IAsyncDisposable
     /// <summary>GET_TOPICS_BY_CLUSTER (224) from the name server.</summary>
     public async Task<TopicListBody> GetTopicsByClusterAsync(string clusterName, CancellationToken cancellationToken = default)
     {
-        var header = new TopicsByClusterHeader { Cluster = clusterName };
+        var header = new GetTopicsByClusterRequestHeader { Cluster = clusterName };
         var response = await InvokeNameServerAsync(CommandHeader.CreateRequest(RequestCode.GetTopicsByCluster, header), cancellationToken).ConfigureAwait(false);
         return TopicListBody.Decode(response.Body.Span);
     }
@@ -72,7 +72,7 @@ public sealed partial class AdminClient : IAsyncDisposable
     public async Task<GroupListBody> QueryTopicConsumeByWhoAsync(string topic, CancellationToken cancellationToken = default)
     {
         var route = await GetTopicRouteAsync(topic, cancellationToken).ConfigureAwait(false);
-        var header = new TopicConsumeByWhoHeader { Topic = topic };
+        var header = new QueryTopicConsumeByWhoRequestHeader { Topic = topic };
         var merged = new GroupListBody();
         foreach (var address in PreferredAddresses(route))
         {
@@ -96,7 +96,7 @@ public sealed partial class AdminClient : IAsyncDisposable
         var header = new CreateTopicRequestHeader
         {
             Topic = topic.TopicName,
-            DefaultTopic = ClientInstance.AutoCreateTopicKey,
+            DefaultTopic = TopicNames.AutoCreateTemplate,
             ReadQueueNums = topic.ReadQueueNums,
             WriteQueueNums = topic.WriteQueueNums,
             Perm = topic.Perm,
@@ -184,7 +184,7 @@ public sealed partial class AdminClient : IAsyncDisposable
     /// <summary>105 for <c>%RETRY%group</c>, then GET_CONSUMER_CONNECTION_LIST (203) to one broker; 206 when the group is offline.</summary>
     public async Task<ConsumerConnectionBody> GetConsumerConnectionListAsync(string consumerGroup, CancellationToken cancellationToken = default)
     {
-        var route = await GetTopicRouteAsync("%RETRY%" + consumerGroup, cancellationToken).ConfigureAwait(false);
+        var route = await GetTopicRouteAsync(TopicNames.RetryTopic(consumerGroup), cancellationToken).ConfigureAwait(false);
         var header = new GetConsumerConnectionListRequestHeader { ConsumerGroup = consumerGroup };
         foreach (var address in PreferredAddresses(route))
         {
@@ -216,7 +216,7 @@ public sealed partial class AdminClient : IAsyncDisposable
     /// </summary>
     public async Task<ConsumerRunningInfoBody> GetConsumerRunningInfoAsync(string consumerGroup, string clientId, bool jstack = false, CancellationToken cancellationToken = default)
     {
-        var route = await GetTopicRouteAsync("%RETRY%" + consumerGroup, cancellationToken).ConfigureAwait(false);
+        var route = await GetTopicRouteAsync(TopicNames.RetryTopic(consumerGroup), cancellationToken).ConfigureAwait(false);
         var header = new GetConsumerRunningInfoRequestHeader { ConsumerGroup = consumerGroup, ClientId = clientId, JstackEnable = jstack };
         foreach (var address in PreferredAddresses(route))
         {
@@ -246,7 +246,7 @@ public sealed partial class AdminClient : IAsyncDisposable
     {
         try
         {
-            return PreferredAddresses(await GetTopicRouteAsync("%RETRY%" + consumerGroup, cancellationToken).ConfigureAwait(false));
+            return PreferredAddresses(await GetTopicRouteAsync(TopicNames.RetryTopic(consumerGroup), cancellationToken).ConfigureAwait(false));
         }
         catch (MQBrokerException e) when (e.ResponseCode == (int)ResponseCode.TopicNotExist)
         {

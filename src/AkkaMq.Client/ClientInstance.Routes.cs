@@ -8,9 +8,6 @@ namespace AkkaMq.Client;
 /// <summary>Name-server access and the route cache. The maps are replaced per topic, never mutated in place.</summary>
 public sealed partial class ClientInstance
 {
-    /// <summary>Template topic of auto-created topics (wire doc 7.2).</summary>
-    public const string AutoCreateTopicKey = "TBW102";
-
     private readonly ConcurrentDictionary<string, TopicRouteData> _routes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, BrokerData> _brokers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TopicPublishInfo> _publishInfo = new(StringComparer.Ordinal);
@@ -95,7 +92,7 @@ public sealed partial class ClientInstance
             return info;
         }
 
-        var template = await FetchTopicRouteAsync(AutoCreateTopicKey, cancellationToken).ConfigureAwait(false);
+        var template = await FetchTopicRouteAsync(TopicNames.AutoCreateTemplate, cancellationToken).ConfigureAwait(false);
         if (template is not null)
         {
             foreach (var queueData in template.QueueDatas)

@@ -100,27 +100,3 @@ public class Message
     public override string ToString() =>
         "Message [topic=" + Topic + ", flag=" + Flag + ", properties=" + Map.Count + ", body=" + Body.Length + "B]";
 }
-
-/// <summary>Property keys with a meaning to clients or brokers (wire doc 4.6).</summary>
-public static class MessageProperty
-{
-    public const string Tags = "TAGS";
-    public const string Keys = "KEYS";
-    public const string WaitStoreMsgOk = "WAIT";
-    public const string DelayTimeLevel = "DELAY";
-    public const string UniqueClientMessageIdKey = "UNIQ_KEY";
-    public const string TransactionPrepared = "TRAN_MSG";
-    public const string ProducerGroup = "PGROUP";
-    public const string RetryTopic = "RETRY_TOPIC";
-    public const string RealTopic = "REAL_TOPIC";
-    public const string RealQueueId = "REAL_QID";
-    public const string OriginMessageId = "ORIGIN_MESSAGE_ID";
-    public const string ReconsumeTime = "RECONSUME_TIME";
-    public const string MaxReconsumeTimes = "MAX_RECONSUME_TIMES";
-    public const string MinOffset = "MIN_OFFSET";
-    public const string MaxOffset = "MAX_OFFSET";
-    public const string ConsumeStartTime = "CONSUME_START_TIME";
-    public const string MsgRegion = "MSG_REGION";
-    public const string TraceSwitch = "TRACE_ON";
-    public const string Cluster = "CLUSTER";
-}

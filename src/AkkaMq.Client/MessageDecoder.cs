@@ -1,24 +1,15 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Net;
 using System.Text;
 
 namespace AkkaMq.Client;
 
 /// <summary>
 /// Decodes stored records as they arrive in PULL / VIEW / QUERY bodies (wire doc 4.1), records
-/// simply concatenated. Layout, all big-endian (offsets for IPv4 hosts):
-/// TOTALSIZE 4 | MAGIC 4 | BODYCRC 4 | QUEUEID 4 | FLAG 4 | QUEUEOFFSET 8 | PHYSICALOFFSET 8 |
-/// SYSFLAG 4 | BORNTIMESTAMP 8 | BORNHOST 8 (20 if SYSFLAG 0x10) | STORETIMESTAMP 8 |
-/// STOREHOST 8 (20 if SYSFLAG 0x20) | RECONSUMETIMES 4 | PREPARED TX OFFSET 8 | BODYLEN 4 + body |
-/// TOPICLEN 1 + topic | PROPERTIESLEN 2 + properties.
+/// simply concatenated, with the one record reader the store also uses
+/// (<see cref="MessageRecordLayout.TryRead"/>), and builds client messages from them.
 /// </summary>
 public static class MessageDecoder
 {
-    public const int CompressedFlag = 0x1;
-    public const int BornHostV6Flag = 0x10;
-    public const int StoreHostV6Flag = 0x20;
-
     /// <summary>
     /// Decodes records until the buffer ends or one fails to parse (as Java clients do). The
     /// messages keep slices of <paramref name="buffer"/> for the fields they build on first use
@@ -52,74 +43,35 @@ public static class MessageDecoder
     {
         message = null!;
         consumed = 0;
-        if (buffer.Length < 4)
+        if (!MessageRecordLayout.TryRead(buffer.Span, out var f))
         {
             return false;
         }
 
-        int totalSize = BinaryPrimitives.ReadInt32BigEndian(buffer.Span);
-        if (totalSize < 91 || totalSize > buffer.Length)
-        {
-            return false;
-        }
-
-        if (!TryReadFields(buffer[..totalSize], ref lastTopic, out message))
-        {
-            return false;
-        }
-
-        consumed = totalSize;
-        return true;
-    }
-
-    private static bool TryReadFields(ReadOnlyMemory<byte> record, ref string? lastTopic, out MessageExt message)
-    {
-        message = null!;
-        var r = new RecordReader(record.Span);
-        r.Skip(8); // TOTALSIZE, MAGICCODE: 4.x clients do not check the magic.
-        int bodyCrc = r.Int32();
-        int queueId = r.Int32();
-        int flag = r.Int32();
-        long queueOffset = r.Int64();
-        long physicalOffset = r.Int64();
-        int sysFlag = r.Int32();
-        long bornTimestamp = r.Int64();
-        var bornHost = r.Host((sysFlag & BornHostV6Flag) != 0);
-        long storeTimestamp = r.Int64();
-        var storeHost = r.Host((sysFlag & StoreHostV6Flag) != 0);
-        int reconsumeTimes = r.Int32();
-        long preparedOffset = r.Int64();
-        int bodyLength = r.Int32();
-        var body = r.Bytes(bodyLength);
-        int topicLength = r.Byte();
-        var topic = r.Bytes(topicLength);
-        int propertiesLength = r.Int16();
-        var properties = r.Range(propertiesLength);
-        if (r.Failed || bornHost.Length == 0 || storeHost.Length == 0)
-        {
-            return false;
-        }
-
+        var record = buffer[..f.TotalSize];
+        var topic = record.Span[f.Topic];
         if (lastTopic is null || !SameText(topic, lastTopic))
         {
             lastTopic = Encoding.UTF8.GetString(topic);
         }
 
-        byte[] bodyBytes = (sysFlag & CompressedFlag) != 0 ? Decompress(body, sysFlag) : body.ToArray();
-        message = new MessageExt(lastTopic, bodyBytes, record.Slice(properties.Start, properties.Length), record.Slice(bornHost.Start, bornHost.Length), record.Slice(storeHost.Start, storeHost.Length))
+        var body = record.Span[f.Body];
+        byte[] bodyBytes = (f.SysFlag & MessageRecordLayout.SysFlagCompressed) != 0 ? Decompress(body, f.SysFlag) : body.ToArray();
+        message = new MessageExt(lastTopic, bodyBytes, record[f.Properties], record[f.BornHost], record[f.StoreHost])
         {
-            StoreSize = record.Length,
-            BodyCrc = bodyCrc,
-            QueueId = queueId,
-            Flag = flag,
-            QueueOffset = queueOffset,
-            CommitLogOffset = physicalOffset,
-            SysFlag = sysFlag,
-            BornTimestamp = bornTimestamp,
-            StoreTimestamp = storeTimestamp,
-            ReconsumeTimes = reconsumeTimes,
-            PreparedTransactionOffset = preparedOffset,
+            StoreSize = f.TotalSize,
+            BodyCrc = f.BodyCrc,
+            QueueId = f.QueueId,
+            Flag = f.Flag,
+            QueueOffset = f.QueueOffset,
+            CommitLogOffset = f.PhysicalOffset,
+            SysFlag = f.SysFlag,
+            BornTimestamp = f.BornTimestamp,
+            StoreTimestamp = f.StoreTimestamp,
+            ReconsumeTimes = f.ReconsumeTimes,
+            PreparedTransactionOffset = f.PreparedTransactionOffset,
         };
+        consumed = f.TotalSize;
         return true;
     }
 
@@ -149,8 +101,8 @@ public static class MessageDecoder
     /// </summary>
     private static byte[] Decompress(ReadOnlySpan<byte> body, int sysFlag)
     {
-        int type = (sysFlag >> 8) & 0x7;
-        if (type is not (0 or 3))
+        int type = sysFlag & MessageRecordLayout.SysFlagCompressionTypeMask;
+        if (type is not (0 or MessageRecordLayout.SysFlagCompressionZlib))
         {
             return body.ToArray();
         }
@@ -185,65 +137,5 @@ public static class MessageDecoder
         }
 
         return output.ToArray();
-    }
-
-    /// <summary>A bounds-checked cursor: a read past the end sets <see cref="Failed"/> and yields zeros.</summary>
-    private ref struct RecordReader(ReadOnlySpan<byte> buffer)
-    {
-        private readonly ReadOnlySpan<byte> _buffer = buffer;
-        private int _position;
-
-        public bool Failed { get; private set; }
-
-        public void Skip(int count) => Take(count);
-
-        public int Byte() => Take(1) is { Length: 1 } s ? (sbyte)s[0] : 0;
-
-        public int Int16() => Take(2) is { Length: 2 } s ? BinaryPrimitives.ReadInt16BigEndian(s) : 0;
-
-        public int Int32() => Take(4) is { Length: 4 } s ? BinaryPrimitives.ReadInt32BigEndian(s) : 0;
-
-        public long Int64() => Take(8) is { Length: 8 } s ? BinaryPrimitives.ReadInt64BigEndian(s) : 0;
-
-        public ReadOnlySpan<byte> Bytes(int count) => count < 0 ? Fail() : Take(count);
-
-        /// <summary>A stored host's place in the record (address and port), checked; empty when invalid.</summary>
-        public (int Start, int Length) Host(bool ipv6)
-        {
-            int start = _position;
-            Take(ipv6 ? 16 : 4);
-            int port = Int32();
-            if (Failed || port < 0 || port > 65535)
-            {
-                return default;
-            }
-
-            return (start, _position - start);
-        }
-
-        /// <summary>The place of the next <paramref name="count"/> bytes in the record.</summary>
-        public (int Start, int Length) Range(int count)
-        {
-            int start = _position;
-            return Bytes(count).Length == count && !Failed ? (start, count) : default;
-        }
-
-        private ReadOnlySpan<byte> Take(int count)
-        {
-            if (Failed || _position + count > _buffer.Length)
-            {
-                return Fail();
-            }
-
-            var slice = _buffer.Slice(_position, count);
-            _position += count;
-            return slice;
-        }
-
-        private ReadOnlySpan<byte> Fail()
-        {
-            Failed = true;
-            return default;
-        }
     }
 }

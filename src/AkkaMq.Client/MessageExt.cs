@@ -82,7 +82,7 @@ public sealed class MessageExt : Message
     /// <summary>The offset message id: store host + commit-log offset in hex (wire doc 4.3).</summary>
     public string MsgId
     {
-        get => _msgId ??= MessageId.CreateOffsetId(StoreHost, CommitLogOffset);
+        get => _msgId ??= MessageId.Create(StoreHost, CommitLogOffset);
         set => _msgId = value;
     }
 

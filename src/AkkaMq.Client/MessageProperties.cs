@@ -9,9 +9,6 @@ namespace AkkaMq.Client;
 /// </summary>
 public static class MessageProperties
 {
-    public const char NameValueSeparator = '\u0001';
-    public const char PropertySeparator = '\u0002';
-
     public static string Encode(IEnumerable<KeyValuePair<string, string>> properties)
     {
         var builder = new StringBuilder(64);
@@ -24,10 +21,10 @@ public static class MessageProperties
 
             if (builder.Length > 0)
             {
-                builder.Append(PropertySeparator);
+                builder.Append(MessageProperty.PropertySeparator);
             }
 
-            builder.Append(key).Append(NameValueSeparator).Append(value);
+            builder.Append(key).Append(MessageProperty.NameValueSeparator).Append(value);
         }
 
         return builder.ToString();
@@ -60,12 +57,12 @@ public static class MessageProperties
 
                 if (position > 0)
                 {
-                    text[position++] = PropertySeparator;
+                    text[position++] = MessageProperty.PropertySeparator;
                 }
 
                 key.CopyTo(text[position..]);
                 position += key.Length;
-                text[position++] = NameValueSeparator;
+                text[position++] = MessageProperty.NameValueSeparator;
                 value.CopyTo(text[position..]);
                 position += value.Length;
             }
@@ -91,9 +88,9 @@ public static class MessageProperties
             return;
         }
 
-        foreach (var segment in text.Split(PropertySeparator))
+        foreach (var segment in text.Split(MessageProperty.PropertySeparator))
         {
-            int separator = segment.IndexOf(NameValueSeparator, StringComparison.Ordinal);
+            int separator = segment.IndexOf(MessageProperty.NameValueSeparator, StringComparison.Ordinal);
             if (segment.Length < 3 || separator < 0)
             {
                 continue;

@@ -8,8 +8,6 @@ namespace AkkaMq.Client;
 /// <summary>The send kernel: header building, the request itself and response mapping.</summary>
 public sealed partial class Producer
 {
-    private const string RetryGroupTopicPrefix = "%RETRY%";
-
     /// <summary>
     /// Sends a batch (SEND_BATCH_MESSAGE, 320) to one queue chosen round-robin, with the same retries
     /// as a single send. All messages must share a topic; no delay, no retry topic.
@@ -31,12 +29,12 @@ public sealed partial class Producer
                 throw new MQClientException("The topic of the messages in one batch should be the same");
             }
 
-            if (message.DelayTimeLevel > 0 || topic.StartsWith(RetryGroupTopicPrefix, StringComparison.Ordinal))
+            if (message.DelayTimeLevel > 0 || topic.StartsWith(TopicNames.RetryPrefix, StringComparison.Ordinal))
             {
                 throw new MQClientException("Delay and retry messages are not supported in a batch");
             }
 
-            message.SetProperty(MessageProperty.UniqueClientMessageIdKey, message.UniqueKey ?? MessageId.CreateUniqueId());
+            message.SetProperty(MessageProperty.UniqueClientMessageIdKey, message.UniqueKey ?? UniqueMessageId.Create());
         }
 
         var info = await _instance.GetPublishInfoAsync(topic, DefaultTopicQueueNums, cancellationToken).ConfigureAwait(false);
@@ -73,7 +71,7 @@ public sealed partial class Producer
 
     private Task<SendResult?> SendToQueueAsync(Message message, MessageQueue queue, bool oneway, CancellationToken cancellationToken)
     {
-        string uniqueId = message.UniqueKey ?? MessageId.CreateUniqueId();
+        string uniqueId = message.UniqueKey ?? UniqueMessageId.Create();
         message.SetProperty(MessageProperty.UniqueClientMessageIdKey, uniqueId);
         int sysFlag = 0;
         byte[] body = message.Body;
@@ -81,12 +79,12 @@ public sealed partial class Producer
         {
             // As Java 4.9.4+: the compressed bit plus the compression type ZLIB (3) in bits 8-10.
             body = MessageDecoder.Deflate(body);
-            sysFlag |= MessageDecoder.CompressedFlag | (3 << 8);
+            sysFlag |= MessageRecordLayout.SysFlagCompressed | MessageRecordLayout.SysFlagCompressionZlib;
         }
 
         if (message.GetProperty(MessageProperty.TransactionPrepared) == "true")
         {
-            sysFlag |= 0x4;
+            sysFlag |= MessageRecordLayout.SysFlagTransactionPrepared;
         }
 
         var code = UseSendMessageV2 ? RequestCode.SendMessageV2 : RequestCode.SendMessage;
@@ -136,7 +134,7 @@ public sealed partial class Producer
         {
             ProducerGroup = Group,
             Topic = message.Topic,
-            DefaultTopic = ClientInstance.AutoCreateTopicKey,
+            DefaultTopic = TopicNames.AutoCreateTemplate,
             DefaultTopicQueueNums = DefaultTopicQueueNums,
             QueueId = queue.QueueId,
             SysFlag = sysFlag,
@@ -146,7 +144,7 @@ public sealed partial class Producer
             Batch = batch,
             BrokerName = queue.BrokerName,
         };
-        if (message.Topic.StartsWith(RetryGroupTopicPrefix, StringComparison.Ordinal))
+        if (message.Topic.StartsWith(TopicNames.RetryPrefix, StringComparison.Ordinal))
         {
             // Moved from the properties into header j / l, as the Java client does (on a copy:
             // the caller's message keeps them).
@@ -199,7 +197,7 @@ public sealed partial class Producer
             header.MsgId,
             new MessageQueue(queue.Topic, queue.BrokerName, header.QueueId),
             header.QueueOffset,
-            response.GetExtField("MSG_REGION"),
-            response.GetExtField("TRACE_ON") != "false");
+            header.MsgRegion,
+            header.TraceOn != "false");
     }
 }

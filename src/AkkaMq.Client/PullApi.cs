@@ -7,10 +7,6 @@ namespace AkkaMq.Client;
 /// <summary>One PULL_MESSAGE (11) request and the decoding of its answer, shared by both consumers.</summary>
 internal static class PullApi
 {
-    public const int CommitOffsetFlag = 0x1;
-    public const int SuspendFlag = 0x2;
-    public const int SubscriptionFlag = 0x4;
-
     public sealed record PullRequest(
         string Group,
         MessageQueue Queue,
@@ -34,7 +30,7 @@ internal static class PullApi
         }
 
         var (address, isMaster) = found ?? throw new MQClientException("The broker[" + pull.Queue.BrokerName + "] not exist");
-        int sysFlag = isMaster ? pull.SysFlag : pull.SysFlag & ~CommitOffsetFlag;
+        int sysFlag = isMaster ? pull.SysFlag : pull.SysFlag & ~PullSysFlag.CommitOffset;
         var header = new PullMessageRequestHeader
         {
             ConsumerGroup = pull.Group,
@@ -45,7 +41,7 @@ internal static class PullApi
             SysFlag = sysFlag,
             CommitOffset = pull.CommitOffset,
             SuspendTimeoutMillis = (long)pull.Suspend.TotalMilliseconds,
-            Subscription = (sysFlag & SubscriptionFlag) != 0 ? pull.Subscription.SubString : null,
+            Subscription = (sysFlag & PullSysFlag.Subscription) != 0 ? pull.Subscription.SubString : null,
             SubVersion = pull.Subscription.SubVersion,
             ExpressionType = pull.Subscription.ExpressionType,
             BrokerName = pull.Queue.BrokerName,

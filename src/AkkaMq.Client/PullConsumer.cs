@@ -1,3 +1,4 @@
+using AkkaMq.Remoting.Protocol;
 using AkkaMq.Remoting.Protocol.Json;
 
 namespace AkkaMq.Client;
@@ -206,7 +207,7 @@ public sealed class PullConsumer : IAsyncDisposable, IConsumerClient, IConsumerO
         ArgumentNullException.ThrowIfNull(selector);
         var subscription = BrokerCalls.BuildSubscription(queue.Topic, selector);
         subscription.SubVersion = 0;
-        int sysFlag = PullApi.SubscriptionFlag | (block ? PullApi.SuspendFlag : 0);
+        int sysFlag = PullSysFlag.Subscription | (block ? PullSysFlag.Suspend : 0);
         var request = new PullApi.PullRequest(
             Group, queue, offset, maxNums, sysFlag, 0, subscription, 0,
             block ? BrokerSuspendMaxTime : TimeSpan.Zero,

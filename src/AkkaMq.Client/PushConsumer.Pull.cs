@@ -58,9 +58,9 @@ public sealed partial class PushConsumer
         }
 
         long commitOffset = _offsets.ReadFromMemory(queue);
-        int sysFlag = PullApi.SuspendFlag
-            | (commitOffset > 0 && !IsBroadcasting ? PullApi.CommitOffsetFlag : 0)
-            | (PostSubscriptionWhenPull ? PullApi.SubscriptionFlag : 0);
+        int sysFlag = PullSysFlag.Suspend
+            | (commitOffset > 0 && !IsBroadcasting ? PullSysFlag.CommitOffset : 0)
+            | (PostSubscriptionWhenPull ? PullSysFlag.Subscription : 0);
         var options = _instance.Options;
         var request = new PullApi.PullRequest(
             Group, queue, pq.NextOffset, PullBatchSize, sysFlag, Math.Max(0, commitOffset), subscription,

@@ -194,7 +194,7 @@ public sealed partial class PushConsumer
             return last;
         }
 
-        bool retryTopic = queue.Topic.StartsWith("%RETRY%", StringComparison.Ordinal);
+        bool retryTopic = queue.Topic.StartsWith(TopicNames.RetryPrefix, StringComparison.Ordinal);
         switch (ConsumeFromWhere)
         {
             case ConsumeFromWhere.ConsumeFromFirstOffset:

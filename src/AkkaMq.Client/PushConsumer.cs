@@ -39,7 +39,7 @@ public sealed partial class PushConsumer : IAsyncDisposable, IConsumerClient
 
     public string Group { get; }
 
-    public string RetryTopic => "%RETRY%" + Group;
+    public string RetryTopic => TopicNames.RetryTopic(Group);
 
     public ConsumeFromWhere ConsumeFromWhere { get; set; } = ConsumeFromWhere.ConsumeFromLastOffset;
 

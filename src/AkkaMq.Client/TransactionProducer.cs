@@ -15,10 +15,6 @@ namespace AkkaMq.Client;
 /// </summary>
 public sealed class TransactionProducer : IAsyncDisposable
 {
-    private const int CommitType = 8;
-    private const int RollbackType = 12;
-    private const int NotType = 0;
-
     /// <summary>Check-backs waiting for the listener, as Java's check executor queue (2,000); more are dropped and asked again later by the broker.</summary>
     public const int MaxPendingChecks = 2000;
 
@@ -184,8 +180,8 @@ public sealed class TransactionProducer : IAsyncDisposable
 
     private async Task EndTransactionAsync(SendResult sent, LocalTransactionState state, Exception? localError, CancellationToken cancellationToken)
     {
-        if (!MessageId.TryParseOffsetId(sent.OffsetMsgId, out _, out long commitLogOffset)
-            && !MessageId.TryParseOffsetId(sent.MsgId, out _, out commitLogOffset))
+        if (!MessageId.TryParseAnyHost(sent.OffsetMsgId, out _, out long commitLogOffset)
+            && !MessageId.TryParseAnyHost(sent.MsgId, out _, out commitLogOffset))
         {
             throw new MQClientException("The half message id " + sent.OffsetMsgId + " is not an offset message id");
         }
@@ -216,9 +212,9 @@ public sealed class TransactionProducer : IAsyncDisposable
 
     private static int ToWire(LocalTransactionState state) => state switch
     {
-        LocalTransactionState.CommitMessage => CommitType,
-        LocalTransactionState.RollbackMessage => RollbackType,
-        _ => NotType,
+        LocalTransactionState.CommitMessage => MessageRecordLayout.SysFlagTransactionCommit,
+        LocalTransactionState.RollbackMessage => MessageRecordLayout.SysFlagTransactionRollback,
+        _ => MessageRecordLayout.SysFlagTransactionNot,
     };
 }
 

@@ -1,6 +1,5 @@
 using Akka.Actor;
 using AkkaMq.Cluster.Routing;
-using AkkaMq.NameServer.Protocol;
 using AkkaMq.Remoting.Protocol;
 using AkkaMq.Remoting.Protocol.Headers;
 using AkkaMq.Remoting.Protocol.Json;

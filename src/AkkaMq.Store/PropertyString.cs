@@ -9,12 +9,12 @@ namespace AkkaMq.Store;
 /// </summary>
 public static class PropertyString
 {
-    public const byte NameSeparator = 1;
-    public const byte PropertySeparator = 2;
+    public const byte NameSeparator = (byte)MessageProperty.NameValueSeparator;
+    public const byte PropertySeparator = (byte)MessageProperty.PropertySeparator;
 
-    public static ReadOnlySpan<byte> TagsKey => "TAGS"u8;
-    public static ReadOnlySpan<byte> KeysKey => "KEYS"u8;
-    public static ReadOnlySpan<byte> UniqueKey => "UNIQ_KEY"u8;
+    public static ReadOnlySpan<byte> TagsKey => MessageProperty.TagsUtf8;
+    public static ReadOnlySpan<byte> KeysKey => MessageProperty.KeysUtf8;
+    public static ReadOnlySpan<byte> UniqueKey => MessageProperty.UniqueClientMessageIdKeyUtf8;
 
     public static bool TryGetValue(ReadOnlySpan<byte> properties, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
     {
@@ -48,7 +48,7 @@ public static class PropertyString
     public static long TagsCode(ReadOnlySpan<byte> properties) =>
         TryGetValue(properties, TagsKey, out ReadOnlySpan<byte> tags) && !tags.IsEmpty ? JavaHashCode(default, tags) : 0;
 
-    public static int TagsCode(string tag) => JavaHashCode(default, Encoding.UTF8.GetBytes(tag));
+    public static int TagsCode(string tag) => JavaHash.StringHashCode(tag);
 
     private static int HashAppend(int h, ReadOnlySpan<byte> utf8)
     {

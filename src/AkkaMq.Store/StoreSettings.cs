@@ -1,6 +1,6 @@
 namespace AkkaMq.Store;
 
-/// <summary>How an append becomes durable.</summary>
+/// <summary>How an append becomes durable; the broker's <c>store.flush</c> setting binds to it directly (<c>async</c>, <c>group-commit</c>).</summary>
 public enum FlushMode
 {
     /// <summary>Append returns after the memory write (page cache); a background flush runs every <see cref="StoreSettings.FlushInterval"/>.</summary>

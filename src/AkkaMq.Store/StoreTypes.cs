@@ -1,49 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace AkkaMq.Store;
-
-/// <summary>An IPv4 host and port as the record stores it (4 address bytes in network order + int port).</summary>
-public readonly record struct IPv4Endpoint(uint Address, int Port)
-{
-    /// <summary>Converts an endpoint; IPv4-mapped IPv6 addresses are mapped back (4.x clients read 4-byte hosts).</summary>
-    public static IPv4Endpoint From(IPEndPoint endPoint)
-    {
-        IPAddress a = endPoint.Address.IsIPv4MappedToIPv6 ? endPoint.Address.MapToIPv4() : endPoint.Address;
-        if (a.AddressFamily != AddressFamily.InterNetwork)
-        {
-            throw new ArgumentException($"Only IPv4 hosts are stored, got {endPoint}.", nameof(endPoint));
-        }
-        Span<byte> b = stackalloc byte[4];
-        a.TryWriteBytes(b, out _);
-        return new IPv4Endpoint(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(b), endPoint.Port);
-    }
-
-    public IPEndPoint ToIPEndPoint()
-    {
-        Span<byte> b = stackalloc byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(b, Address);
-        return new IPEndPoint(new IPAddress(b), Port);
-    }
-}
-
-/// <summary>
-/// A message handed to the store to encode. The store assigns the commit-log offset, queue
-/// offset and store timestamp. <see cref="Properties"/> is RocketMQ's
-/// <c>name\u0001value\u0002</c> string.
-/// </summary>
-public readonly record struct MessageToStore(
-    string Topic,
-    int QueueId,
-    int Flag,
-    ReadOnlyMemory<byte> Body,
-    string Properties,
-    long BornTimestamp,
-    IPv4Endpoint BornHost,
-    IPv4Endpoint StoreHost,
-    int SysFlag = 0,
-    int ReconsumeTimes = 0,
-    long PreparedTransactionOffset = 0);
 
 /// <summary>Expected outcomes of an append; anything else is an exception (a bug or corruption).</summary>
 public enum AppendStatus

@@ -20,14 +20,14 @@ public sealed record StoredMessage(
     byte[] Body,
     string Properties)
 {
-    public string? Tags => GetProperty("TAGS");
+    public string? Tags => GetProperty(MessageProperty.Tags);
 
-    public string? Keys => GetProperty("KEYS");
+    public string? Keys => GetProperty(MessageProperty.Keys);
 
-    public string? UniqueKey => GetProperty("UNIQ_KEY");
+    public string? UniqueKey => GetProperty(MessageProperty.UniqueClientMessageIdKey);
 
     /// <summary>The offset message id (store host + commit-log offset).</summary>
-    public string MessageId => AkkaMq.Store.MessageId.Create(StoreHost, CommitLogOffset);
+    public string MessageId => AkkaMq.Codec.MessageId.Create(StoreHost, CommitLogOffset);
 
     public string? GetProperty(string name)
     {
@@ -35,21 +35,32 @@ public sealed record StoredMessage(
         return PropertyString.TryGetValue(props, Encoding.UTF8.GetBytes(name), out ReadOnlySpan<byte> v) ? Encoding.UTF8.GetString(v) : null;
     }
 
-    /// <summary>Decodes one whole record (as stored or pulled).</summary>
-    public static StoredMessage Decode(ReadOnlySpan<byte> r) => new(
-        MessageRecordLayout.ReadPhysicalOffset(r),
-        MessageRecordLayout.ReadTotalSize(r),
-        Encoding.UTF8.GetString(MessageRecordLayout.Topic(r)),
-        MessageRecordLayout.ReadQueueId(r),
-        System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(r.Slice(MessageRecordLayout.FlagOffset)),
-        MessageRecordLayout.ReadQueueOffset(r),
-        MessageRecordLayout.ReadSysFlag(r),
-        System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(r.Slice(MessageRecordLayout.BornTimestampOffset)),
-        MessageRecordLayout.ReadBornHost(r),
-        MessageRecordLayout.ReadStoreTimestamp(r),
-        MessageRecordLayout.ReadStoreHost(r),
-        System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(r.Slice(MessageRecordLayout.ReconsumeTimesOffset)),
-        System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(r.Slice(MessageRecordLayout.PreparedTransactionOffsetOffset)),
-        MessageRecordLayout.Body(r).ToArray(),
-        Encoding.UTF8.GetString(MessageRecordLayout.Properties(r)));
+    /// <summary>Decodes one whole record (as stored or pulled) with the shared record reader; this store's records have IPv4 hosts.</summary>
+    public static StoredMessage Decode(ReadOnlySpan<byte> r)
+    {
+        if (!MessageRecordLayout.TryRead(r, out StoredRecordFields f))
+        {
+            ThrowUnreadable();
+        }
+
+        return new StoredMessage(
+            f.PhysicalOffset,
+            f.TotalSize,
+            Encoding.UTF8.GetString(r[f.Topic]),
+            f.QueueId,
+            f.Flag,
+            f.QueueOffset,
+            f.SysFlag,
+            f.BornTimestamp,
+            IPv4Endpoint.Read(r[f.BornHost]),
+            f.StoreTimestamp,
+            IPv4Endpoint.Read(r[f.StoreHost]),
+            f.ReconsumeTimes,
+            f.PreparedTransactionOffset,
+            r[f.Body].ToArray(),
+            Encoding.UTF8.GetString(r[f.Properties]));
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowUnreadable() => throw new InvalidDataException("The stored record cannot be read.");
 }

@@ -9,6 +9,7 @@ using AkkaMq.Hocon;
 using AkkaMq.NameServer;
 using AkkaMq.Remoting.Protocol;
 using AkkaMq.Remoting.Transport;
+using AkkaMq.Store;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AkkaMq.Broker.Tests;
@@ -112,7 +113,7 @@ internal sealed class BrokerFixture : IAsyncDisposable
         "127.0.0.1:0",
         4,
         autoCreate,
-        new StoreSettingsSection(storeDir, new ByteSize(1 << 20), BrokerFlushMode.GroupCommit, TimeSpan.FromMilliseconds(200), fileReservedTime ?? TimeSpan.FromHours(72), 99, new ByteSize(64 * 1024)),
+        new StoreSettingsSection(storeDir, new ByteSize(1 << 20), FlushMode.GroupCommit, TimeSpan.FromMilliseconds(200), fileReservedTime ?? TimeSpan.FromHours(72), 99, new ByteSize(64 * 1024)),
         new ReplicationSettings(ReplicationMode.Sync, 1));
 
     public async Task StartBrokerAsync() =>

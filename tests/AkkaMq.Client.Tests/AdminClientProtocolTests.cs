@@ -112,7 +112,7 @@ public sealed class AdminClientProtocolTests
         broker.Append("T", 0, "second"u8.ToArray(), new() { ["KEYS"] = "order-1 order-2", ["UNIQ_KEY"] = "UQ" });
         await using var admin = new AdminClient(TestOptions.For(nameServer));
         long secondOffset = new RecordBuilder { Body = "first"u8.ToArray(), StoreHost = new IPEndPoint(IPAddress.Loopback, broker.Port) }.Build().Length;
-        string id = MessageId.CreateOffsetId(new IPEndPoint(IPAddress.Loopback, broker.Port), secondOffset);
+        string id = MessageId.Create(new IPEndPoint(IPAddress.Loopback, broker.Port), secondOffset);
 
         var message = await admin.ViewMessageAsync(id);
 

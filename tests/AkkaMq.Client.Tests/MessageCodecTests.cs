@@ -216,18 +216,18 @@ public sealed class MessageCodecTests
     [Fact]
     public void OffsetId_RoundTrips_AndParsesDocExample()
     {
-        Assert.True(MessageId.TryParseOffsetId("C0A8010100002A9F0000000000001A2B", out var host, out long offset));
+        Assert.True(MessageId.TryParseAnyHost("C0A8010100002A9F0000000000001A2B", out var host, out long offset));
         Assert.Equal(new IPEndPoint(IPAddress.Parse("192.168.1.1"), 10911), host);
         Assert.Equal(0x1A2B, offset);
-        Assert.Equal("C0A8010100002A9F0000000000001A2B", MessageId.CreateOffsetId(host, offset));
-        Assert.False(MessageId.TryParseOffsetId("XYZ", out _, out _));
-        Assert.False(MessageId.TryParseOffsetId("ZZA8010100002A9F0000000000001A2B", out _, out _));
+        Assert.Equal("C0A8010100002A9F0000000000001A2B", MessageId.Create(host, offset));
+        Assert.False(MessageId.TryParseAnyHost("XYZ", out _, out _));
+        Assert.False(MessageId.TryParseAnyHost("ZZA8010100002A9F0000000000001A2B", out _, out _));
     }
 
     [Fact]
     public void UniqueId_Is32HexChars_AndUnique()
     {
-        var ids = Enumerable.Range(0, 1000).Select(_ => MessageId.CreateUniqueId()).ToList();
+        var ids = Enumerable.Range(0, 1000).Select(_ => UniqueMessageId.Create()).ToList();
         Assert.All(ids, id => Assert.Matches("^[0-9A-F]{32}$", id));
         Assert.Equal(1000, ids.Distinct().Count());
     }

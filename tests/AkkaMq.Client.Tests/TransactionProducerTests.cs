@@ -34,7 +34,7 @@ public sealed class TransactionProducerTests
         var header = CommandHeader.Decode<EndTransactionRequestHeader>(end);
         Assert.Equal(("TPG", 8, false), (header.ProducerGroup, header.CommitOrRollback, header.FromTransactionCheck == true));
         Assert.Equal(result.SendResult.QueueOffset, header.TranStateTableOffset);
-        Assert.True(MessageId.TryParseOffsetId(result.SendResult.OffsetMsgId, out _, out long commitLog));
+        Assert.True(MessageId.TryParseAnyHost(result.SendResult.OffsetMsgId, out _, out long commitLog));
         Assert.Equal(commitLog, header.CommitLogOffset);
         Assert.Equal(result.SendResult.MsgId, header.MsgId);
     }

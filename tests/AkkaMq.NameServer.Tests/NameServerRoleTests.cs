@@ -1,5 +1,4 @@
 using AkkaMq.Cluster.Routing;
-using AkkaMq.NameServer.Protocol;
 using AkkaMq.Remoting.Protocol;
 using AkkaMq.Remoting.Protocol.Headers;
 using AkkaMq.Remoting.Protocol.Json;

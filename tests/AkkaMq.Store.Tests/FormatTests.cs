@@ -5,30 +5,6 @@ namespace AkkaMq.Store.Tests;
 public sealed class FormatTests
 {
     [Fact]
-    public void Crc32_MatchesJavaCrc32_ForCheckString()
-    {
-        Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8));
-        Assert.Equal(OperatingSystem.IsLinux(), Crc32.IsNativeAvailable);
-        byte[] big = new byte[1000];
-        new Random(3).NextBytes(big);
-        uint bytewise = 0xFFFFFFFF;
-        foreach (byte b in big)
-        {
-            bytewise ^= b;
-            for (int k = 0; k < 8; k++)
-            {
-                bytewise = (bytewise & 1) != 0 ? 0xEDB88320 ^ (bytewise >> 1) : bytewise >> 1;
-            }
-        }
-        Assert.Equal(~bytewise, Crc32.Compute(big));
-        Assert.Equal(~bytewise, Crc32.ComputeManaged(big));
-        for (int len = 0; len < 300; len += 7)
-        {
-            Assert.Equal(Crc32.ComputeManaged(big.AsSpan(3, len)), Crc32.Compute(big.AsSpan(3, len)));
-        }
-    }
-
-    [Fact]
     public void PropertyString_HashesLikeJavaStringHashCode()
     {
         // "TagA".hashCode() == 2598919 in Java; "中".hashCode() == 20013.
@@ -44,16 +20,6 @@ public sealed class FormatTests
         Assert.True(PropertyString.TryGetValue("ab\u0002TAGS\u0002TAGS\u0001v\u0002"u8, "TAGS"u8, out ReadOnlySpan<byte> v));
         Assert.Equal("v", Encoding.UTF8.GetString(v));
         Assert.False(PropertyString.TryGetValue("TAGSX\u0001v"u8, "TAGS"u8, out _));
-    }
-
-    [Fact]
-    public void MessageId_MatchesDocumentedExample()
-    {
-        string id = MessageId.Create(new IPv4Endpoint(0xC0A80101, 10911), 0x1A2B);
-        Assert.Equal("C0A8010100002A9F0000000000001A2B", id);
-        Assert.True(MessageId.TryParse(id, out IPv4Endpoint host, out long offset));
-        Assert.Equal((0xC0A80101u, 10911, 0x1A2BL), (host.Address, host.Port, offset));
-        Assert.False(MessageId.TryParse("C0A80101", out _, out _));
     }
 
     [Fact]

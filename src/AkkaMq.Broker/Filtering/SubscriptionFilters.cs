@@ -31,8 +31,6 @@ internal static class SubscriptionFilters
     public const string Tag = "TAG";
     public const string Sql92 = "SQL92";
 
-    private const int FlagSubscription = 0x4;
-
     public static bool IsTag(string? type) => string.IsNullOrEmpty(type) || string.Equals(type, Tag, StringComparison.OrdinalIgnoreCase);
 
     public static bool IsSql92(string? type) => string.Equals(type, Sql92, StringComparison.OrdinalIgnoreCase);
@@ -41,7 +39,7 @@ internal static class SubscriptionFilters
     public static RemotingCommand? Resolve(BrokerContext context, RemotingCommand request, PullMessageRequestHeader header, out PullFilter filter)
     {
         filter = new PullFilter(TagFilter.All, null);
-        bool fromRequest = (header.SysFlag & FlagSubscription) != 0;
+        bool fromRequest = (header.SysFlag & PullSysFlag.Subscription) != 0;
         string? expression;
         string? type;
         long version;

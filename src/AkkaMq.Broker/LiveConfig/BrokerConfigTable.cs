@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AkkaMq.Store;
 
 namespace AkkaMq.Broker.LiveConfig;
 
@@ -73,7 +74,7 @@ internal static class BrokerConfigTable
         new("storePathRootDir", "akkamq.broker.store.dir", static c => Path.GetFullPath(c.Settings.Store.Dir)),
         new("storePathCommitLog", "akkamq.broker.store.dir", static c => Path.Combine(Path.GetFullPath(c.Settings.Store.Dir), "commitlog")),
         new("mappedFileSizeCommitLog", "akkamq.broker.store.commitlog-segment-size", static c => Text(c.Settings.Store.CommitlogSegmentSize.Bytes)),
-        new("flushDiskType", "akkamq.broker.store.flush", static c => c.Settings.Store.Flush == BrokerFlushMode.GroupCommit ? "SYNC_FLUSH" : "ASYNC_FLUSH"),
+        new("flushDiskType", "akkamq.broker.store.flush", static c => c.Settings.Store.Flush == FlushMode.GroupCommit ? "SYNC_FLUSH" : "ASYNC_FLUSH"),
         new("flushIntervalCommitLog", "akkamq.broker.store.flush-interval", static c => Millis(c.Settings.Store.FlushInterval)),
         new("flushIntervalConsumeQueue", "akkamq.broker.store.checkpoint-interval", static c => Millis(c.Settings.Store.CheckpointInterval ?? Store.StoreSettings.DefaultCheckpointInterval)),
         new("fileReservedTime", "akkamq.broker.store.file-reserved-time", static c => Hours(c.Settings.Store.FileReservedTime), ChangeFileReservedTime),

@@ -19,14 +19,14 @@ internal sealed class EndTransactionProcessor(BrokerContext context)
         bool fromCheck = header.FromTransactionCheck == true;
         switch (header.CommitOrRollback)
         {
-            case HalfMessages.CommitType:
+            case MessageRecordLayout.SysFlagTransactionCommit:
                 break;
-            case HalfMessages.RollbackType:
+            case MessageRecordLayout.SysFlagTransactionRollback:
                 context.Log.LogInformation(
                     "Producer {Remote} rolled back transaction at half offset {Offset}{Check}; remark: {Remark}",
                     connection.RemoteAddress, header.TranStateTableOffset, fromCheck ? " on check" : string.Empty, request.Remark);
                 break;
-            case HalfMessages.NotType:
+            case MessageRecordLayout.SysFlagTransactionNot:
                 // Still undecided: the check-back asks again later.
                 context.Log.LogInformation(
                     "Producer {Remote} reports transaction at half offset {Offset} as unknown{Check}; remark: {Remark}",

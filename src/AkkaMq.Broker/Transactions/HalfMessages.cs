@@ -12,27 +12,12 @@ namespace AkkaMq.Broker.Transactions;
 /// </summary>
 internal static class HalfMessages
 {
-    public const string TransactionKey = "TRAN_MSG";
-    public const string ProducerGroupKey = "PGROUP";
-    public const string RealTopicKey = "REAL_TOPIC";
-    public const string RealQueueKey = "REAL_QID";
-    public const string CheckTimesKey = "TRANSACTION_CHECK_TIMES";
-    public const string ImmunityKey = "CHECK_IMMUNITY_TIME_IN_SECONDS";
-
-    /// <summary>On a re-appended copy: the half-queue offset of the original half, the transaction's identity.</summary>
-    public const string OriginKey = "TRAN_PREPARED_QUEUE_OFFSET";
-
     /// <summary>Tag of every op record ("delete" in RocketMQ).</summary>
     public const string OpTag = "d";
 
-    public const int TransactionMask = MessageRecordLayout.SysFlagTransactionMask;
-    public const int NotType = 0;
-    public const int CommitType = 0x8;
-    public const int RollbackType = 0xC;
-
     /// <summary>Whether a send's properties ask for a half message.</summary>
     public static bool IsHalf(string? properties) =>
-        string.Equals(MessageProperties.Get(properties, TransactionKey), "true", StringComparison.OrdinalIgnoreCase);
+        string.Equals(MessageProperties.Get(properties, MessageProperty.TransactionPrepared), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The half as stored: half topic queue 0, the real topic and queue in REAL_*, transaction
@@ -41,62 +26,62 @@ internal static class HalfMessages
     public static MessageToStore ToHalf(MessageToStore message, string producerGroup)
     {
         string props = message.Properties;
-        if (MessageProperties.Get(props, ProducerGroupKey) is null)
+        if (MessageProperties.Get(props, MessageProperty.ProducerGroup) is null)
         {
-            props = MessageProperties.Set(props, ProducerGroupKey, producerGroup);
+            props = MessageProperties.Set(props, MessageProperty.ProducerGroup, producerGroup);
         }
 
-        props = MessageProperties.Set(props, RealTopicKey, message.Topic);
-        props = MessageProperties.Set(props, RealQueueKey, message.QueueId.ToString(CultureInfo.InvariantCulture));
+        props = MessageProperties.Set(props, MessageProperty.RealTopic, message.Topic);
+        props = MessageProperties.Set(props, MessageProperty.RealQueueId, message.QueueId.ToString(CultureInfo.InvariantCulture));
         return message with
         {
             Topic = TopicNames.TransactionHalf,
             QueueId = 0,
             Properties = props,
-            SysFlag = message.SysFlag & ~TransactionMask,
+            SysFlag = message.SysFlag & ~MessageRecordLayout.SysFlagTransactionMask,
         };
     }
 
     /// <summary>The real topic and queue of a half, or false when its REAL_* properties are missing or bad.</summary>
     public static bool TryGetReal(StoredMessage half, out string topic, out int queueId)
     {
-        topic = MessageProperties.Get(half.Properties, RealTopicKey) ?? string.Empty;
-        return int.TryParse(MessageProperties.Get(half.Properties, RealQueueKey), NumberStyles.None, CultureInfo.InvariantCulture, out queueId)
+        topic = MessageProperties.Get(half.Properties, MessageProperty.RealTopic) ?? string.Empty;
+        return int.TryParse(MessageProperties.Get(half.Properties, MessageProperty.RealQueueId), NumberStyles.None, CultureInfo.InvariantCulture, out queueId)
             && topic.Length > 0;
     }
 
     /// <summary>The transaction's identity: the original half's queue offset.</summary>
     public static long OriginOf(StoredMessage half) =>
-        long.TryParse(MessageProperties.Get(half.Properties, OriginKey), NumberStyles.None, CultureInfo.InvariantCulture, out long origin)
+        long.TryParse(MessageProperties.Get(half.Properties, MessageProperty.TransactionPreparedQueueOffset), NumberStyles.None, CultureInfo.InvariantCulture, out long origin)
             ? origin
             : half.QueueOffset;
 
     public static int ChecksOf(StoredMessage half) =>
-        int.TryParse(MessageProperties.Get(half.Properties, CheckTimesKey), NumberStyles.None, CultureInfo.InvariantCulture, out int checks) ? checks : 0;
+        int.TryParse(MessageProperties.Get(half.Properties, MessageProperty.TransactionCheckTimes), NumberStyles.None, CultureInfo.InvariantCulture, out int checks) ? checks : 0;
 
     /// <summary>The committed message: real topic/queue, commit bits, REAL_* removed; body, born time/host, keys and ids kept.</summary>
     public static MessageToStore ToReal(StoredMessage half, string topic, int queueId, IPv4Endpoint storeHost)
     {
-        string props = MessageProperties.Remove(MessageProperties.Remove(half.Properties, RealTopicKey), RealQueueKey);
+        string props = MessageProperties.Remove(MessageProperties.Remove(half.Properties, MessageProperty.RealTopic), MessageProperty.RealQueueId);
         return new MessageToStore(
             topic, queueId, half.Flag, half.Body, props, half.BornTimestamp, half.BornHost, storeHost,
-            (half.SysFlag & ~TransactionMask) | CommitType, half.ReconsumeTimes, half.CommitLogOffset);
+            (half.SysFlag & ~MessageRecordLayout.SysFlagTransactionMask) | MessageRecordLayout.SysFlagTransactionCommit, half.ReconsumeTimes, half.CommitLogOffset);
     }
 
     /// <summary>A copy of the half appended to the half queue to count one more check.</summary>
     public static MessageToStore CheckCopy(StoredMessage half, long origin, int checks, IPv4Endpoint storeHost)
     {
-        string props = MessageProperties.Set(half.Properties, CheckTimesKey, checks.ToString(CultureInfo.InvariantCulture));
-        props = MessageProperties.Set(props, OriginKey, origin.ToString(CultureInfo.InvariantCulture));
+        string props = MessageProperties.Set(half.Properties, MessageProperty.TransactionCheckTimes, checks.ToString(CultureInfo.InvariantCulture));
+        props = MessageProperties.Set(props, MessageProperty.TransactionPreparedQueueOffset, origin.ToString(CultureInfo.InvariantCulture));
         return new MessageToStore(
             TopicNames.TransactionHalf, 0, half.Flag, half.Body, props, half.BornTimestamp, half.BornHost, storeHost,
-            half.SysFlag & ~TransactionMask, half.ReconsumeTimes);
+            half.SysFlag & ~MessageRecordLayout.SysFlagTransactionMask, half.ReconsumeTimes);
     }
 
     /// <summary>A half checked too often, kept in <c>TRANS_CHECK_MAX_TIME_TOPIC</c> queue 0 for an operator.</summary>
     public static MessageToStore Discarded(StoredMessage half, IPv4Endpoint storeHost) =>
         new(TopicNames.TransactionCheckMaxTime, 0, half.Flag, half.Body, half.Properties, half.BornTimestamp, half.BornHost, storeHost,
-            half.SysFlag & ~TransactionMask, half.ReconsumeTimes);
+            half.SysFlag & ~MessageRecordLayout.SysFlagTransactionMask, half.ReconsumeTimes);
 
     /// <summary>The op record that ends the transaction whose original half sits at <paramref name="origin"/>.</summary>
     public static MessageToStore OpRecord(long origin, IPv4Endpoint storeHost, long now) =>

@@ -123,7 +123,7 @@ public sealed partial class TransactionsActor : ReceiveActor, IWithTimers
             return new EndTransactionOutcome(ResponseCode.SystemError, "Find prepared transaction message failed");
         }
 
-        if (!string.Equals(half.GetProperty(HalfMessages.ProducerGroupKey), h.ProducerGroup, StringComparison.Ordinal))
+        if (!string.Equals(half.GetProperty(MessageProperty.ProducerGroup), h.ProducerGroup, StringComparison.Ordinal))
         {
             return new EndTransactionOutcome(ResponseCode.SystemError, "The producer group wrong");
         }
@@ -133,12 +133,12 @@ public sealed partial class TransactionsActor : ReceiveActor, IWithTimers
         {
             _log.LogInformation(
                 "END_TRANSACTION {Kind} for half offset {Offset} ignored: that transaction has already ended",
-                h.CommitOrRollback == HalfMessages.CommitType ? "commit" : "rollback", origin);
+                h.CommitOrRollback == MessageRecordLayout.SysFlagTransactionCommit ? "commit" : "rollback", origin);
             return EndTransactionOutcome.Ok;
         }
 
         MessageToStore[] records;
-        if (h.CommitOrRollback == HalfMessages.CommitType)
+        if (h.CommitOrRollback == MessageRecordLayout.SysFlagTransactionCommit)
         {
             if (!HalfMessages.TryGetReal(half, out string topic, out int queueId))
             {
@@ -220,7 +220,7 @@ public sealed partial class TransactionsActor : ReceiveActor, IWithTimers
         }
 
         _open[origin] = new OpenHalf(
-            origin, half.GetProperty(HalfMessages.ProducerGroupKey) ?? string.Empty, half.BornTimestamp, ImmunityOf(half))
+            origin, half.GetProperty(MessageProperty.ProducerGroup) ?? string.Empty, half.BornTimestamp, ImmunityOf(half))
         {
             QueueOffset = half.QueueOffset,
             CommitLogOffset = half.CommitLogOffset,
@@ -244,7 +244,7 @@ public sealed partial class TransactionsActor : ReceiveActor, IWithTimers
     }
 
     private long ImmunityOf(StoredMessage half) =>
-        long.TryParse(half.GetProperty(HalfMessages.ImmunityKey), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
+        long.TryParse(half.GetProperty(MessageProperty.CheckImmunityTimeInSeconds), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
             ? seconds * 1000
             : (long)_settings.CheckImmunity.TotalMilliseconds;
 

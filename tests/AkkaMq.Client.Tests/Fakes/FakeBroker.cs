@@ -181,7 +181,7 @@ internal sealed class FakeBroker(string name) : FakeServer
         long offset = Append(header.Topic, queueId, request.Body.ToArray(), properties, header.ReconsumeTimes ?? 0, header.SysFlag);
         return WithHeader(request, new SendMessageResponseHeader
         {
-            MsgId = MessageId.CreateOffsetId(new IPEndPoint(IPAddress.Loopback, Port), offset),
+            MsgId = MessageId.Create(new IPEndPoint(IPAddress.Loopback, Port), offset),
             QueueId = queueId,
             QueueOffset = offset,
         });

@@ -50,3 +50,21 @@ public sealed class DeleteTopicRequestHeader : ICommandHeader<DeleteTopicRequest
     public static HeaderTable<DeleteTopicRequestHeader> Table { get; } = new HeaderTable<DeleteTopicRequestHeader>()
         .String("topic", static h => h.Topic, static (h, v) => h.Topic = v, required: true);
 }
+
+/// <summary>GET_TOPICS_BY_CLUSTER (224) request to the name server; the answer is a TopicList body.</summary>
+public sealed class GetTopicsByClusterRequestHeader : ICommandHeader<GetTopicsByClusterRequestHeader>
+{
+    public string Cluster { get; set; } = string.Empty;
+
+    public static HeaderTable<GetTopicsByClusterRequestHeader> Table { get; } = new HeaderTable<GetTopicsByClusterRequestHeader>()
+        .String("cluster", static h => h.Cluster, static (h, v) => h.Cluster = v, required: true);
+}
+
+/// <summary>QUERY_TOPIC_CONSUME_BY_WHO (300) request; the answer is a GroupList body.</summary>
+public sealed class QueryTopicConsumeByWhoRequestHeader : ICommandHeader<QueryTopicConsumeByWhoRequestHeader>
+{
+    public string Topic { get; set; } = string.Empty;
+
+    public static HeaderTable<QueryTopicConsumeByWhoRequestHeader> Table { get; } = new HeaderTable<QueryTopicConsumeByWhoRequestHeader>()
+        .String("topic", static h => h.Topic, static (h, v) => h.Topic = v, required: true);
+}

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace AkkaMq.Store;
+namespace AkkaMq.Codec;
 
 /// <summary>What a scan found at a position of the commit log.</summary>
 public enum RecordCheck
@@ -17,8 +17,11 @@ public enum RecordCheck
 }
 
 /// <summary>
-/// The stored message record, defined once. All integers big-endian (Java ByteBuffer order).
-/// Offsets assume IPv4 born and store hosts, the only form this store writes or accepts.
+/// The stored message record, defined once for the store that writes it and the clients that read
+/// it from PULL / VIEW / QUERY bodies. All integers big-endian (Java ByteBuffer order). The
+/// offset constants assume IPv4 born and store hosts, the only form this store writes or accepts;
+/// <see cref="TryRead"/> also reads records of other brokers with IPv6 hosts (SYSFLAG 0x10: the
+/// born host is 16 address bytes + port; 0x20: the store host), whose later fields move by 12.
 /// <code>
 ///  0  4  TOTALSIZE      whole record including this field
 ///  4  4  MAGICCODE      0xDAA320A7 (v1)
@@ -40,7 +43,7 @@ public enum RecordCheck
 /// </code>
 /// A blank filler at a segment end is TOTALSIZE = bytes left in the segment, MAGIC 0xCBD43194.
 /// </summary>
-public static class MessageRecordLayout
+public static partial class MessageRecordLayout
 {
     public const int TotalSizeOffset = 0;
     public const int MagicOffset = 4;
@@ -69,11 +72,18 @@ public static class MessageRecordLayout
     public const int BlankSize = 8;
 
     public const int SysFlagCompressed = 0x1;
+    /// <summary>The transaction type bits; also END_TRANSACTION's <c>commitOrRollback</c> values.</summary>
     public const int SysFlagTransactionMask = 0xC;
+    public const int SysFlagTransactionNot = 0x0;
     public const int SysFlagTransactionPrepared = 0x4;
+    public const int SysFlagTransactionCommit = 0x8;
     public const int SysFlagTransactionRollback = 0xC;
     public const int SysFlagBornHostV6 = 0x10;
     public const int SysFlagStoreHostV6 = 0x20;
+
+    /// <summary>With <see cref="SysFlagCompressed"/>: the body's compression (0 = zlib, as before 4.9.4; 1 LZ4, 2 ZSTD, 3 zlib).</summary>
+    public const int SysFlagCompressionTypeMask = 0x700;
+    public const int SysFlagCompressionZlib = 0x300;
 
     public static int CalcSize(int bodyLength, int topicLength, int propertiesLength) =>
         FixedSize + bodyLength + topicLength + propertiesLength;
@@ -96,9 +106,9 @@ public static class MessageRecordLayout
         // Hosts are always written in IPv4 form, so the IPv6 bits must be clear.
         BinaryPrimitives.WriteInt32BigEndian(dest.Slice(SysFlagOffset), m.SysFlag & ~(SysFlagBornHostV6 | SysFlagStoreHostV6));
         BinaryPrimitives.WriteInt64BigEndian(dest.Slice(BornTimestampOffset), m.BornTimestamp);
-        WriteHost(dest.Slice(BornHostOffset), m.BornHost);
+        m.BornHost.Write(dest.Slice(BornHostOffset));
         BinaryPrimitives.WriteInt64BigEndian(dest.Slice(StoreTimestampOffset), storeTimestamp);
-        WriteHost(dest.Slice(StoreHostOffset), m.StoreHost);
+        m.StoreHost.Write(dest.Slice(StoreHostOffset));
         BinaryPrimitives.WriteInt32BigEndian(dest.Slice(ReconsumeTimesOffset), m.ReconsumeTimes);
         BinaryPrimitives.WriteInt64BigEndian(dest.Slice(PreparedTransactionOffsetOffset), m.PreparedTransactionOffset);
         BinaryPrimitives.WriteInt32BigEndian(dest.Slice(BodyLengthOffset), body.Length);
@@ -147,31 +157,18 @@ public static class MessageRecordLayout
         return CheckFields(data.Slice(0, size), expectedOffset) ? RecordCheck.Valid : RecordCheck.Corrupt;
     }
 
+    /// <summary>What this store accepts beyond <see cref="TryRead"/>: its own offset, IPv4 hosts, a topic, no slack at the end, the body CRC.</summary>
     private static bool CheckFields(ReadOnlySpan<byte> r, long expectedOffset)
     {
-        if (BinaryPrimitives.ReadInt64BigEndian(r.Slice(PhysicalOffsetOffset)) != expectedOffset
-            || (BinaryPrimitives.ReadInt32BigEndian(r.Slice(SysFlagOffset)) & (SysFlagBornHostV6 | SysFlagStoreHostV6)) != 0)
+        if (!TryRead(r, out StoredRecordFields f)
+            || f.PhysicalOffset != expectedOffset
+            || (f.SysFlag & (SysFlagBornHostV6 | SysFlagStoreHostV6)) != 0
+            || f.Topic.GetOffsetAndLength(r.Length).Length == 0
+            || f.Properties.End.Value != r.Length)
         {
             return false;
         }
-        int bodyLength = BinaryPrimitives.ReadInt32BigEndian(r.Slice(BodyLengthOffset));
-        if (bodyLength < 0 || BodyOffset + bodyLength + 1 > r.Length)
-        {
-            return false;
-        }
-        int topicLength = (sbyte)r[BodyOffset + bodyLength];
-        int propertiesAt = BodyOffset + bodyLength + 1 + topicLength;
-        if (topicLength <= 0 || propertiesAt + 2 > r.Length)
-        {
-            return false;
-        }
-        int propertiesLength = BinaryPrimitives.ReadInt16BigEndian(r.Slice(propertiesAt));
-        if (propertiesAt + 2 + propertiesLength != r.Length || propertiesLength < 0)
-        {
-            return false;
-        }
-        int crc = BinaryPrimitives.ReadInt32BigEndian(r.Slice(BodyCrcOffset));
-        return crc == Crc32.BodyCrc(r.Slice(BodyOffset, bodyLength));
+        return f.BodyCrc == Crc32.BodyCrc(r[f.Body]);
     }
 
     public static int ReadTotalSize(ReadOnlySpan<byte> r) => BinaryPrimitives.ReadInt32BigEndian(r);
@@ -186,9 +183,9 @@ public static class MessageRecordLayout
 
     public static long ReadStoreTimestamp(ReadOnlySpan<byte> r) => BinaryPrimitives.ReadInt64BigEndian(r.Slice(StoreTimestampOffset));
 
-    public static IPv4Endpoint ReadStoreHost(ReadOnlySpan<byte> r) => ReadHost(r.Slice(StoreHostOffset));
+    public static IPv4Endpoint ReadStoreHost(ReadOnlySpan<byte> r) => IPv4Endpoint.Read(r.Slice(StoreHostOffset, 8));
 
-    public static IPv4Endpoint ReadBornHost(ReadOnlySpan<byte> r) => ReadHost(r.Slice(BornHostOffset));
+    public static IPv4Endpoint ReadBornHost(ReadOnlySpan<byte> r) => IPv4Endpoint.Read(r.Slice(BornHostOffset, 8));
 
     public static ReadOnlySpan<byte> Body(ReadOnlySpan<byte> r) =>
         r.Slice(BodyOffset, BinaryPrimitives.ReadInt32BigEndian(r.Slice(BodyLengthOffset)));
@@ -212,13 +209,4 @@ public static class MessageRecordLayout
         int tx = sysFlag & SysFlagTransactionMask;
         return tx != SysFlagTransactionPrepared && tx != SysFlagTransactionRollback;
     }
-
-    private static void WriteHost(Span<byte> dest, IPv4Endpoint host)
-    {
-        BinaryPrimitives.WriteUInt32BigEndian(dest, host.Address);
-        BinaryPrimitives.WriteInt32BigEndian(dest.Slice(4), host.Port);
-    }
-
-    private static IPv4Endpoint ReadHost(ReadOnlySpan<byte> r) =>
-        new(BinaryPrimitives.ReadUInt32BigEndian(r), BinaryPrimitives.ReadInt32BigEndian(r.Slice(4)));
 }

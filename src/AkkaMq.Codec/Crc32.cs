@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace AkkaMq.Store;
+namespace AkkaMq.Codec;
 
 /// <summary>
 /// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the checksum Java's

@@ -1,6 +1,4 @@
-using AkkaMq.Remoting.Protocol.Headers;
-
-namespace AkkaMq.NameServer.Protocol;
+namespace AkkaMq.Remoting.Protocol.Headers;
 
 /// <summary>PUT_KV_CONFIG (100) request.</summary>
 public sealed class PutKvConfigRequestHeader : ICommandHeader<PutKvConfigRequestHeader>
@@ -29,7 +27,7 @@ public sealed class KvConfigKeyRequestHeader : ICommandHeader<KvConfigKeyRequest
         .String("key", static h => h.Key, static (h, v) => h.Key = v, required: true);
 }
 
-/// <summary>GET_KV_CONFIG (101) response: the value.</summary>
+/// <summary>GET_KV_CONFIG (101) response: the value; 22 QUERY_NOT_FOUND when absent.</summary>
 public sealed class GetKvConfigResponseHeader : ICommandHeader<GetKvConfigResponseHeader>
 {
     public string? Value { get; set; }
@@ -45,13 +43,4 @@ public sealed class GetKvListByNamespaceRequestHeader : ICommandHeader<GetKvList
 
     public static HeaderTable<GetKvListByNamespaceRequestHeader> Table { get; } = new HeaderTable<GetKvListByNamespaceRequestHeader>()
         .String("namespace", static h => h.Namespace, static (h, v) => h.Namespace = v, required: true);
-}
-
-/// <summary>GET_TOPICS_BY_CLUSTER (224) request.</summary>
-public sealed class GetTopicsByClusterRequestHeader : ICommandHeader<GetTopicsByClusterRequestHeader>
-{
-    public string Cluster { get; set; } = string.Empty;
-
-    public static HeaderTable<GetTopicsByClusterRequestHeader> Table { get; } = new HeaderTable<GetTopicsByClusterRequestHeader>()
-        .String("cluster", static h => h.Cluster, static (h, v) => h.Cluster = v, required: true);
 }

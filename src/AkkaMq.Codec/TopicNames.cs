@@ -1,6 +1,6 @@
-namespace AkkaMq.Cluster.Routing;
+namespace AkkaMq.Codec;
 
-/// <summary>RocketMQ's topic rules and the system topics a broker keeps for itself.</summary>
+/// <summary>RocketMQ's topic rules, the retry and dead-letter topics of a group, and the system topics a broker keeps for itself.</summary>
 public static class TopicNames
 {
     public const int MaxLength = 127;
