@@ -15,7 +15,7 @@ public sealed partial class AdminClient
     {
         "DEFAULT_CONSUMER", "DEFAULT_PRODUCER", "TOOLS_CONSUMER", "FILTERSRV_CONSUMER", "__MONITOR_CONSUMER", "CLIENT_INNER_PRODUCER",
         "SELF_TEST_P_GROUP", "SELF_TEST_C_GROUP", "CID_ONS-HTTP-PROXY", "CID_ONSAPI_PERMISSION", "CID_ONSAPI_OWNER", "CID_ONSAPI_PULL",
-        "CID_RMQ_SYS_TRANS",
+        GroupNames.SystemGroupPrefix + "TRANS",
     };
 
     /// <summary>GET_SYSTEM_TOPIC_LIST_FROM_BROKER (305): the topics a broker keeps for itself.</summary>
@@ -64,7 +64,7 @@ public sealed partial class AdminClient
         var table = new SortedDictionary<string, SubscriptionGroupConfig>(StringComparer.Ordinal);
         foreach (var (name, config) in await GetAllSubscriptionGroupConfigAsync(brokerAddress, cancellationToken).ConfigureAwait(false))
         {
-            if (!SystemGroups.Contains(name) && !name.StartsWith("CID_RMQ_SYS_", StringComparison.Ordinal))
+            if (!SystemGroups.Contains(name) && !GroupNames.IsSystemGroup(name))
             {
                 table[name] = config;
             }

@@ -71,7 +71,7 @@ internal sealed class SubscriptionGroupProcessor(BrokerContext context)
         context.Settings.AutoCreateSubscriptionGroup || IsSystemGroup(group) || context.SubscriptionGroups.Current.ContainsKey(group);
 
     /// <summary>Groups RocketMQ always accepts, whatever auto-create says (MixAll.isSysConsumerGroup).</summary>
-    public static bool IsSystemGroup(string group) => group.StartsWith("CID_RMQ_SYS_", StringComparison.Ordinal);
+    public static bool IsSystemGroup(string group) => GroupNames.IsSystemGroup(group);
 
     /// <summary>
     /// The checks RocketMQ makes before a pull: the group exists (<see cref="RefuseUnknown"/>), a

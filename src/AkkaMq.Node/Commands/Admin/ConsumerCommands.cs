@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using AkkaMq.Codec;
 using AkkaMq.Remoting.Protocol;
 using AkkaMq.Remoting.Protocol.Json;
 
@@ -8,8 +9,6 @@ namespace AkkaMq.Node.Commands.Admin;
 /// <summary><c>consumerProgress</c> and <c>consumerConnection</c>.</summary>
 internal static class ConsumerCommands
 {
-    private const string RetryPrefix = "%RETRY%";
-
     public static Command ConsumerProgress()
     {
         var ns = AdminOptions.NameServer();
@@ -84,9 +83,9 @@ internal static class ConsumerCommands
     {
         var topics = await admin.GetTopicListAsync(ct).ConfigureAwait(false);
         var table = new TextTable("Group", "Consume TPS", "Diff Total");
-        foreach (var retry in topics.TopicList.Where(t => t.StartsWith(RetryPrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        foreach (var retry in topics.TopicList.Where(t => t.StartsWith(TopicNames.RetryPrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
-            var groupName = retry[RetryPrefix.Length..];
+            var groupName = retry[TopicNames.RetryPrefix.Length..];
             var stats = await admin.GetConsumeStatsAsync(groupName, null, ct).ConfigureAwait(false);
             long total = 0;
             foreach (var offsets in stats.OffsetTable.Values)

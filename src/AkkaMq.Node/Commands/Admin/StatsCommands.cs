@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using AkkaMq.Client;
+using AkkaMq.Codec;
 using AkkaMq.Remoting.Protocol.Json;
 
 namespace AkkaMq.Node.Commands.Admin;
@@ -9,9 +10,6 @@ namespace AkkaMq.Node.Commands.Admin;
 /// <summary><c>statsAll</c>, <c>brokerConsumeStats</c> and <c>queryCq</c>.</summary>
 internal static class StatsCommands
 {
-    private const string RetryPrefix = "%RETRY%";
-    private const string DeadLetterPrefix = "%DLQ%";
-
     public static Command StatsAll()
     {
         var ns = AdminOptions.NameServer();
@@ -24,7 +22,7 @@ internal static class StatsCommands
             var table = new TextTable("Topic", "Consumer Group", "Accumulation", "InTPS", "OutTPS", "InMsg24Hour", "OutMsg24Hour");
             foreach (var name in (await admin.GetTopicListAsync(ct).ConfigureAwait(false)).TopicList.Order(StringComparer.Ordinal))
             {
-                if (name.StartsWith(RetryPrefix, StringComparison.Ordinal) || name.StartsWith(DeadLetterPrefix, StringComparison.Ordinal)
+                if (name.StartsWith(TopicNames.RetryPrefix, StringComparison.Ordinal) || name.StartsWith(TopicNames.DeadLetterPrefix, StringComparison.Ordinal)
                     || (!string.IsNullOrEmpty(only) && name != only))
                 {
                     continue;
