@@ -24,11 +24,11 @@ public sealed class ConsumeQueue : IDisposable
     private long _flushedBytes;
     private long _assigned;
 
-    public ConsumeQueue(string topic, int queueId, string directory, int entriesPerFile, ILogger logger)
+    public ConsumeQueue(string topic, int queueId, string directory, int entriesPerFile, ILogger logger, StoreDevice? device = null)
     {
         Topic = topic;
         QueueId = queueId;
-        _file = new SegmentedFile(directory, (long)entriesPerFile * EntrySize, logger);
+        _file = new SegmentedFile(directory, (long)entriesPerFile * EntrySize, logger, device: device);
         _logger = logger;
     }
 

@@ -29,6 +29,12 @@ public sealed record StoreSettings
 
     public FlushMode FlushMode { get; init; } = FlushMode.Async;
 
+    /// <summary>
+    /// The storage every file of the store goes through (<see cref="StoreDevice.Local"/>, the
+    /// disk, unless a test puts the store on a simulated one).
+    /// </summary>
+    public StoreDevice Device { get; init; } = StoreDevice.Local;
+
     /// <summary>Async-mode commit-log flush period, and how often the background loop runs (RocketMQ: 500 ms).</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
