@@ -170,6 +170,13 @@ public static class MessageRecordLayout
         {
             return false;
         }
+        // The body CRC does not cover topic and properties. A write torn by a power cut leaves
+        // zeros from a disk sector boundary to its end; inside the properties that would pass
+        // every check above. A property string ends with its separator (2), never with 0.
+        if (propertiesLength > 0 && r[^1] == 0)
+        {
+            return false;
+        }
         int crc = BinaryPrimitives.ReadInt32BigEndian(r.Slice(BodyCrcOffset));
         return crc == Crc32.BodyCrc(r.Slice(BodyOffset, bodyLength));
     }

@@ -26,12 +26,13 @@ public enum DeviceOperation
 /// directory created, renamed or deleted since the last sync of its parent is back as it was.
 /// <para><see cref="PowerCut"/> returns the device as a reopened store would find it: only synced
 /// bytes, only synced names, nothing reachable through a directory whose own name was never
-/// synced; optionally the last unsynced pwrite of each file torn at a 512-byte sector boundary.
+/// synced; optionally the device's last pwrite, when no sync covered it since, torn at a
+/// 512-byte sector boundary.
 /// The powered-off device refuses every further operation with an IOException (writes through a
 /// mapping still land in memory, which nothing reads any more).</para>
 /// <para><see cref="SyncDelay"/> makes every sync take that long (a slow disk).</para>
 /// </summary>
-public sealed unsafe class PowerCutDevice : StoreDevice, IDisposable
+public sealed unsafe partial class PowerCutDevice : StoreDevice, IDisposable
 {
     public const int SectorSize = 512;
     private const int PageSize = 4096;
@@ -44,6 +45,7 @@ public sealed unsafe class PowerCutDevice : StoreDevice, IDisposable
     private readonly HashSet<string> _locks = new(StringComparer.Ordinal);
     private volatile bool _off;
     private PowerCutDevice? _afterCut;
+    private Node? _lastWritten;
     private long _syncs;
 
     /// <summary>A device holding only <paramref name="root"/> (and its parents), all durable.</summary>
@@ -69,7 +71,7 @@ public sealed unsafe class PowerCutDevice : StoreDevice, IDisposable
     /// </summary>
     public Func<DeviceOperation, string, bool>? CutBefore { get; set; }
 
-    /// <summary>Tears the last unsynced write of each file when <see cref="CutBefore"/> cuts the power.</summary>
+    /// <summary>Tears the last write when <see cref="CutBefore"/> cuts the power (see <see cref="PowerCut"/>).</summary>
     public Random? TearOnCut { get; set; }
 
     /// <summary>The device as it came back after the power cut made by <see cref="CutBefore"/>, once that happened.</summary>
@@ -82,8 +84,8 @@ public sealed unsafe class PowerCutDevice : StoreDevice, IDisposable
 
     /// <summary>
     /// Cuts the power now and returns the device as the next start finds it. With
-    /// <paramref name="tear"/>, each file's last write not covered by a sync since is kept up to a
-    /// random sector boundary within it (possibly none of it, possibly all).
+    /// <paramref name="tear"/>, the device's last write, if no sync covered it since, is kept up to
+    /// a random sector boundary within it (possibly none of it, possibly all).
     /// </summary>
     public PowerCutDevice PowerCut(Random? tear = null)
     {
@@ -289,7 +291,7 @@ public sealed unsafe class PowerCutDevice : StoreDevice, IDisposable
             if (!copies.TryGetValue(node, out Node? copy))
             {
                 copies[node] = copy = next.NewNode(node.DurableLength);
-                node.CopyDurableTo(copy, tear);
+                node.CopyDurableTo(copy, node == _lastWritten ? tear : null);
             }
             next._names[name] = next._durableNames[name] = copy;
         }
@@ -369,120 +371,4 @@ public sealed unsafe class PowerCutDevice : StoreDevice, IDisposable
     }
 
     private static string? Parent(string path) => Path.GetDirectoryName(path);
-
-    /// <summary>One file: its memory (what the store sees) and its durable image.</summary>
-    private sealed class Node(long length)
-    {
-        public byte* Memory { get; private set; } = (byte*)NativeMemory.AllocZeroed((nuint)Math.Max(1, length));
-
-        public long Length { get; } = length;
-
-        /// <summary>Synced bytes; allocated at the first sync.</summary>
-        public byte[]? Durable { get; private set; }
-
-        /// <summary>The size a reopened store finds: zero until the first sync, the full size after.</summary>
-        public long DurableLength { get; private set; }
-
-        public (long Position, int Length)? LastUnsyncedWrite { get; set; }
-
-        public void SyncRange(long from, long to)
-        {
-            Durable ??= new byte[Length];
-            new ReadOnlySpan<byte>(Memory + from, (int)(to - from)).CopyTo(Durable.AsSpan((int)from));
-            DurableLength = Length;
-            if (LastUnsyncedWrite is { } w && w.Position >= from && w.Position + w.Length <= to)
-            {
-                LastUnsyncedWrite = null;
-            }
-        }
-
-        public void CopyDurableTo(Node copy, Random? tear)
-        {
-            if (Durable is null || DurableLength == 0)
-            {
-                return;
-            }
-            Durable.AsSpan(0, (int)DurableLength).CopyTo(new Span<byte>(copy.Memory, (int)copy.Length));
-            if (tear is not null && LastUnsyncedWrite is { } w)
-            {
-                long sectors = ((w.Position % SectorSize) + w.Length + SectorSize - 1) / SectorSize;
-                long end = Math.Min(w.Position + w.Length, (w.Position - (w.Position % SectorSize)) + (SectorSize * tear.NextInt64(sectors + 1)));
-                if (end > w.Position)
-                {
-                    new ReadOnlySpan<byte>(Memory + w.Position, (int)(end - w.Position)).CopyTo(new Span<byte>(copy.Memory + w.Position, (int)(end - w.Position)));
-                }
-            }
-        }
-
-        public void Free()
-        {
-            if (Memory != null)
-            {
-                NativeMemory.Free(Memory);
-                Memory = null;
-            }
-        }
-    }
-
-    private sealed class MemoryFile(PowerCutDevice device, Node node, string path) : DeviceFile(path, node.Length)
-    {
-        public override byte* Pointer => node.Memory;
-
-        public override void Write(long position, ReadOnlySpan<byte> data)
-        {
-            lock (device._gate)
-            {
-                device.Enter(DeviceOperation.Write, Path);
-                data.CopyTo(new Span<byte>(node.Memory + position, data.Length));
-                node.LastUnsyncedWrite = (position, data.Length);
-            }
-        }
-
-        public override void Sync(long from, long to)
-        {
-            device.Delay();
-            lock (device._gate)
-            {
-                device.Enter(DeviceOperation.Sync, Path);
-                long pageStart = from - (from % PageSize);
-                node.SyncRange(pageStart, Math.Min(to, node.Length));
-                device._syncs++;
-            }
-        }
-
-        public override void SyncAll()
-        {
-            device.Delay();
-            lock (device._gate)
-            {
-                device.Enter(DeviceOperation.SyncAll, Path);
-                node.SyncRange(0, node.Length);
-                device._syncs++;
-            }
-        }
-
-        public override void WriteOut(long from, long to)
-        {
-            lock (device._gate)
-            {
-                device.ThrowIfOff();
-            }
-        }
-
-        public override void Dispose()
-        {
-            // The memory belongs to the device and is freed with it.
-        }
-    }
-
-    private sealed class DirectoryLock(PowerCutDevice device, string directory) : IDisposable
-    {
-        public void Dispose()
-        {
-            lock (device._gate)
-            {
-                device._locks.Remove(directory);
-            }
-        }
-    }
 }

@@ -42,7 +42,10 @@ public sealed class AckingStoreFront : IDisposable
         }
     }
 
-    /// <summary>Every message whose append returned (acknowledged or not), in no particular order.</summary>
+    /// <summary>
+    /// Every message the store put in the log (acknowledged or not), in no particular order,
+    /// including those of a batch whose append failed part way (their bytes may be on disk).
+    /// </summary>
     public ConcurrentBag<SentMessage> Appended { get; } = [];
 
     /// <summary>Every acknowledged message.</summary>
@@ -113,6 +116,8 @@ public sealed class AckingStoreFront : IDisposable
             }
             var records = batch.Select(b => Msg.Create(b.Message.Topic, b.Message.QueueId, b.Message.Body, keys: b.Message.Key, uniq: b.Message.Key)).ToArray();
             var results = new AppendResult[records.Length];
+            results.AsSpan().Fill(AppendResult.Failed(AppendStatus.ServiceNotAvailable));
+            bool written = true;
             try
             {
                 _store.AppendWithoutFlush(records, results);
@@ -120,8 +125,7 @@ public sealed class AckingStoreFront : IDisposable
             catch (IOException)
             {
                 _failed = true;
-                Fail(batch);
-                continue;
+                written = false;
             }
             for (int i = 0; i < batch.Count; i++)
             {
@@ -130,6 +134,11 @@ public sealed class AckingStoreFront : IDisposable
                 {
                     Appended.Add(batch[i].Message);
                 }
+            }
+            if (!written)
+            {
+                Fail(batch);
+                continue;
             }
             if (!_groupCommit)
             {
@@ -232,7 +241,7 @@ public static class PowerCutChecks
     /// </summary>
     public static void VerifyRecovered(MessageStore store, IEnumerable<SentMessage> appended, IEnumerable<SentMessage> mustSurvive)
     {
-        Assert.Null(store.Corruption);
+        Assert.True(store.Corruption is null, store.Corruption);
         var byOffset = appended.ToDictionary(m => m.Result.CommitLogOffset);
         long segment = store.Settings.CommitLogSegmentSize;
         var recovered = new List<SentMessage>();
