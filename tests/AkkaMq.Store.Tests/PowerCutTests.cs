@@ -138,7 +138,7 @@ public sealed class PowerCutTests
         using (var stop = new CancellationTokenSource())
         {
             Task producers = front.RunProducersAsync(Producers, step.Length, stop.Token);
-            await WaitForAsync(() => device.AfterCut is not null, $"the power cut at \"{step}\"", seconds: 60);
+            await WaitForAsync(() => device.AfterCut is not null, $"the power cut at \"{step}\"", seconds: 20);
             stop.Cancel();
             await producers;
             acknowledged = [.. front.Acknowledged];
@@ -183,6 +183,7 @@ internal static class CutPoints
         "index flush",
         "new index file allocated",
         "new index file renamed into place",
+        "first commit-log write after a checkpoint",
     ];
 
     public static Func<DeviceOperation, string, bool> At(string step, string dir)
@@ -215,6 +216,16 @@ internal static class CutPoints
             "index flush" => (op, path) => Nth(op == DeviceOperation.Sync && Path.GetDirectoryName(path) == index, 3),
             "new index file allocated" => (op, path) => Nth(op == DeviceOperation.Create && Path.GetDirectoryName(path) == index, 2),
             "new index file renamed into place" => (op, path) => Nth(op == DeviceOperation.Move && Path.GetDirectoryName(path) == index, 2),
+            // Recovery then starts from this checkpoint: what it covers must be on disk in the consume queues and the index.
+            "first commit-log write after a checkpoint" => (op, path) =>
+            {
+                if (op == DeviceOperation.Write && InLog(path) && checkpointMoved)
+                {
+                    return true;
+                }
+                checkpointMoved |= Nth(op == DeviceOperation.Move && path == checkpoint, 3);
+                return false;
+            },
             _ => throw new ArgumentException(step, nameof(step)),
         };
     }
