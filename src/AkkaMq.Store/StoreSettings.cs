@@ -38,7 +38,8 @@ public sealed record StoreSettings
     /// <summary>
     /// Async-mode commit-log flush period, and how often the background loop runs (RocketMQ: 500 ms).
     /// In async mode a power cut loses at most the appends made since the last flush began: one
-    /// interval plus the time a flush takes (a process crash loses none: the page cache stays).
+    /// interval plus the length of one background pass (a process crash loses none: the page
+    /// cache stays).
     /// </summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
