@@ -168,6 +168,13 @@ public static partial class MessageRecordLayout
         {
             return false;
         }
+        // The body CRC does not cover topic and properties. A write torn by a power cut leaves
+        // zeros from a disk sector boundary to its end; inside the properties that would pass
+        // every check above. A property string ends with its separator (2), never with 0.
+        if (f.Properties.GetOffsetAndLength(r.Length).Length > 0 && r[^1] == 0)
+        {
+            return false;
+        }
         return f.BodyCrc == Crc32.BodyCrc(r[f.Body]);
     }
 

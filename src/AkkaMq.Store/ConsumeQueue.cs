@@ -24,11 +24,11 @@ public sealed class ConsumeQueue : IDisposable
     private long _flushedBytes;
     private long _assigned;
 
-    public ConsumeQueue(string topic, int queueId, string directory, int entriesPerFile, ILogger logger)
+    public ConsumeQueue(string topic, int queueId, string directory, int entriesPerFile, ILogger logger, StoreDevice? device = null)
     {
         Topic = topic;
         QueueId = queueId;
-        _file = new SegmentedFile(directory, (long)entriesPerFile * EntrySize, logger);
+        _file = new SegmentedFile(directory, (long)entriesPerFile * EntrySize, logger, device: device);
         _logger = logger;
     }
 
@@ -42,21 +42,23 @@ public sealed class ConsumeQueue : IDisposable
     /// <summary>Next queue offset to write.</summary>
     public long MaxOffset => Volatile.Read(ref _maxOffset);
 
-    /// <summary>Maps files and finds the end (the entry after the last one with a size).</summary>
+    /// <summary>
+    /// Maps files and finds the end (the entry after the last one with a size). The newest files
+    /// may hold no entry at all: created, then the power went before their entries were flushed.
+    /// </summary>
     public void Load(long commitLogMin)
     {
         _file.Load();
-        long end = 0;
-        MappedSegment? last = _file.Last;
-        if (last is not null)
+        long end = _file.First is { } first ? first.StartOffset / EntrySize : 0;
+        IReadOnlyList<MappedSegment> segments = _file.Segments;
+        for (int s = segments.Count - 1; s >= 0 && end == segments[0].StartOffset / EntrySize; s--)
         {
-            end = last.StartOffset / EntrySize;
-            long count = last.Size / EntrySize;
-            for (long i = count - 1; i >= 0; i--)
+            MappedSegment seg = segments[s];
+            for (long i = (seg.Size / EntrySize) - 1; i >= 0; i--)
             {
-                if (ReadEntry(last, i * EntrySize).Size > 0)
+                if (ReadEntry(seg, i * EntrySize).Size > 0)
                 {
-                    end = (last.StartOffset / EntrySize) + i + 1;
+                    end = (seg.StartOffset / EntrySize) + i + 1;
                     break;
                 }
             }

@@ -14,9 +14,14 @@ public readonly record struct EpochEntry(int Epoch, long StartOffset);
 public sealed class EpochTable
 {
     private readonly string _path;
+    private readonly StoreDevice _device;
     private volatile EpochEntry[] _entries = [];
 
-    public EpochTable(string dir) => _path = Path.Combine(dir, "epoch");
+    public EpochTable(string dir, StoreDevice? device = null)
+    {
+        _path = Path.Combine(dir, "epoch");
+        _device = device ?? StoreDevice.Local;
+    }
 
     public IReadOnlyList<EpochEntry> Entries => _entries;
 
@@ -24,11 +29,11 @@ public sealed class EpochTable
 
     public void Load()
     {
-        if (!File.Exists(_path))
+        byte[]? b = _device.ReadAllBytes(_path);
+        if (b is null)
         {
             return;
         }
-        byte[] b = File.ReadAllBytes(_path);
         int n = b.Length >= 8 ? BinaryPrimitives.ReadInt32LittleEndian(b) : -1;
         if (n < 0 || b.Length != 8 + (12 * n)
             || BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(b.Length - 4)) != Crc32.Compute(b.AsSpan(0, b.Length - 4)))
@@ -98,7 +103,7 @@ public sealed class EpochTable
             BinaryPrimitives.WriteInt64LittleEndian(b.AsSpan(8 + (12 * i)), entries[i].StartOffset);
         }
         BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(b.Length - 4), Crc32.Compute(b.AsSpan(0, b.Length - 4)));
-        AtomicFile.Write(_path, b);
+        AtomicFile.Write(_device, _path, b);
         _entries = entries;
     }
 }

@@ -97,7 +97,12 @@ public sealed class IndexFile
         }
     }
 
-    /// <summary>Drops entries at or past <paramref name="phyOffset"/>; returns the entries left. Writer only.</summary>
+    /// <summary>
+    /// Drops entries at or past <paramref name="phyOffset"/>; returns the entries left. Writer only.
+    /// Also repairs the slot chains when a slot leads past the entries (after a power cut: the
+    /// flush that made a slot durable ran while the writer went on, so the entry it names, and
+    /// the link to the older entries in that entry, may be missing).
+    /// </summary>
     public int TruncateFrom(long phyOffset)
     {
         int count = Count;
@@ -106,21 +111,12 @@ public sealed class IndexFile
         {
             keep--;
         }
-        if (keep == count)
+        if (keep == count && SlotsLeadToEntries(count))
         {
             return keep - 1;
         }
         Volatile.Write(ref Int(CountAt), keep);
-        for (int s = 0; s < _slots; s++)
-        {
-            ref int slotRef = ref Int(HeaderSize + (4L * s));
-            int n = slotRef;
-            while (n >= keep)
-            {
-                n = BinaryPrimitives.ReadInt32LittleEndian(Segment.Span(EntryAt(n) + 16, 4));
-            }
-            slotRef = n;
-        }
+        RebuildChains(keep);
         Segment.Span(EntryAt(keep), (count - keep) * EntrySize).Clear();
         ReadOnlySpan<byte> last = Segment.Span(EntryAt(keep - 1), EntrySize);
         Long(EndPhyAt) = keep > 1 ? BinaryPrimitives.ReadInt64LittleEndian(last.Slice(4)) : 0;
@@ -158,6 +154,33 @@ public sealed class IndexFile
             {
                 Segment.Release();
             }
+        }
+    }
+
+    /// <summary>True when every slot is empty or names an entry below <paramref name="count"/> that hashes to it.</summary>
+    private bool SlotsLeadToEntries(int count)
+    {
+        for (int s = 0; s < _slots; s++)
+        {
+            int n = Int(HeaderSize + (4L * s));
+            if (n != 0 && (n >= count || SlotOf(BinaryPrimitives.ReadInt32LittleEndian(Segment.Span(EntryAt(n), 4))) != s))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Rewrites every slot and every entry's link to the previous one from the entries below <paramref name="count"/>, in order.</summary>
+    private void RebuildChains(int count)
+    {
+        Segment.Span(HeaderSize, 4 * _slots).Clear();
+        for (int n = 1; n < count; n++)
+        {
+            Span<byte> e = Segment.Span(EntryAt(n), EntrySize);
+            ref int slotRef = ref Int(HeaderSize + (4L * SlotOf(BinaryPrimitives.ReadInt32LittleEndian(e))));
+            BinaryPrimitives.WriteInt32LittleEndian(e.Slice(16), slotRef);
+            slotRef = n;
         }
     }
 

@@ -18,10 +18,12 @@ public sealed class IndexService : IDisposable
     private readonly int _slots;
     private readonly int _entries;
     private readonly ILogger _logger;
+    private readonly StoreDevice _device;
     private volatile IndexFile[] _files = [];
 
-    public IndexService(string dir, int slots, int entries, ILogger logger)
+    public IndexService(string dir, int slots, int entries, ILogger logger, StoreDevice? device = null)
     {
+        _device = device ?? StoreDevice.Local;
         _dir = dir;
         _slots = slots;
         _entries = entries;
@@ -30,11 +32,15 @@ public sealed class IndexService : IDisposable
 
     public void Load()
     {
-        Directory.CreateDirectory(_dir);
+        _device.CreateDirectoryDurably(_dir);
         var names = new List<string>();
-        foreach (string path in Directory.EnumerateFiles(_dir))
+        foreach (string path in _device.EnumerateEntries(_dir))
         {
             string name = Path.GetFileName(path);
+            if (!_device.FileExists(path))
+            {
+                continue;
+            }
             if (name.Length == 17 && long.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
                 names.Add(name);
@@ -42,7 +48,7 @@ public sealed class IndexService : IDisposable
             else if (name.EndsWith(MappedSegment.TempSuffix, StringComparison.Ordinal))
             {
                 _logger.LogInformation("Removing {Path}: an index file whose creation was interrupted", path);
-                File.Delete(path);
+                _device.DeleteFile(path);
             }
             else
             {
@@ -54,7 +60,7 @@ public sealed class IndexService : IDisposable
         var files = new IndexFile[names.Count];
         for (int i = 0; i < names.Count; i++)
         {
-            files[i] = new IndexFile(MappedSegment.Open(Path.Combine(_dir, names[i]), 0, size), _slots, _entries);
+            files[i] = new IndexFile(MappedSegment.Open(_device, Path.Combine(_dir, names[i]), 0, size), _slots, _entries);
             if (files[i].Count == 0)
             {
                 files[i].InitHeader(); // created, then the process died before the header was written
@@ -211,11 +217,11 @@ public sealed class IndexService : IDisposable
         }
         DateTime t = DateTimeOffset.FromUnixTimeMilliseconds(ts).UtcDateTime;
         string path;
-        while (File.Exists(path = Path.Combine(_dir, t.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture))))
+        while (_device.FileExists(path = Path.Combine(_dir, t.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture))))
         {
             t = t.AddMilliseconds(1);
         }
-        var f = new IndexFile(MappedSegment.Create(path, 0, IndexFile.FileSize(_slots, _entries)), _slots, _entries);
+        var f = new IndexFile(MappedSegment.Create(_device, path, 0, IndexFile.FileSize(_slots, _entries)), _slots, _entries);
         f.InitHeader();
         IndexFile[] files = _files;
         _files = [.. files, f];

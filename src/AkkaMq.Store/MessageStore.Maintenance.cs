@@ -137,21 +137,21 @@ public sealed partial class MessageStore
     private void LoadQueues()
     {
         string root = Path.Combine(_settings.Dir, "consumequeue");
-        if (!Directory.Exists(root))
+        if (!_device.DirectoryExists(root))
         {
             return;
         }
-        foreach (string topicDir in Directory.EnumerateDirectories(root))
+        foreach (string topicDir in _device.EnumerateDirectories(root))
         {
             string topic = Path.GetFileName(topicDir);
-            foreach (string queueDir in Directory.EnumerateDirectories(topicDir))
+            foreach (string queueDir in _device.EnumerateDirectories(topicDir))
             {
                 if (!int.TryParse(Path.GetFileName(queueDir), NumberStyles.None, CultureInfo.InvariantCulture, out int queueId))
                 {
                     _logger.LogWarning("Ignoring {Path}: not a consume-queue directory; left untouched", queueDir);
                     continue;
                 }
-                var cq = new ConsumeQueue(topic, queueId, queueDir, _settings.ConsumeQueueEntriesPerFile, _logger);
+                var cq = new ConsumeQueue(topic, queueId, queueDir, _settings.ConsumeQueueEntriesPerFile, _logger, _device);
                 cq.Load(0);
                 _queues[new QueueKey(topic, queueId)] = cq;
             }

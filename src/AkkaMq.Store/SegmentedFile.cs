@@ -15,6 +15,7 @@ public sealed class SegmentedFile : IDisposable
     private static readonly TimeSpan FillPause = TimeSpan.FromMilliseconds(5);
 
     private readonly ILogger _logger;
+    private readonly StoreDevice _device;
     private readonly bool _prepareNext;
     private readonly Lock _preparationLock = new();
     private volatile MappedSegment[] _segments = [];
@@ -27,8 +28,10 @@ public sealed class SegmentedFile : IDisposable
     /// (see <see cref="MappedSegment.WriteZeroFilled"/>), so flushes into it are overwrites of
     /// written blocks. For the commit log, whose flush is on the path of every durable send.
     /// </param>
-    public SegmentedFile(string directory, long segmentSize, ILogger logger, bool prepareNext = false)
+    /// <param name="device">Where the files live (the local disk when null).</param>
+    public SegmentedFile(string directory, long segmentSize, ILogger logger, bool prepareNext = false, StoreDevice? device = null)
     {
+        _device = device ?? StoreDevice.Local;
         Directory = directory;
         SegmentSize = segmentSize;
         _logger = logger;
@@ -68,13 +71,13 @@ public sealed class SegmentedFile : IDisposable
     /// <summary>Maps the existing files. Foreign names are logged and left alone; a gap is corruption.</summary>
     public void Load()
     {
-        System.IO.Directory.CreateDirectory(Directory);
+        _device.CreateDirectoryDurably(Directory);
         var found = new List<long>();
-        foreach (string path in System.IO.Directory.EnumerateFileSystemEntries(Directory))
+        foreach (string path in _device.EnumerateEntries(Directory))
         {
             string name = System.IO.Path.GetFileName(path);
             if (name.Length == 20 && long.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out long start)
-                && start % SegmentSize == 0 && File.Exists(path))
+                && start % SegmentSize == 0 && _device.FileExists(path))
             {
                 found.Add(start);
             }
@@ -82,7 +85,7 @@ public sealed class SegmentedFile : IDisposable
                 && long.TryParse(name.AsSpan(0, 20), NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
                 _logger.LogInformation("Removing {Path}: a segment whose creation was interrupted, or one made ahead and not used", path);
-                File.Delete(path);
+                _device.DeleteFile(path);
             }
             else
             {
@@ -98,7 +101,7 @@ public sealed class SegmentedFile : IDisposable
                 throw new StoreCorruptedException(
                     $"{Directory}: segment {FileName(found[i - 1] + SegmentSize)} is missing between {FileName(found[i - 1])} and {FileName(found[i])}.");
             }
-            segments[i] = MappedSegment.Open(System.IO.Path.Combine(Directory, FileName(found[i])), found[i], SegmentSize);
+            segments[i] = MappedSegment.Open(_device, System.IO.Path.Combine(Directory, FileName(found[i])), found[i], SegmentSize);
         }
         _segments = segments;
     }
@@ -123,11 +126,11 @@ public sealed class SegmentedFile : IDisposable
         {
             throw new InvalidOperationException($"Segment {startOffset} does not follow {s[^1].StartOffset}.");
         }
-        System.IO.Directory.CreateDirectory(Directory);
+        _device.CreateDirectoryDurably(Directory);
         string path = System.IO.Path.Combine(Directory, FileName(startOffset));
         MappedSegment created = TakePrepared(startOffset) is { } prepared
             ? AdoptOrCreate(prepared, path, startOffset)
-            : MappedSegment.Create(path, startOffset, SegmentSize);
+            : MappedSegment.Create(_device, path, startOffset, SegmentSize);
         var next = new MappedSegment[s.Length + 1];
         s.CopyTo(next, 0);
         next[^1] = created;
@@ -157,13 +160,13 @@ public sealed class SegmentedFile : IDisposable
     {
         try
         {
-            return MappedSegment.Adopt(prepared, path, startOffset, SegmentSize);
+            return MappedSegment.Adopt(_device, prepared, path, startOffset, SegmentSize);
         }
         catch (IOException e)
         {
             _logger.LogWarning(e, "Could not use the prepared {Path}; allocating the segment instead", prepared);
-            File.Delete(prepared);
-            return MappedSegment.Create(path, startOffset, SegmentSize);
+            _device.DeleteFile(prepared);
+            return MappedSegment.Create(_device, path, startOffset, SegmentSize);
         }
     }
 
@@ -205,7 +208,7 @@ public sealed class SegmentedFile : IDisposable
     {
         try
         {
-            MappedSegment.WriteZeroFilled(p.Path, SegmentSize, p.Cancel.Token, FillPause);
+            MappedSegment.WriteZeroFilled(_device, p.Path, SegmentSize, p.Cancel.Token, FillPause);
             p.Ready = true;
         }
         catch (OperationCanceledException)
@@ -233,14 +236,14 @@ public sealed class SegmentedFile : IDisposable
             return true;
         });
         _abandoned.Add(p);
-        p.Task.ContinueWith(static (_, state) => DeleteQuietly(((Preparation)state!).Path), p, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        p.Task.ContinueWith(static (_, state) => ((Preparation)state!).Owner.DeleteQuietly(((Preparation)state!).Path), p, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
-    private static void DeleteQuietly(string path)
+    private void DeleteQuietly(string path)
     {
         try
         {
-            File.Delete(path);
+            _device.DeleteFile(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -306,6 +309,11 @@ public sealed class SegmentedFile : IDisposable
         for (int i = s.Length - 1; i >= keep; i--)
         {
             s[i].Retire(deleteFile: true);
+        }
+        if (keep < s.Length)
+        {
+            // Records past the truncation point must not come back with their file after a power cut.
+            _device.SyncDirectory(Directory);
         }
     }
 

@@ -16,8 +16,13 @@ public sealed class StoreCheckpoint
 {
     private const int Size = 28;
     private readonly string _path;
+    private readonly StoreDevice _device;
 
-    public StoreCheckpoint(string dir) => _path = Path.Combine(dir, "checkpoint");
+    public StoreCheckpoint(string dir, StoreDevice? device = null)
+    {
+        _path = Path.Combine(dir, "checkpoint");
+        _device = device ?? StoreDevice.Local;
+    }
 
     public long DispatchedOffset { get; private set; }
 
@@ -28,12 +33,8 @@ public sealed class StoreCheckpoint
     /// <summary>Reads the file; false when it is missing or damaged (recovery then starts at the first segment).</summary>
     public bool Load()
     {
-        if (!File.Exists(_path))
-        {
-            return false;
-        }
-        byte[] b = File.ReadAllBytes(_path);
-        if (b.Length != Size || BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(24)) != Crc32.Compute(b.AsSpan(0, 24)))
+        byte[]? b = _device.ReadAllBytes(_path);
+        if (b is null || b.Length != Size || BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(24)) != Crc32.Compute(b.AsSpan(0, 24)))
         {
             return false;
         }
@@ -50,24 +51,21 @@ public sealed class StoreCheckpoint
         BinaryPrimitives.WriteInt64LittleEndian(b.Slice(8), flushedOffset);
         BinaryPrimitives.WriteInt64LittleEndian(b.Slice(16), timestamp);
         BinaryPrimitives.WriteUInt32LittleEndian(b.Slice(24), Crc32.Compute(b.Slice(0, 24)));
-        AtomicFile.Write(_path, b);
+        AtomicFile.Write(_device, _path, b);
         DispatchedOffset = dispatchedOffset;
         FlushedOffset = flushedOffset;
         Timestamp = timestamp;
     }
 }
 
-/// <summary>Whole-file replacement that survives a crash at any point.</summary>
+/// <summary>Whole-file replacement that survives a crash or power cut at any point: the old content or the new.</summary>
 internal static class AtomicFile
 {
-    public static void Write(string path, ReadOnlySpan<byte> content)
+    public static void Write(StoreDevice device, string path, ReadOnlySpan<byte> content)
     {
         string tmp = path + ".tmp";
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            fs.Write(content);
-            fs.Flush(flushToDisk: true); // fsync: on disk before the rename makes it visible
-        }
-        File.Move(tmp, path, overwrite: true);
+        device.WriteAllBytesSynced(tmp, content); // on disk before the rename makes it visible
+        device.MoveFile(tmp, path, overwrite: true);
+        device.SyncDirectory(Path.GetDirectoryName(path)!); // the rename itself survives a power cut
     }
 }

@@ -29,7 +29,18 @@ public sealed record StoreSettings
 
     public FlushMode FlushMode { get; init; } = FlushMode.Async;
 
-    /// <summary>Async-mode commit-log flush period, and how often the background loop runs (RocketMQ: 500 ms).</summary>
+    /// <summary>
+    /// The storage every file of the store goes through (<see cref="StoreDevice.Local"/>, the
+    /// disk, unless a test puts the store on a simulated one).
+    /// </summary>
+    public StoreDevice Device { get; init; } = StoreDevice.Local;
+
+    /// <summary>
+    /// Async-mode commit-log flush period, and how often the background loop runs (RocketMQ: 500 ms).
+    /// In async mode a power cut loses at most the appends made since the last flush began: one
+    /// interval plus the length of one background pass (a process crash loses none: the page
+    /// cache stays).
+    /// </summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
