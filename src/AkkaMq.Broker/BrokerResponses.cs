@@ -61,6 +61,10 @@ internal enum Refusal
     ResetTopicNotInBroker,
     ConsumerNotOnlineForReset,
     NoConsumerOnlineForStatus,
+    SendQueueFull,
+    SendRejectedPageCacheBusy,
+    SendQueueWaitedTooLong,
+    SendQueueShedPageCacheBusy,
 }
 
 /// <summary>Every expected outcome of the broker's processors mapped to a RocketMQ response code and remark, in one place.</summary>
@@ -125,6 +129,10 @@ internal static class BrokerResponses
         Refusal.ResetTopicNotInBroker => (ResponseCode.SystemError, "[reset-offset] reset offset failed, no topic in this broker. topic=" + d),
         Refusal.ConsumerNotOnlineForReset => (ResponseCode.ConsumerNotOnline, "Consumer not online, so can not reset offset, " + d),
         Refusal.NoConsumerOnlineForStatus => (ResponseCode.SystemError, "No Any Consumer online in the consumer group: [" + d + "]"),
+        Refusal.SendQueueFull => (ResponseCode.SystemBusy, "[OVERLOAD]system busy, start flow control for a while"),
+        Refusal.SendRejectedPageCacheBusy => (ResponseCode.SystemBusy, "[REJECTREQUEST]system busy, start flow control for a while"),
+        Refusal.SendQueueWaitedTooLong => (ResponseCode.SystemBusy, "[TIMEOUT_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue: " + d),
+        Refusal.SendQueueShedPageCacheBusy => (ResponseCode.SystemBusy, "[PCBUSY_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue: " + d),
         _ => (ResponseCode.SystemError, refusal + " " + d),
     };
 

@@ -1,4 +1,6 @@
 using Akka.Actor;
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using AkkaMq.Broker.SubscriptionGroups;
@@ -127,19 +129,46 @@ internal sealed class SendProcessor(BrokerContext context)
         return AppendAsync(request, completion, queueId);
     }
 
-    private async ValueTask<RemotingCommand?> AppendAsync(RemotingCommand request, PooledAppendCompletion completion, int queueId)
+    /// <summary>Admits the send to the send queue (or answers SYSTEM_BUSY at once) and appends it.</summary>
+    private ValueTask<RemotingCommand?> AppendAsync(RemotingCommand request, PooledAppendCompletion completion, int queueId)
+    {
+        if (context.SendQueue is not { } queue)
+        {
+            return AppendAdmittedAsync(request, completion, queueId, null);
+        }
+
+        var admission = queue.TryEnter();
+        if (admission == SendQueue.Admission.Admitted)
+        {
+            return AppendAdmittedAsync(request, completion, queueId, queue);
+        }
+
+        completion.Return();
+        return new(BrokerResponses.Refuse(request, admission == SendQueue.Admission.Full ? Refusal.SendQueueFull : Refusal.SendRejectedPageCacheBusy));
+    }
+
+    private async ValueTask<RemotingCommand?> AppendAdmittedAsync(RemotingCommand request, PooledAppendCompletion completion, int queueId, SendQueue? queue)
     {
         try
         {
-            context.StoreActor.Tell(new AppendMessages(completion.MessagesMemory, completion), ActorRefs.NoSender);
-            await completion.WaitAsync().ConfigureAwait(false);
-            return Respond(request, completion, queueId);
+            long queuedAt = queue is null ? 0 : Stopwatch.GetTimestamp();
+            context.StoreActor.Tell(new AppendMessages(completion.MessagesMemory, completion, queuedAt), ActorRefs.NoSender);
+            return await completion.WaitAsync().ConfigureAwait(false)
+                ? Respond(request, completion, queueId)
+                : Shed(request, completion.ShedAs);
         }
         finally
         {
+            queue?.Leave();
             completion.Return();
         }
     }
+
+    private static RemotingCommand Shed(RemotingCommand request, (SendShed Reason, long WaitedMs, int QueueSize) shed) =>
+        BrokerResponses.Refuse(
+            request,
+            shed.Reason == SendShed.PageCacheBusy ? Refusal.SendQueueShedPageCacheBusy : Refusal.SendQueueWaitedTooLong,
+            string.Create(CultureInfo.InvariantCulture, $"{shed.WaitedMs}ms, size of queue: {shed.QueueSize}"));
 
     /// <summary>Checks that need no topic config: name rules, forbidden topics, batch rules.</summary>
     private RemotingCommand? Precheck(RemotingCommand request, SendMessageRequestHeader header, bool batch)

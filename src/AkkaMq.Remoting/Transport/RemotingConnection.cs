@@ -18,11 +18,17 @@ namespace AkkaMq.Remoting.Transport;
 /// outstanding opaques to their waiters and times them out.
 /// </para>
 /// <para>
-/// Batching: the responses found in one read complete their waiters on one thread-pool worker,
-/// one after another (<see cref="ResponseBatch"/>; user code never runs on the read loop). The
-/// requests of one read are dispatched inside an <see cref="OutboundBatch"/> scope, so the
-/// answers handlers give at once leave together. Response waiters continue outside any scope:
-/// a caller that blocks in its continuation must not hold back its own next request.
+/// Batching is the connection's own: the write loop, once woken, drains everything queued by
+/// the time it runs into one flush, so answers given together (the senders of one group commit)
+/// leave together. The responses found in one read complete their waiters on one thread-pool
+/// worker, one after another (<see cref="ResponseBatch"/>; user code never runs on the read
+/// loop), so continuations of <see cref="InvokeAsync"/> must not block.
+/// </para>
+/// <para>
+/// Limits (<see cref="RemotingSettings"/>): at <see cref="RemotingSettings.MaxRequestsInFlight"/>
+/// requests being handled the read loop stops reading until one is answered; past
+/// <see cref="RemotingSettings.MaxPendingOutboundBytes"/> queued for the peer the connection is
+/// closed as a slow reader. The owning server closes it when idle.
 /// </para>
 /// </summary>
 public sealed class RemotingConnection : IAsyncDisposable
@@ -37,7 +43,11 @@ public sealed class RemotingConnection : IAsyncDisposable
     private List<(PendingRequest Waiter, RemotingCommand Response)> _responses = [];
     private int _writeWakePending;
     private int _outboundClosed;
-    private int _deferred;
+    private long _pendingOutbound;
+    private int _slowReader;
+    private long _lastActivity = Environment.TickCount64;
+    private TaskCompletionSource? _roomWaiter;
+    private readonly AddressWarnings? _warnings;
     private readonly PendingRequests _pending;
     private readonly IRemotingRequestHandler? _handler;
     private readonly RemotingSettings _settings;
@@ -59,8 +69,10 @@ public sealed class RemotingConnection : IAsyncDisposable
         IRemotingRequestHandler? handler,
         RemotingSettings settings,
         ILogger logger,
-        Action<RemotingConnection>? onClosed)
+        Action<RemotingConnection>? onClosed,
+        AddressWarnings? warnings = null)
     {
+        _warnings = warnings;
         _socket = socket;
         _handler = handler;
         _settings = settings;
@@ -97,8 +109,19 @@ public sealed class RemotingConnection : IAsyncDisposable
     /// <summary>Requests from the peer that are being handled now.</summary>
     public int InFlightRequests => Volatile.Read(ref _inFlight);
 
+    /// <summary>Bytes (estimated per frame) queued for the peer and not yet taken by the socket.</summary>
+    public long PendingOutboundBytes => Volatile.Read(ref _pendingOutbound);
+
+    /// <summary>True while the read loop waits for a request to finish before it reads on.</summary>
+    public bool IsReadingPaused => Volatile.Read(ref _roomWaiter) is { Task.IsCompleted: false };
+
+    /// <summary><see cref="Environment.TickCount64"/> of the last read or completed write.</summary>
+    internal long LastActivity => Volatile.Read(ref _lastActivity);
+
     /// <summary>
-    /// Sends a request to the peer and waits for the response with the same opaque.
+    /// Sends a request to the peer and waits for the response with the same opaque. The task
+    /// completes on a worker shared with the other responses of the same read: a continuation
+    /// that blocks holds those back (and deadlocks if it waits for one of them).
     /// Throws <see cref="RemotingTimeoutException"/> after <paramref name="timeout"/> and
     /// <see cref="RemotingConnectionException"/> if the connection closes first.
     /// </summary>
@@ -160,13 +183,45 @@ public sealed class RemotingConnection : IAsyncDisposable
             return false;
         }
 
-        _outbound.Enqueue(command);
-        if (!OutboundBatch.TryDefer(this))
+        long length = EstimateLength(command);
+        long pending = Interlocked.Add(ref _pendingOutbound, length);
+        if (pending > _settings.MaxPendingOutboundBytes)
         {
-            WakeWriter();
+            Interlocked.Add(ref _pendingOutbound, -length);
+            CloseSlowReader(pending);
+            return false;
         }
 
+        _outbound.Enqueue(command);
+        WakeWriter();
         return true;
+    }
+
+    /// <summary>The frame's length, near enough for the outbound limit without encoding the header twice.</summary>
+    private static long EstimateLength(RemotingCommand command) =>
+        command.Body.Length + 64 + (command.Remark?.Length ?? 0) + (command.HasExtFields ? command.ExtFields.Count * 48L : 0);
+
+    /// <summary>NATS's slow consumer: the peer does not take its answers, so it gets no more and is disconnected, logged once.</summary>
+    private void CloseSlowReader(long pending)
+    {
+        if (Interlocked.Exchange(ref _slowReader, 1) != 0)
+        {
+            return;
+        }
+
+        if (TryWarn(out int suppressed))
+        {
+            Log.SlowReader(_logger, RemoteAddress, pending, _settings.MaxPendingOutboundBytes, suppressed);
+        }
+
+        _ = CloseAsync();
+    }
+
+    /// <summary>Whether a warning about this peer may be logged now (a server limits them per address).</summary>
+    private bool TryWarn(out int suppressed)
+    {
+        suppressed = 0;
+        return _warnings is null || _warnings.TryWarn(RemoteEndPoint.Address, out suppressed);
     }
 
     private void WakeWriter()
@@ -175,16 +230,6 @@ public sealed class RemotingConnection : IAsyncDisposable
         {
             _writeSignal.Release();
         }
-    }
-
-    /// <summary>True when this call registered the connection as held back by a scope (see <see cref="OutboundBatch"/>).</summary>
-    internal bool TryMarkDeferred() => Interlocked.Exchange(ref _deferred, 1) == 0;
-
-    /// <summary>The scope that held the writer back ended: wake it for what was queued meanwhile.</summary>
-    internal void ReleaseDeferred()
-    {
-        Volatile.Write(ref _deferred, 0);
-        WakeWriter();
     }
 
     internal void Start()
@@ -276,12 +321,24 @@ public sealed class RemotingConnection : IAsyncDisposable
         {
             while (true)
             {
-                var result = await _reader.ReadAsync(_stopReading.Token).ConfigureAwait(false);
+                if (Volatile.Read(ref _inFlight) >= _settings.MaxRequestsInFlight)
+                {
+                    await WaitForRoomAsync().ConfigureAwait(false);
+                }
 
+                var result = await _reader.ReadAsync(_stopReading.Token).ConfigureAwait(false);
+                Volatile.Write(ref _lastActivity, Environment.TickCount64);
                 var buffer = result.Buffer;
-                bool healthy = DispatchFrames(ref buffer);
+                var status = DispatchFrames(ref buffer);
+                if (status == DispatchStatus.Paused)
+                {
+                    // Complete frames are left unread: the next read returns them at once.
+                    _reader.AdvanceTo(buffer.Start);
+                    continue;
+                }
+
                 _reader.AdvanceTo(buffer.Start, buffer.End);
-                if (!healthy || result.IsCompleted)
+                if (status == DispatchStatus.Malformed || result.IsCompleted)
                 {
                     break;
                 }
@@ -301,38 +358,65 @@ public sealed class RemotingConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Dispatches every complete frame in the buffer; false when the stream is malformed.</summary>
-    private bool DispatchFrames(ref ReadOnlySequence<byte> buffer)
+    /// <summary>
+    /// The read loop waits here while <see cref="RemotingSettings.MaxRequestsInFlight"/> requests
+    /// run; the request that finishes below the cap wakes it. Nothing is read meanwhile, so the
+    /// peer's further frames stay in the socket buffers and then in the peer.
+    /// </summary>
+    private Task WaitForRoomAsync()
+    {
+        var room = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Published with a full fence, then re-checked: a request finishing in between sees the
+        // waiter or leaves the count below the cap for this check.
+        Interlocked.Exchange(ref _roomWaiter, room);
+        if (Volatile.Read(ref _inFlight) < _settings.MaxRequestsInFlight)
+        {
+            room.TrySetResult();
+        }
+
+        return room.Task.WaitAsync(_stopReading.Token);
+    }
+
+    private enum DispatchStatus
+    {
+        NeedMoreData,
+        Paused,
+        Malformed,
+    }
+
+    /// <summary>Dispatches the complete frames in the buffer, stopping early at the in-flight cap.</summary>
+    private DispatchStatus DispatchFrames(ref ReadOnlySequence<byte> buffer)
     {
         try
         {
-            using (OutboundBatch.Begin())
+            while (true)
             {
-                return DispatchEachFrame(ref buffer);
+                if (Volatile.Read(ref _inFlight) >= _settings.MaxRequestsInFlight)
+                {
+                    return DispatchStatus.Paused;
+                }
+
+                var read = FrameDecoder.TryReadFrame(ref buffer, _settings.MaxFrameLength, out var command);
+                switch (read.Status)
+                {
+                    case FrameReadStatus.NeedMoreData:
+                        return DispatchStatus.NeedMoreData;
+                    case FrameReadStatus.Malformed:
+                        if (TryWarn(out int suppressed))
+                        {
+                            Log.MalformedFrame(_logger, RemoteAddress, read.Reason!, suppressed);
+                        }
+
+                        return DispatchStatus.Malformed;
+                    default:
+                        Dispatch(command!);
+                        break;
+                }
             }
         }
         finally
         {
             DispatchResponses();
-        }
-    }
-
-    private bool DispatchEachFrame(ref ReadOnlySequence<byte> buffer)
-    {
-        while (true)
-        {
-            var read = FrameDecoder.TryReadFrame(ref buffer, _settings.MaxFrameLength, out var command);
-            switch (read.Status)
-            {
-                case FrameReadStatus.NeedMoreData:
-                    return true;
-                case FrameReadStatus.Malformed:
-                    Log.MalformedFrame(_logger, RemoteAddress, read.Reason!);
-                    return false;
-                default:
-                    Dispatch(command!);
-                    break;
-            }
         }
     }
 
@@ -408,7 +492,13 @@ public sealed class RemotingConnection : IAsyncDisposable
         }
         finally
         {
-            if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _stopping))
+            int left = Interlocked.Decrement(ref _inFlight);
+            if (left < _settings.MaxRequestsInFlight && Volatile.Read(ref _roomWaiter) is not null)
+            {
+                Interlocked.Exchange(ref _roomWaiter, null)?.TrySetResult();
+            }
+
+            if (left == 0 && Volatile.Read(ref _stopping))
             {
                 Volatile.Read(ref _drained)?.TrySetResult();
             }
@@ -425,12 +515,17 @@ public sealed class RemotingConnection : IAsyncDisposable
                 // Cleared before draining: a frame queued from here on wakes the loop again.
                 Volatile.Write(ref _writeWakePending, 0);
                 bool closing = Volatile.Read(ref _outboundClosed) != 0;
+                long written = 0;
                 while (_outbound.TryDequeue(out var command))
                 {
                     FrameEncoder.Write(_writer, command);
+                    written += EstimateLength(command);
                 }
 
                 var flush = await _writer.FlushAsync().ConfigureAwait(false);
+                // Taken by the socket (a slow reader keeps the flush above waiting).
+                Interlocked.Add(ref _pendingOutbound, -written);
+                Volatile.Write(ref _lastActivity, Environment.TickCount64);
                 if (flush.IsCompleted || closing)
                 {
                     break;
