@@ -52,6 +52,21 @@ public sealed class BrokerRole : IAsyncDisposable
     /// <summary>The bound broker endpoint (the real port when configured with port 0).</summary>
     public IPEndPoint LocalEndPoint => _servers[0].LocalEndPoint;
 
+    /// <summary>Connections the broker serves now, on both ports.</summary>
+    public int ConnectionCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (var server in _servers)
+            {
+                count += server.Connections.Count;
+            }
+
+            return count;
+        }
+    }
+
     /// <summary>The store this role writes (tests inspect its counters).</summary>
     internal MessageStore Store => _context.Store;
 

@@ -34,7 +34,8 @@ public sealed record RemotingSettings
 
     /// <summary>
     /// Bytes queued for one peer and not yet taken by its socket (as NATS's max_pending); a peer
-    /// that reads slower than it is answered past this is disconnected.
+    /// that reads slower than it is answered past this is disconnected. Server connections only:
+    /// a <see cref="RemotingClient"/> does not limit what its own callers queue.
     /// </summary>
     public long MaxPendingOutboundBytes { get; init; } = 64L * 1024 * 1024;
 
@@ -44,12 +45,12 @@ public sealed record RemotingSettings
     /// </summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
-    /// <summary>Connections a server accepts from one remote address at once; more are closed on accept.</summary>
+    /// <summary>Connections a server accepts from one remote address at once; more are closed on accept (servers only).</summary>
     public int MaxConnectionsPerAddress { get; init; } = 1024;
 
     /// <summary>
     /// A server logs one warning per remote address and interval for bad peers (malformed frames,
-    /// slow readers, refused connections) and counts the rest into the next one.
+    /// slow readers, refused connections) and counts the rest into the next one (servers only).
     /// </summary>
     public TimeSpan WarningInterval { get; init; } = TimeSpan.FromSeconds(10);
 }
