@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Tasks.Sources;
+using AkkaMq.Remoting.Transport;
 using AkkaMq.Store;
 
 namespace AkkaMq.Broker;
@@ -20,6 +21,9 @@ public interface IAppendCompletion
     /// </summary>
     void Shed(SendShed reason, long waitedMs, int queueSize) =>
         Fail(new InvalidOperationException("append shed: " + reason));
+
+    /// <summary>The connection the completion's answer goes out on, if any: its writer is held while a flush's senders are answered.</summary>
+    RemotingConnection? ReplyTo => null;
 }
 
 /// <summary>A completion backed by a task, for infrequent callers (offset snapshots, send-back).</summary>
@@ -56,6 +60,9 @@ internal sealed class PooledAppendCompletion : IAppendCompletion, IValueTaskSour
     private AppendResult[] _results = new AppendResult[1];
 
     public int Count { get; private set; }
+
+    /// <summary>The sender's connection (set by the send processor, cleared on return).</summary>
+    public RemotingConnection? ReplyTo { get; set; }
 
     /// <summary>Set when the store shed the append (<see cref="WaitAsync"/> then returned false).</summary>
     public (SendShed Reason, long WaitedMs, int QueueSize) ShedAs { get; private set; }
@@ -103,6 +110,7 @@ internal sealed class PooledAppendCompletion : IAppendCompletion, IValueTaskSour
     {
         Array.Clear(_messages, 0, Count);
         Count = 0;
+        ReplyTo = null;
         _core.Reset();
         if (Pool.Count < MaxPooled && _messages.Length <= 64)
         {

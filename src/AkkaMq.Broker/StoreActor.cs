@@ -1,4 +1,5 @@
 using Akka.Actor;
+using AkkaMq.Remoting.Transport;
 using AkkaMq.Store;
 using Microsoft.Extensions.Logging;
 
@@ -263,6 +264,7 @@ public sealed class StoreActor : ReceiveActor
 internal sealed class FlushGeneration
 {
     private readonly List<(IAppendCompletion Completion, int Start, int Count)> _waiting = [];
+    private readonly List<RemotingConnection> _replyTo = [];
     private AppendResult[] _results = new AppendResult[256];
     private int _used;
 
@@ -277,11 +279,42 @@ internal sealed class FlushGeneration
 
         results.CopyTo(_results.AsSpan(_used));
         _waiting.Add((completion, _used, results.Length));
+        if (completion.ReplyTo is { } connection && (_replyTo.Count == 0 || _replyTo[^1] != connection))
+        {
+            _replyTo.Add(connection);
+        }
+
         _used += results.Length;
     }
 
-    /// <summary>Answers every waiting sender (each completion copies its results) and empties the generation for reuse.</summary>
+    /// <summary>
+    /// Answers every waiting sender (each completion copies its results) and empties the
+    /// generation for reuse. The senders' connections hold their writers meanwhile, so each
+    /// connection's answers leave in one write.
+    /// </summary>
     public void CompleteAll(Exception? error)
+    {
+        foreach (var connection in _replyTo)
+        {
+            connection.HoldWrites();
+        }
+
+        try
+        {
+            Answer(error);
+        }
+        finally
+        {
+            foreach (var connection in _replyTo)
+            {
+                connection.ReleaseWrites();
+            }
+
+            _replyTo.Clear();
+        }
+    }
+
+    private void Answer(Exception? error)
     {
         foreach (var (completion, start, count) in _waiting)
         {
@@ -342,8 +375,8 @@ internal sealed class CompletionWork(MessageStore store, IActorRef owner, SendQu
             sendQueue?.FlushEnded();
         }
 
-        // Each answered sender queues its response on its connection, whose writer sends what
-        // has gathered by the time it runs: the answers of one flush mostly leave together.
+        // Each answered sender queues its response on its connection, held meanwhile: the
+        // answers of one flush leave in one write per connection.
         Covered!.CompleteAll(Error);
 
         owner.Tell(this, ActorRefs.NoSender);

@@ -19,8 +19,8 @@ namespace AkkaMq.Remoting.Transport;
 /// </para>
 /// <para>
 /// Batching is the connection's own: the write loop, once woken, drains everything queued by
-/// the time it runs into one flush, so answers given together (the senders of one group commit)
-/// leave together. The responses found in one read complete their waiters on one thread-pool
+/// the time it runs into one flush, and a caller answering many requests at once holds the
+/// writer back meanwhile (<see cref="HoldWrites"/>), so they leave together. The responses found in one read complete their waiters on one thread-pool
 /// worker, one after another (<see cref="ResponseBatch"/>; user code never runs on the read
 /// loop), so continuations of <see cref="InvokeAsync"/> must not block.
 /// </para>
@@ -31,7 +31,7 @@ namespace AkkaMq.Remoting.Transport;
 /// closed as a slow reader. The owning server closes it when idle.
 /// </para>
 /// </summary>
-public sealed class RemotingConnection : IAsyncDisposable
+public sealed partial class RemotingConnection : IAsyncDisposable
 {
     private const int IoBufferSize = 64 * 1024;
 
@@ -43,11 +43,6 @@ public sealed class RemotingConnection : IAsyncDisposable
     private List<(PendingRequest Waiter, RemotingCommand Response)> _responses = [];
     private int _writeWakePending;
     private int _outboundClosed;
-    private long _pendingOutbound;
-    private int _slowReader;
-    private long _lastActivity = Environment.TickCount64;
-    private TaskCompletionSource? _roomWaiter;
-    private readonly AddressWarnings? _warnings;
     private readonly PendingRequests _pending;
     private readonly IRemotingRequestHandler? _handler;
     private readonly RemotingSettings _settings;
@@ -108,15 +103,6 @@ public sealed class RemotingConnection : IAsyncDisposable
 
     /// <summary>Requests from the peer that are being handled now.</summary>
     public int InFlightRequests => Volatile.Read(ref _inFlight);
-
-    /// <summary>Bytes (estimated per frame) queued for the peer and not yet taken by the socket.</summary>
-    public long PendingOutboundBytes => Volatile.Read(ref _pendingOutbound);
-
-    /// <summary>True while the read loop waits for a request to finish before it reads on.</summary>
-    public bool IsReadingPaused => Volatile.Read(ref _roomWaiter) is { Task.IsCompleted: false };
-
-    /// <summary><see cref="Environment.TickCount64"/> of the last read or completed write.</summary>
-    internal long LastActivity => Volatile.Read(ref _lastActivity);
 
     /// <summary>
     /// Sends a request to the peer and waits for the response with the same opaque. The task
@@ -183,45 +169,18 @@ public sealed class RemotingConnection : IAsyncDisposable
             return false;
         }
 
-        long length = EstimateLength(command);
-        long pending = Interlocked.Add(ref _pendingOutbound, length);
-        if (pending > _settings.MaxPendingOutboundBytes)
+        if (!TryReserveOutbound(command))
         {
-            Interlocked.Add(ref _pendingOutbound, -length);
-            CloseSlowReader(pending);
             return false;
         }
 
         _outbound.Enqueue(command);
-        WakeWriter();
+        if (!IsWriteHeld)
+        {
+            WakeWriter();
+        }
+
         return true;
-    }
-
-    /// <summary>The frame's length, near enough for the outbound limit without encoding the header twice.</summary>
-    private static long EstimateLength(RemotingCommand command) =>
-        command.Body.Length + 64 + (command.Remark?.Length ?? 0) + (command.HasExtFields ? command.ExtFields.Count * 48L : 0);
-
-    /// <summary>NATS's slow consumer: the peer does not take its answers, so it gets no more and is disconnected, logged once.</summary>
-    private void CloseSlowReader(long pending)
-    {
-        if (Interlocked.Exchange(ref _slowReader, 1) != 0)
-        {
-            return;
-        }
-
-        if (TryWarn(out int suppressed))
-        {
-            Log.SlowReader(_logger, RemoteAddress, pending, _settings.MaxPendingOutboundBytes, suppressed);
-        }
-
-        _ = CloseAsync();
-    }
-
-    /// <summary>Whether a warning about this peer may be logged now (a server limits them per address).</summary>
-    private bool TryWarn(out int suppressed)
-    {
-        suppressed = 0;
-        return _warnings is null || _warnings.TryWarn(RemoteEndPoint.Address, out suppressed);
     }
 
     private void WakeWriter()
@@ -358,25 +317,6 @@ public sealed class RemotingConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The read loop waits here while <see cref="RemotingSettings.MaxRequestsInFlight"/> requests
-    /// run; the request that finishes below the cap wakes it. Nothing is read meanwhile, so the
-    /// peer's further frames stay in the socket buffers and then in the peer.
-    /// </summary>
-    private Task WaitForRoomAsync()
-    {
-        var room = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        // Published with a full fence, then re-checked: a request finishing in between sees the
-        // waiter or leaves the count below the cap for this check.
-        Interlocked.Exchange(ref _roomWaiter, room);
-        if (Volatile.Read(ref _inFlight) < _settings.MaxRequestsInFlight)
-        {
-            room.TrySetResult();
-        }
-
-        return room.Task.WaitAsync(_stopReading.Token);
-    }
-
     private enum DispatchStatus
     {
         NeedMoreData,
@@ -493,11 +433,7 @@ public sealed class RemotingConnection : IAsyncDisposable
         finally
         {
             int left = Interlocked.Decrement(ref _inFlight);
-            if (left < _settings.MaxRequestsInFlight && Volatile.Read(ref _roomWaiter) is not null)
-            {
-                Interlocked.Exchange(ref _roomWaiter, null)?.TrySetResult();
-            }
-
+            WakeReaderIfRoom(left);
             if (left == 0 && Volatile.Read(ref _stopping))
             {
                 Volatile.Read(ref _drained)?.TrySetResult();
@@ -524,8 +460,7 @@ public sealed class RemotingConnection : IAsyncDisposable
 
                 var flush = await _writer.FlushAsync().ConfigureAwait(false);
                 // Taken by the socket (a slow reader keeps the flush above waiting).
-                Interlocked.Add(ref _pendingOutbound, -written);
-                Volatile.Write(ref _lastActivity, Environment.TickCount64);
+                Sent(written);
                 if (flush.IsCompleted || closing)
                 {
                     break;

@@ -3,7 +3,7 @@ using AkkaMq.Remoting.Transport;
 
 namespace AkkaMq.Remoting.Tests.Transport;
 
-/// <summary>How responses found in one read reach their callers.</summary>
+/// <summary>How responses found in one read reach their callers, and how a held writer releases what was queued.</summary>
 public sealed class WriteBatchingTests
 {
     [Fact]
@@ -41,6 +41,66 @@ public sealed class WriteBatchingTests
         foreach (var (code, call) in calls)
         {
             Assert.Equal(code.ToString(System.Globalization.CultureInfo.InvariantCulture), (await call.WaitAsync(Loopback.Timeout)).ExtFields["seen"]);
+        }
+    }
+
+    [Fact]
+    public async Task FramesQueuedWhileTheWriterIsHeld_LeaveWhenReleased()
+    {
+        var (server, peer, connection) = await ConnectAsync();
+        await using var _ = server;
+        await using var __ = peer;
+
+        connection.HoldWrites();
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.True(connection.TrySend(RemotingCommand.CreateRequest(900 + i)));
+        }
+
+        Assert.Null(await ReadOrNullAsync(peer, TimeSpan.FromMilliseconds(300)));
+        connection.ReleaseWrites();
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(900 + i, (await peer.ReadFrameAsync(Loopback.Timeout))!.Code);
+        }
+    }
+
+    [Fact]
+    public async Task NestedHolds_ReleaseOnlyWithTheLast()
+    {
+        var (server, peer, connection) = await ConnectAsync();
+        await using var _ = server;
+        await using var __ = peer;
+
+        connection.HoldWrites();
+        connection.HoldWrites();
+        connection.TrySend(RemotingCommand.CreateRequest(901));
+        connection.ReleaseWrites();
+        Assert.Null(await ReadOrNullAsync(peer, TimeSpan.FromMilliseconds(300)));
+
+        connection.ReleaseWrites();
+        Assert.Equal(901, (await peer.ReadFrameAsync(Loopback.Timeout))!.Code);
+    }
+
+    private static async Task<(RemotingServer Server, RawConnection Peer, RemotingConnection Connection)> ConnectAsync()
+    {
+        var serverSide = new TaskCompletionSource<RemotingConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = Loopback.StartServer(DelegateHandler.Echo());
+        server.ConnectionOpened += c => serverSide.TrySetResult(c);
+        var peer = await RawConnection.ConnectAsync(server.LocalEndPoint);
+        return (server, peer, await serverSide.Task.WaitAsync(Loopback.Timeout));
+    }
+
+    private static async Task<RemotingCommand?> ReadOrNullAsync(RawConnection peer, TimeSpan wait)
+    {
+        try
+        {
+            return await peer.ReadFrameAsync(wait);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
         }
     }
 }
