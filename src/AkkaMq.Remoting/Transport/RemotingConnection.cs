@@ -19,10 +19,12 @@ namespace AkkaMq.Remoting.Transport;
 /// </para>
 /// <para>
 /// Batching is the connection's own: the write loop, once woken, drains everything queued by
-/// the time it runs into one flush, and a caller answering many requests at once holds the
-/// writer back meanwhile (<see cref="HoldWrites"/>), so they leave together. The responses found in one read complete their waiters on one thread-pool
-/// worker, one after another (<see cref="ResponseBatch"/>; user code never runs on the read
-/// loop), so continuations of <see cref="InvokeAsync"/> must not block.
+/// the time it runs into one flush, and whoever answers many requests at once holds the writer
+/// back meanwhile (<see cref="HoldWrites"/>) so they leave together — the read loop while it
+/// dispatches the frames of one read, the broker while it answers the senders of one flush.
+/// The responses found in one read complete their waiters on one thread-pool worker, one after
+/// another (<see cref="ResponseBatch"/>; user code never runs on the read loop), so
+/// continuations of <see cref="InvokeAsync"/> must not block.
 /// </para>
 /// <para>
 /// Limits (<see cref="RemotingSettings"/>): at <see cref="RemotingSettings.MaxRequestsInFlight"/>
@@ -327,6 +329,8 @@ public sealed partial class RemotingConnection : IAsyncDisposable
     /// <summary>Dispatches the complete frames in the buffer, stopping early at the in-flight cap.</summary>
     private DispatchStatus DispatchFrames(ref ReadOnlySequence<byte> buffer)
     {
+        // Answers handlers give at once leave together when the frames of this read are dispatched.
+        HoldWrites();
         try
         {
             while (true)
@@ -356,6 +360,7 @@ public sealed partial class RemotingConnection : IAsyncDisposable
         }
         finally
         {
+            ReleaseWrites();
             DispatchResponses();
         }
     }

@@ -92,7 +92,8 @@ public sealed class ConnectionLimitsTests
         Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(250), "closed before the idle timeout");
 
         // The busy one outlived the idle one; once answered it is idle too and goes the same way.
-        Assert.Single(server.Connections);
+        await WaitUntilAsync(() => server.Connections.Count == 1, "the idle connection has left the table");
+        Assert.Equal(1, server.Connections.Single().InFlightRequests);
         gate.SetResult();
         Assert.Equal(ResponseCode.Success, (ResponseCode)(await busy.ReadFrameAsync(Loopback.Timeout))!.Code);
         Assert.Null(await busy.ReadFrameAsync(Loopback.Timeout));
