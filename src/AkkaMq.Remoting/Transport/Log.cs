@@ -12,8 +12,8 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Warning, Message = "Closing connection {Remote}: slow reader, {Pending} bytes waiting to be sent, limit {Limit} ({Suppressed} earlier warnings about this address not logged)")]
     public static partial void SlowReader(ILogger logger, string remote, long pending, long limit, int suppressed);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Closing connection {Remote}: idle for {Idle}")]
-    public static partial void IdleClosed(ILogger logger, string remote, TimeSpan idle);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closing connection {Remote}: idle for {Idle} ({Suppressed} earlier lines about this address not logged)")]
+    public static partial void IdleClosed(ILogger logger, string remote, TimeSpan idle, int suppressed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a connection from {Remote}: {Count} connections from this address already, limit {Limit} ({Suppressed} earlier warnings about this address not logged)")]
     public static partial void TooManyConnections(ILogger logger, string remote, int count, int limit, int suppressed);

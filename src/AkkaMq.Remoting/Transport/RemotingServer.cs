@@ -87,7 +87,13 @@ public sealed class RemotingServer : IAsyncDisposable
             // A held pull or a slow handler is not idleness: only a connection with nothing running is.
             if (now - connection.LastActivity >= limit && connection.InFlightRequests == 0 && !connection.IsClosed)
             {
-                Log.IdleClosed(_logger, connection.RemoteAddress, TimeSpan.FromMilliseconds(now - connection.LastActivity));
+                // Limited per address like the warnings: a thousand stalled connections from one
+                // host close with one line.
+                if (_warnings.TryWarn(connection.RemoteEndPoint.Address, out int suppressed))
+                {
+                    Log.IdleClosed(_logger, connection.RemoteAddress, TimeSpan.FromMilliseconds(now - connection.LastActivity), suppressed);
+                }
+
                 _ = connection.CloseAsync();
             }
         }

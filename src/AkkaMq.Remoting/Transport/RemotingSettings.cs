@@ -50,7 +50,7 @@ public sealed record RemotingSettings
 
     /// <summary>
     /// A server logs one warning per remote address and interval for bad peers (malformed frames,
-    /// slow readers, refused connections) and counts the rest into the next one (servers only).
+    /// slow readers, refused and idle-closed connections) and counts the rest into the next one (servers only).
     /// </summary>
     public TimeSpan WarningInterval { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using AkkaMq.Remoting.Protocol;
 using AkkaMq.Remoting.Transport;
+using Microsoft.Extensions.Logging;
 
 namespace AkkaMq.Remoting.Tests.Transport;
 
@@ -166,6 +167,28 @@ public sealed class ConnectionLimitsTests
         Assert.Equal(2, warnings.Count);
         Assert.Contains("127.0.0.1:", warnings[0].Message);
         Assert.Contains("127.0.0.2:", warnings[1].Message);
+    }
+
+    [Fact]
+    public async Task ManyIdleConnectionsFromOneAddress_CloseWithOneLogLine()
+    {
+        var log = new CapturingLogger(LogLevel.Information);
+        await using var server = new RemotingServer(
+            Loopback.AnyPort, DelegateHandler.Echo(), new RemotingSettings { IdleTimeout = TimeSpan.FromMilliseconds(200), WarningInterval = TimeSpan.FromMinutes(5) }, log);
+        server.Start();
+        var peers = new List<RawConnection>();
+        for (int i = 0; i < 20; i++)
+        {
+            peers.Add(await RawConnection.ConnectAsync(server.LocalEndPoint));
+        }
+
+        foreach (var peer in peers)
+        {
+            Assert.Null(await peer.ReadFrameAsync(Loopback.Timeout));
+            await peer.DisposeAsync();
+        }
+
+        Assert.Single(log.Entries, e => e.Message.Contains("idle for", StringComparison.Ordinal));
     }
 
     private static async Task<RemotingCommand?> ReadOrClosedAsync(RawConnection peer)
