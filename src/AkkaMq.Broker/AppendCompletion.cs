@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Tasks.Sources;
+using AkkaMq.Remoting.Transport;
 using AkkaMq.Store;
 
 namespace AkkaMq.Broker;
@@ -12,6 +13,17 @@ public interface IAppendCompletion
 
     /// <summary>The append failed with a bug or corruption; called instead of <see cref="Complete"/>.</summary>
     void Fail(Exception error);
+
+    /// <summary>
+    /// The store did not write the records: the send waited too long or the disk is busy (only
+    /// appends queued with a <see cref="AppendMessages.QueuedAt"/> are shed); called instead of
+    /// <see cref="Complete"/>.
+    /// </summary>
+    void Shed(SendShed reason, long waitedMs, int queueSize) =>
+        Fail(new InvalidOperationException("append shed: " + reason));
+
+    /// <summary>The connection the completion's answer goes out on, if any: its writer is held while a flush's senders are answered.</summary>
+    RemotingConnection? ReplyTo => null;
 }
 
 /// <summary>A completion backed by a task, for infrequent callers (offset snapshots, send-back).</summary>
@@ -49,6 +61,12 @@ internal sealed class PooledAppendCompletion : IAppendCompletion, IValueTaskSour
 
     public int Count { get; private set; }
 
+    /// <summary>The sender's connection (set by the send processor, cleared on return).</summary>
+    public RemotingConnection? ReplyTo { get; set; }
+
+    /// <summary>Set when the store shed the append (<see cref="WaitAsync"/> then returned false).</summary>
+    public (SendShed Reason, long WaitedMs, int QueueSize) ShedAs { get; private set; }
+
     /// <summary>The records to append (the first <see cref="Count"/> entries).</summary>
     public Span<MessageToStore> Messages => _messages.AsSpan(0, Count);
 
@@ -70,6 +88,7 @@ internal sealed class PooledAppendCompletion : IAppendCompletion, IValueTaskSour
         return completion;
     }
 
+    /// <summary>True once written (see <see cref="Results"/>), false when shed (see <see cref="ShedAs"/>).</summary>
     public ValueTask<bool> WaitAsync() => new(this, _core.Version);
 
     public void Complete(ReadOnlySpan<AppendResult> results)
@@ -80,11 +99,18 @@ internal sealed class PooledAppendCompletion : IAppendCompletion, IValueTaskSour
 
     public void Fail(Exception error) => _core.SetException(error);
 
+    public void Shed(SendShed reason, long waitedMs, int queueSize)
+    {
+        ShedAs = (reason, waitedMs, queueSize);
+        _core.SetResult(false);
+    }
+
     /// <summary>Releases the message bodies and puts the completion back in the pool.</summary>
     public void Return()
     {
         Array.Clear(_messages, 0, Count);
         Count = 0;
+        ReplyTo = null;
         _core.Reset();
         if (Pool.Count < MaxPooled && _messages.Length <= 64)
         {

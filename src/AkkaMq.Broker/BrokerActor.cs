@@ -15,7 +15,9 @@ public sealed record BrokerActorSetup(
     ConsumerSubscriptions Subscriptions,
     SubscriptionGroupFeed SubscriptionGroups,
     TimeProvider Time,
-    ILogger Log);
+    ILogger Log,
+    SendQueue? SendQueue = null,
+    Action? BeforeFlush = null);
 
 /// <summary>
 /// The broker group member of this node (/user/node/broker): parent and supervisor of every
@@ -81,7 +83,7 @@ public sealed class BrokerActor : ReceiveActor
     {
         var store = s.Store;
         var settings = s.Settings;
-        var storeActor = Context.ActorOf(StoreActor.Props(store, Self, s.Log), "store");
+        var storeActor = Context.ActorOf(StoreActor.Props(store, Self, s.Log, s.SendQueue, s.BeforeFlush), "store");
         var savedOffsets = OffsetSnapshot.LoadLatest(store);
         var resets = new OffsetResets(s.Time);
         var offsets = Context.ActorOf(OffsetsActor.Props(savedOffsets, storeActor, s.StoreHost, settings.Store.FileReservedTime, resets, s.Time, s.Log), "offsets");

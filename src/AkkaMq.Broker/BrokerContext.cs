@@ -35,6 +35,9 @@ internal sealed class BrokerContext
 
     public required IActorRef StoreActor { get; init; }
 
+    /// <summary>Bounds the sends waiting for the store (<see cref="Broker.SendQueue"/>); unbounded when null.</summary>
+    public SendQueue? SendQueue { get; init; }
+
     public required IActorRef Offsets { get; init; }
 
     /// <summary>Operator resets waiting for the group's next pull of each queue (<see cref="OffsetResets"/>).</summary>

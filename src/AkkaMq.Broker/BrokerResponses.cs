@@ -62,6 +62,10 @@ internal enum Refusal
     ConsumerNotOnlineForReset,
     NoConsumerOnlineForStatus,
     RouteTableLacksBrokerGroup,
+    SendQueueFull,
+    SendRejectedPageCacheBusy,
+    SendQueueWaitedTooLong,
+    SendQueueShedPageCacheBusy,
 }
 
 /// <summary>Every expected outcome of the broker's processors mapped to a RocketMQ response code and remark, in one place.</summary>
@@ -127,6 +131,10 @@ internal static class BrokerResponses
         Refusal.ConsumerNotOnlineForReset => (ResponseCode.ConsumerNotOnline, "Consumer not online, so can not reset offset, " + d),
         Refusal.NoConsumerOnlineForStatus => (ResponseCode.SystemError, "No Any Consumer online in the consumer group: [" + d + "]"),
         Refusal.RouteTableLacksBrokerGroup => (ResponseCode.SystemError, "the route table does not list broker group " + d + ", so which topics exist is not known; no consume queue was removed"),
+        Refusal.SendQueueFull => (ResponseCode.SystemBusy, "[OVERLOAD]system busy, start flow control for a while"),
+        Refusal.SendRejectedPageCacheBusy => (ResponseCode.SystemBusy, "[REJECTREQUEST]system busy, start flow control for a while"),
+        Refusal.SendQueueWaitedTooLong => (ResponseCode.SystemBusy, "[TIMEOUT_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue: " + d),
+        Refusal.SendQueueShedPageCacheBusy => (ResponseCode.SystemBusy, "[PCBUSY_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue: " + d),
         _ => (ResponseCode.SystemError, refusal + " " + d),
     };
 

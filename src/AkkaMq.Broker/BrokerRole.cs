@@ -15,6 +15,12 @@ public sealed record BrokerRoleOptions(string ClusterName, BrokerSettings Settin
 {
     /// <summary>The broker's clock (client expiry, lock leases, transaction checks); tests move it by hand.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Limits of the broker's connections (<c>akkamq.remoting</c>).</summary>
+    public RemotingSettings Remoting { get; init; } = RemotingSettings.Default;
+
+    /// <summary>Runs before each group-commit flush, on the flushing thread: tests make the disk slow with it.</summary>
+    public Action? BeforeFlush { get; init; }
 }
 
 /// <summary>Starts an actor under the node's guardian (or, in tests, at the top of a system) and returns it once it runs.</summary>
@@ -46,6 +52,21 @@ public sealed class BrokerRole : IAsyncDisposable
     /// <summary>The bound broker endpoint (the real port when configured with port 0).</summary>
     public IPEndPoint LocalEndPoint => _servers[0].LocalEndPoint;
 
+    /// <summary>Connections the broker serves now, on both ports.</summary>
+    public int ConnectionCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (var server in _servers)
+            {
+                count += server.Connections.Count;
+            }
+
+            return count;
+        }
+    }
+
     /// <summary>The store this role writes (tests inspect its counters).</summary>
     internal MessageStore Store => _context.Store;
 
@@ -76,7 +97,7 @@ public sealed class BrokerRole : IAsyncDisposable
 
         var store = await Task.Run(() => MessageStore.Open(settings.Store.ToStoreSettings(), loggers.CreateLogger("AkkaMq.Store"), options.Time), ct).ConfigureAwait(false);
         var handler = new BrokerRequestHandler();
-        var servers = StartServers(listen, handler, loggers.CreateLogger("AkkaMq.Broker.Remoting"), log);
+        var servers = StartServers(listen, handler, options.Remoting, loggers.CreateLogger("AkkaMq.Broker.Remoting"), log);
         if (advertise.Port == 0)
         {
             advertise = new IPEndPoint(advertise.Address, servers[0].LocalEndPoint.Port);
@@ -86,7 +107,9 @@ public sealed class BrokerRole : IAsyncDisposable
         string address = advertise.Address + ":" + advertise.Port.ToString(CultureInfo.InvariantCulture);
         var subscriptions = new ConsumerSubscriptions();
         var groupFeed = new SubscriptionGroups.SubscriptionGroupFeed(SubscriptionGroups.SubscriptionGroupsActor.LoadLatest(store));
-        var broker = await spawn(BrokerActor.Props(new BrokerActorSetup(store, settings, storeHost, subscriptions, groupFeed, options.Time, log)), ActorName).ConfigureAwait(false);
+        var sendQueue = new SendQueue(settings.SendQueue ?? SendQueueSettings.Default);
+        var setup = new BrokerActorSetup(store, settings, storeHost, subscriptions, groupFeed, options.Time, log, sendQueue, options.BeforeFlush);
+        var broker = await spawn(BrokerActor.Props(setup), ActorName).ConfigureAwait(false);
         var actors = await broker.Ask<BrokerActors>(GetBrokerActors.Instance, BrokerContext.AskTimeout, ct).ConfigureAwait(false);
         var context = new BrokerContext
         {
@@ -111,6 +134,7 @@ public sealed class BrokerRole : IAsyncDisposable
             Log = log,
             Stats = new BrokerStats(),
             StatsService = new Stats.BrokerStatsService(options.ClusterName, options.Time),
+            SendQueue = sendQueue,
         };
         foreach (var server in servers)
         {
@@ -211,15 +235,15 @@ public sealed class BrokerRole : IAsyncDisposable
         }
     }
 
-    private static List<RemotingServer> StartServers(IPEndPoint listen, BrokerRequestHandler handler, ILogger remotingLog, ILogger log)
+    private static List<RemotingServer> StartServers(IPEndPoint listen, BrokerRequestHandler handler, RemotingSettings remoting, ILogger remotingLog, ILogger log)
     {
-        var main = new RemotingServer(listen, handler, logger: remotingLog);
+        var main = new RemotingServer(listen, handler, remoting, remotingLog);
         main.Start();
         var servers = new List<RemotingServer> { main };
         if (listen.Port > 2)
         {
             // Java clients up to 4.4 send everything but pulls to listen − 2 (the VIP channel).
-            var vip = new RemotingServer(new IPEndPoint(listen.Address, listen.Port - 2), handler, logger: remotingLog);
+            var vip = new RemotingServer(new IPEndPoint(listen.Address, listen.Port - 2), handler, remoting, remotingLog);
             try
             {
                 vip.Start();

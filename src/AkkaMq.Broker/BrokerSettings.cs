@@ -23,7 +23,8 @@ public sealed record BrokerSettings(
     Transactions.TransactionSettings? Transaction = null,
     bool AutoCreateSubscriptionGroup = true,
     [property: MinLength(1), MaxLength(DelayLevels.ScheduleQueues)] IReadOnlyList<TimeSpan>? MessageDelayLevels = null,
-    bool EnablePropertyFilter = true);
+    bool EnablePropertyFilter = true,
+    SendQueueSettings? SendQueue = null);
 
 /// <summary><c>akkamq.broker.store</c>.</summary>
 /// <param name="MaxMessageSize">

@@ -1,4 +1,6 @@
 using Akka.Actor;
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using AkkaMq.Broker.SubscriptionGroups;
@@ -92,7 +94,7 @@ internal sealed class SendProcessor(BrokerContext context)
 
             completion = PooledAppendCompletion.Rent(items.Count);
             items.CopyTo(completion.Messages);
-            return AppendAsync(request, completion, queueId);
+            return AppendAsync(connection, request, completion, queueId);
         }
 
         template = template with { Properties = MessageProperties.ForStore(header.Properties, context.ClusterName) };
@@ -101,21 +103,21 @@ internal sealed class SendProcessor(BrokerContext context)
             // Parked in the half queue until END_TRANSACTION; the answer carries the half's offsets.
             completion = PooledAppendCompletion.Rent(1);
             completion.Messages[0] = HalfMessages.ToHalf(template, header.ProducerGroup);
-            return AppendAsync(request, completion, queueId);
+            return AppendAsync(connection, request, completion, queueId);
         }
 
         var deadLetter = ToDeadLetterAsync(template, header, ct);
         return deadLetter.IsCompletedSuccessfully
-            ? AppendParked(request, header, queueId, deadLetter.Result)
-            : AwaitDeadLetterAsync(request, header, queueId, deadLetter);
+            ? AppendParked(connection, request, header, queueId, deadLetter.Result)
+            : AwaitDeadLetterAsync(connection, request, header, queueId, deadLetter);
     }
 
     private async ValueTask<RemotingCommand?> AwaitDeadLetterAsync(
-        RemotingCommand request, SendMessageRequestHeader header, int queueId, ValueTask<MessageToStore?> deadLetter) =>
-        await AppendParked(request, header, queueId, await deadLetter.ConfigureAwait(false)).ConfigureAwait(false);
+        RemotingConnection connection, RemotingCommand request, SendMessageRequestHeader header, int queueId, ValueTask<MessageToStore?> deadLetter) =>
+        await AppendParked(connection, request, header, queueId, await deadLetter.ConfigureAwait(false)).ConfigureAwait(false);
 
     /// <summary>The message as stored: delayed ones parked in their schedule queue; null when its dead-letter topic could not be made.</summary>
-    private ValueTask<RemotingCommand?> AppendParked(RemotingCommand request, SendMessageRequestHeader header, int queueId, MessageToStore? message)
+    private ValueTask<RemotingCommand?> AppendParked(RemotingConnection connection, RemotingCommand request, SendMessageRequestHeader header, int queueId, MessageToStore? message)
     {
         if (message is null)
         {
@@ -124,22 +126,50 @@ internal sealed class SendProcessor(BrokerContext context)
 
         var completion = PooledAppendCompletion.Rent(1);
         completion.Messages[0] = DelayLevels.Park(message.Value);
-        return AppendAsync(request, completion, queueId);
+        return AppendAsync(connection, request, completion, queueId);
     }
 
-    private async ValueTask<RemotingCommand?> AppendAsync(RemotingCommand request, PooledAppendCompletion completion, int queueId)
+    /// <summary>Admits the send to the send queue (or answers SYSTEM_BUSY at once) and appends it.</summary>
+    private ValueTask<RemotingCommand?> AppendAsync(RemotingConnection connection, RemotingCommand request, PooledAppendCompletion completion, int queueId)
+    {
+        completion.ReplyTo = connection;
+        if (context.SendQueue is not { } queue)
+        {
+            return AppendAdmittedAsync(request, completion, queueId, null);
+        }
+
+        var admission = queue.TryEnter();
+        if (admission == SendQueue.Admission.Admitted)
+        {
+            return AppendAdmittedAsync(request, completion, queueId, queue);
+        }
+
+        completion.Return();
+        return new(BrokerResponses.Refuse(request, admission == SendQueue.Admission.Full ? Refusal.SendQueueFull : Refusal.SendRejectedPageCacheBusy));
+    }
+
+    private async ValueTask<RemotingCommand?> AppendAdmittedAsync(RemotingCommand request, PooledAppendCompletion completion, int queueId, SendQueue? queue)
     {
         try
         {
-            context.StoreActor.Tell(new AppendMessages(completion.MessagesMemory, completion), ActorRefs.NoSender);
-            await completion.WaitAsync().ConfigureAwait(false);
-            return Respond(request, completion, queueId);
+            long queuedAt = queue is null ? 0 : Stopwatch.GetTimestamp();
+            context.StoreActor.Tell(new AppendMessages(completion.MessagesMemory, completion, queuedAt), ActorRefs.NoSender);
+            return await completion.WaitAsync().ConfigureAwait(false)
+                ? Respond(request, completion, queueId)
+                : Shed(request, completion.ShedAs);
         }
         finally
         {
+            queue?.Leave();
             completion.Return();
         }
     }
+
+    private static RemotingCommand Shed(RemotingCommand request, (SendShed Reason, long WaitedMs, int QueueSize) shed) =>
+        BrokerResponses.Refuse(
+            request,
+            shed.Reason == SendShed.PageCacheBusy ? Refusal.SendQueueShedPageCacheBusy : Refusal.SendQueueWaitedTooLong,
+            string.Create(CultureInfo.InvariantCulture, $"{shed.WaitedMs}ms, size of queue: {shed.QueueSize}"));
 
     /// <summary>Checks that need no topic config: name rules, forbidden topics, batch rules.</summary>
     private RemotingCommand? Precheck(RemotingCommand request, SendMessageRequestHeader header, bool batch)

@@ -29,6 +29,7 @@ public sealed class StoreActor : ReceiveActor
     private readonly MessageStore _store;
     private readonly IActorRef? _partitions;
     private readonly ILogger _log;
+    private readonly SendQueue? _sendQueue;
     private readonly List<AppendMessages> _pending = [];
     private MessageToStore[] _staging = new MessageToStore[256];
     private AppendResult[] _results = new AppendResult[256];
@@ -43,13 +44,14 @@ public sealed class StoreActor : ReceiveActor
     private FlushGeneration _spare = new();
     private readonly CompletionWork _completion;
 
-    public StoreActor(MessageStore store, IActorRef? partitions, ILogger log)
+    public StoreActor(MessageStore store, IActorRef? partitions, ILogger log, SendQueue? sendQueue = null, Action? beforeFlush = null)
     {
         _store = store;
         _partitions = partitions;
         _log = log;
+        _sendQueue = sendQueue;
         _groupCommit = store.Settings.FlushMode == FlushMode.GroupCommit;
-        _completion = new CompletionWork(store, Self);
+        _completion = new CompletionWork(store, Self, sendQueue, beforeFlush);
         Receive<AppendMessages>(Enqueue);
         Receive<Drain>(_ =>
         {
@@ -77,11 +79,20 @@ public sealed class StoreActor : ReceiveActor
         });
     }
 
-    public static Props Props(MessageStore store, IActorRef? partitions, ILogger log) =>
-        Akka.Actor.Props.Create(() => new StoreActor(store, partitions, log));
+    /// <param name="sendQueue">The broker's send queue: queued sends are shed by its rules, and flushes mark the disk busy.</param>
+    /// <param name="beforeFlush">Runs before each group-commit flush on the flushing thread; tests make the disk slow with it.</param>
+    public static Props Props(MessageStore store, IActorRef? partitions, ILogger log, SendQueue? sendQueue = null, Action? beforeFlush = null) =>
+        Akka.Actor.Props.Create(() => new StoreActor(store, partitions, log, sendQueue, beforeFlush));
 
     private void Enqueue(AppendMessages append)
     {
+        if (append.QueuedAt != 0 && _sendQueue is { } queue && queue.ShouldShed(append.QueuedAt, out var reason, out long waited))
+        {
+            // BrokerFastFailure: refused before it is written, so the client may send it again.
+            append.Completion.Shed(reason, waited, queue.Count - 1);
+            return;
+        }
+
         _pending.Add(append);
         if (_pending.Count >= MaxBatch)
         {
@@ -174,8 +185,7 @@ public sealed class StoreActor : ReceiveActor
 
     /// <summary>
     /// Hands the waiting senders to the completion work item: on a pool thread it flushes (group
-    /// commit, unless closed) and then answers them, their responses leaving in one write per
-    /// connection (see <see cref="OutboundBatch"/>). One is in flight at a time, so the item is reused.
+    /// commit, unless closed) and then answers them. One is in flight at a time, so the item is reused.
     /// </summary>
     private void StartCompletionIfIdle()
     {
@@ -254,6 +264,7 @@ public sealed class StoreActor : ReceiveActor
 internal sealed class FlushGeneration
 {
     private readonly List<(IAppendCompletion Completion, int Start, int Count)> _waiting = [];
+    private readonly List<RemotingConnection> _replyTo = [];
     private AppendResult[] _results = new AppendResult[256];
     private int _used;
 
@@ -268,11 +279,42 @@ internal sealed class FlushGeneration
 
         results.CopyTo(_results.AsSpan(_used));
         _waiting.Add((completion, _used, results.Length));
+        if (completion.ReplyTo is { } connection && (_replyTo.Count == 0 || _replyTo[^1] != connection))
+        {
+            _replyTo.Add(connection);
+        }
+
         _used += results.Length;
     }
 
-    /// <summary>Answers every waiting sender (each completion copies its results) and empties the generation for reuse.</summary>
+    /// <summary>
+    /// Answers every waiting sender (each completion copies its results) and empties the
+    /// generation for reuse. The senders' connections hold their writers meanwhile, so each
+    /// connection's answers leave in one write.
+    /// </summary>
     public void CompleteAll(Exception? error)
+    {
+        foreach (var connection in _replyTo)
+        {
+            connection.HoldWrites();
+        }
+
+        try
+        {
+            Answer(error);
+        }
+        finally
+        {
+            foreach (var connection in _replyTo)
+            {
+                connection.ReleaseWrites();
+            }
+
+            _replyTo.Clear();
+        }
+    }
+
+    private void Answer(Exception? error)
     {
         foreach (var (completion, start, count) in _waiting)
         {
@@ -297,7 +339,7 @@ internal sealed class FlushGeneration
 /// asked), answer every sender (failed if the flush failed), then hand itself back to the actor as
 /// the message that it is done. Reused: the actor starts it again only after that message.
 /// </summary>
-internal sealed class CompletionWork(MessageStore store, IActorRef owner) : IThreadPoolWorkItem
+internal sealed class CompletionWork(MessageStore store, IActorRef owner, SendQueue? sendQueue, Action? beforeFlush) : IThreadPoolWorkItem
 {
     private bool _flush;
 
@@ -319,6 +361,8 @@ internal sealed class CompletionWork(MessageStore store, IActorRef owner) : IThr
         {
             if (_flush)
             {
+                sendQueue?.FlushStarted();
+                beforeFlush?.Invoke();
                 store.Flush();
             }
         }
@@ -326,11 +370,14 @@ internal sealed class CompletionWork(MessageStore store, IActorRef owner) : IThr
         {
             Error = e;
         }
-
-        using (OutboundBatch.Begin())
+        finally
         {
-            Covered!.CompleteAll(Error);
+            sendQueue?.FlushEnded();
         }
+
+        // Each answered sender queues its response on its connection, held meanwhile: the
+        // answers of one flush leave in one write per connection.
+        Covered!.CompleteAll(Error);
 
         owner.Tell(this, ActorRefs.NoSender);
     }
@@ -345,7 +392,11 @@ internal sealed class CompletionWork(MessageStore store, IActorRef owner) : IThr
 }
 
 /// <summary>Append these records; <paramref name="Completion"/> gets one result per record once the batch is durable.</summary>
-public sealed record AppendMessages(ReadOnlyMemory<MessageToStore> Messages, IAppendCompletion Completion);
+/// <param name="QueuedAt">
+/// <see cref="System.Diagnostics.Stopwatch"/> timestamp when a client's send was queued, for the
+/// send queue's fast failure; 0 (the broker's own appends) is never shed.
+/// </param>
+public sealed record AppendMessages(ReadOnlyMemory<MessageToStore> Messages, IAppendCompletion Completion, long QueuedAt = 0);
 
 /// <summary>msync everything appended so far; replies <see cref="StoreFlushed"/>.</summary>
 public sealed record FlushStore

@@ -25,7 +25,8 @@ public sealed class NameServerRole : IAsyncDisposable
         RouteTableFeed routes,
         IActorRef routeRegistry,
         ILoggerFactory loggers,
-        CancellationToken ct)
+        CancellationToken ct,
+        RemotingSettings? remoting = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ct.ThrowIfCancellationRequested();
@@ -37,7 +38,7 @@ public sealed class NameServerRole : IAsyncDisposable
         {
             Config = config,
         };
-        var server = new RemotingServer(endPoint, handler, logger: loggers.CreateLogger("AkkaMq.NameServer"));
+        var server = new RemotingServer(endPoint, handler, remoting, loggers.CreateLogger("AkkaMq.NameServer"));
         server.Start();
         config.ListenPort = server.LocalEndPoint.Port;
         return Task.FromResult(new NameServerRole(server));

@@ -1,5 +1,6 @@
 using AkkaMq.Broker;
 using AkkaMq.Hocon;
+using AkkaMq.Remoting.Protocol;
 using AkkaMq.Remoting.Transport;
 
 namespace AkkaMq.Node.Configuration;
@@ -102,6 +103,42 @@ public static class NodeConfigLoader
         }
 
         CheckStore(s.Broker.Store, Problem);
+        CheckLimits(s, Problem);
+    }
+
+    private static void CheckLimits(NodeSettings s, Action<string, string> problem)
+    {
+        if (s.Remoting is { } remoting)
+        {
+            if (remoting.MaxPendingOutbound.Bytes < FrameDecoder.DefaultMaxFrameLength)
+            {
+                // One largest frame must fit, or a peer could be cut off for a single answer.
+                problem("remoting.max-pending-outbound", $"must be at least 16m (the largest frame), got {remoting.MaxPendingOutbound.Bytes} bytes");
+            }
+
+            if (remoting.IdleTimeout < TimeSpan.Zero)
+            {
+                problem("remoting.idle-timeout", "must be 0 (off) or positive");
+            }
+
+            if (remoting.WarningInterval < TimeSpan.Zero)
+            {
+                problem("remoting.warning-interval", "must be 0 (every warning) or positive");
+            }
+        }
+
+        if (s.Broker.SendQueue is { } queue)
+        {
+            if (queue.MaxWait <= TimeSpan.Zero)
+            {
+                problem("broker.send-queue.max-wait", "must be positive");
+            }
+
+            if (queue.PageCacheBusyTimeout <= TimeSpan.Zero)
+            {
+                problem("broker.send-queue.page-cache-busy-timeout", "must be positive");
+            }
+        }
     }
 
     private static void CheckStore(StoreSettingsSection store, Action<string, string> problem)

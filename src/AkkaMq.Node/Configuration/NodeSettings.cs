@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using AkkaMq.Broker;
+using AkkaMq.Hocon;
 using AkkaMq.NameServer;
+using AkkaMq.Remoting.Transport;
 
 namespace AkkaMq.Node.Configuration;
 
@@ -20,9 +22,36 @@ public sealed record NodeSettings(
     IReadOnlyList<NodeRole> Roles,
     NameServerSettings Namesrv,
     BrokerSettings Broker,
-    ShutdownSettings Shutdown)
+    ShutdownSettings Shutdown,
+    RemotingLimits? Remoting = null)
 {
     public bool Has(NodeRole role) => Roles.Contains(role);
+
+    /// <summary>The transport settings of this node's servers (nameserver and broker ports).</summary>
+    public RemotingSettings RemotingSettings => (Remoting ?? RemotingLimits.Default).ToRemotingSettings();
+}
+
+/// <summary><c>akkamq.remoting</c>: limits of every connection a node accepts.</summary>
+public sealed record RemotingLimits(
+    [property: Range(1, 1_000_000)] int MaxRequestsInFlight,
+    ByteSize MaxPendingOutbound,
+    TimeSpan IdleTimeout,
+    [property: Range(1, 1_000_000)] int MaxConnectionsPerAddress,
+    TimeSpan WarningInterval)
+{
+    public static RemotingLimits Default { get; } = FromSettings(RemotingSettings.Default);
+
+    public RemotingSettings ToRemotingSettings() => RemotingSettings.Default with
+    {
+        MaxRequestsInFlight = MaxRequestsInFlight,
+        MaxPendingOutboundBytes = MaxPendingOutbound.Bytes,
+        IdleTimeout = IdleTimeout,
+        MaxConnectionsPerAddress = MaxConnectionsPerAddress,
+        WarningInterval = WarningInterval,
+    };
+
+    private static RemotingLimits FromSettings(RemotingSettings s) =>
+        new(s.MaxRequestsInFlight, new ByteSize(s.MaxPendingOutboundBytes), s.IdleTimeout, s.MaxConnectionsPerAddress, s.WarningInterval);
 }
 
 public sealed record ShutdownSettings(TimeSpan PhaseTimeout);

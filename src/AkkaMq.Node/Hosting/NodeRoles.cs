@@ -30,8 +30,12 @@ public sealed class NodeRoles
     public BrokerRole? Broker { get; }
 
     /// <summary>Starts the roles' actors as children of <paramref name="guardian"/> (a <see cref="NodeGuardianActor"/>).</summary>
-    public static async Task<NodeRoles> StartAsync(NodeSettings settings, ActorSystem system, IActorRef guardian, ILoggerFactory loggers, CancellationToken ct)
+    /// <param name="configureBroker">Adjusts the broker role's options before it starts (tests slow its disk); none by default.</param>
+    public static async Task<NodeRoles> StartAsync(
+        NodeSettings settings, ActorSystem system, IActorRef guardian, ILoggerFactory loggers, CancellationToken ct,
+        Func<BrokerRoleOptions, BrokerRoleOptions>? configureBroker = null)
     {
+        configureBroker ??= static options => options;
         var log = loggers.CreateLogger("AkkaMq.Node");
         SpawnActor spawn = async (props, name) =>
             (await guardian.Ask<RoleActorStarted>(new StartRoleActor(props, name), StartTimeout, ct).ConfigureAwait(false)).Actor;
@@ -45,14 +49,14 @@ public sealed class NodeRoles
         NameServerRole? nameServer = null;
         if (settings.Has(NodeRole.Namesrv))
         {
-            nameServer = await NameServerRole.StartAsync(settings.Namesrv, routes, registry, loggers, ct).ConfigureAwait(false);
+            nameServer = await NameServerRole.StartAsync(settings.Namesrv, routes, registry, loggers, ct, settings.RemotingSettings).ConfigureAwait(false);
             log.LogInformation("namesrv listening on {EndPoint}", nameServer.LocalEndPoint);
         }
 
         BrokerRole? broker = null;
         if (settings.Has(NodeRole.Broker))
         {
-            broker = await BrokerRole.StartAsync(spawn, new BrokerRoleOptions(settings.ClusterName, settings.Broker), routes, registry, loggers, ct).ConfigureAwait(false);
+            broker = await BrokerRole.StartAsync(spawn, configureBroker(new BrokerRoleOptions(settings.ClusterName, settings.Broker) { Remoting = settings.RemotingSettings }), routes, registry, loggers, ct).ConfigureAwait(false);
             log.LogInformation("broker listening on {EndPoint}, advertised as {Address}", broker.LocalEndPoint, broker.AdvertisedAddress);
         }
 

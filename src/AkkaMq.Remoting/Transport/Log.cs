@@ -6,8 +6,17 @@ namespace AkkaMq.Remoting.Transport;
 /// <summary>Every log line of the transport, as source-generated delegates.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing connection {Remote}: malformed frame: {Reason}")]
-    public static partial void MalformedFrame(ILogger logger, string remote, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing connection {Remote}: malformed frame: {Reason} ({Suppressed} earlier warnings about this address not logged)")]
+    public static partial void MalformedFrame(ILogger logger, string remote, string reason, int suppressed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing connection {Remote}: slow reader, {Pending} bytes waiting to be sent, limit {Limit} ({Suppressed} earlier warnings about this address not logged)")]
+    public static partial void SlowReader(ILogger logger, string remote, long pending, long limit, int suppressed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closing connection {Remote}: idle for {Idle} ({Suppressed} earlier lines about this address not logged)")]
+    public static partial void IdleClosed(ILogger logger, string remote, TimeSpan idle, int suppressed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a connection from {Remote}: {Count} connections from this address already, limit {Limit} ({Suppressed} earlier warnings about this address not logged)")]
+    public static partial void TooManyConnections(ILogger logger, string remote, int count, int limit, int suppressed);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {Remote} I/O ended: {Message}")]
     public static partial void IoEnded(ILogger logger, string remote, string message);

@@ -117,7 +117,9 @@ public sealed class RemotingClient : IAsyncDisposable
         try
         {
             await socket.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
-            return new RemotingConnection(socket, _handler, _settings, _logger, _onConnectionClosed);
+            // The outbound limit guards a server against its slow peers; a client's own sends are
+            // bounded by its callers (and by the server's read cap), so it never cuts itself off.
+            return new RemotingConnection(socket, _handler, _settings with { MaxPendingOutboundBytes = long.MaxValue }, _logger, _onConnectionClosed);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {

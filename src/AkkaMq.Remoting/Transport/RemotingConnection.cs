@@ -18,14 +18,22 @@ namespace AkkaMq.Remoting.Transport;
 /// outstanding opaques to their waiters and times them out.
 /// </para>
 /// <para>
-/// Batching: the responses found in one read complete their waiters on one thread-pool worker,
-/// one after another (<see cref="ResponseBatch"/>; user code never runs on the read loop). The
-/// requests of one read are dispatched inside an <see cref="OutboundBatch"/> scope, so the
-/// answers handlers give at once leave together. Response waiters continue outside any scope:
-/// a caller that blocks in its continuation must not hold back its own next request.
+/// Batching is the connection's own: the write loop, once woken, drains everything queued by
+/// the time it runs into one flush, and whoever answers many requests at once holds the writer
+/// back meanwhile (<see cref="HoldWrites"/>) so they leave together — the read loop while it
+/// dispatches the frames of one read, the broker while it answers the senders of one flush.
+/// The responses found in one read complete their waiters on one thread-pool worker, one after
+/// another (<see cref="ResponseBatch"/>; user code never runs on the read loop), so
+/// continuations of <see cref="InvokeAsync"/> must not block.
+/// </para>
+/// <para>
+/// Limits (<see cref="RemotingSettings"/>): at <see cref="RemotingSettings.MaxRequestsInFlight"/>
+/// requests being handled the read loop stops reading until one is answered; past
+/// <see cref="RemotingSettings.MaxPendingOutboundBytes"/> queued for the peer the connection is
+/// closed as a slow reader. The owning server closes it when idle.
 /// </para>
 /// </summary>
-public sealed class RemotingConnection : IAsyncDisposable
+public sealed partial class RemotingConnection : IAsyncDisposable
 {
     private const int IoBufferSize = 64 * 1024;
 
@@ -37,7 +45,6 @@ public sealed class RemotingConnection : IAsyncDisposable
     private List<(PendingRequest Waiter, RemotingCommand Response)> _responses = [];
     private int _writeWakePending;
     private int _outboundClosed;
-    private int _deferred;
     private readonly PendingRequests _pending;
     private readonly IRemotingRequestHandler? _handler;
     private readonly RemotingSettings _settings;
@@ -59,8 +66,10 @@ public sealed class RemotingConnection : IAsyncDisposable
         IRemotingRequestHandler? handler,
         RemotingSettings settings,
         ILogger logger,
-        Action<RemotingConnection>? onClosed)
+        Action<RemotingConnection>? onClosed,
+        AddressWarnings? warnings = null)
     {
+        _warnings = warnings;
         _socket = socket;
         _handler = handler;
         _settings = settings;
@@ -98,7 +107,9 @@ public sealed class RemotingConnection : IAsyncDisposable
     public int InFlightRequests => Volatile.Read(ref _inFlight);
 
     /// <summary>
-    /// Sends a request to the peer and waits for the response with the same opaque.
+    /// Sends a request to the peer and waits for the response with the same opaque. The task
+    /// completes on a worker shared with the other responses of the same read: a continuation
+    /// that blocks holds those back (and deadlocks if it waits for one of them).
     /// Throws <see cref="RemotingTimeoutException"/> after <paramref name="timeout"/> and
     /// <see cref="RemotingConnectionException"/> if the connection closes first.
     /// </summary>
@@ -160,8 +171,13 @@ public sealed class RemotingConnection : IAsyncDisposable
             return false;
         }
 
+        if (!TryReserveOutbound(command))
+        {
+            return false;
+        }
+
         _outbound.Enqueue(command);
-        if (!OutboundBatch.TryDefer(this))
+        if (!IsWriteHeld)
         {
             WakeWriter();
         }
@@ -175,16 +191,6 @@ public sealed class RemotingConnection : IAsyncDisposable
         {
             _writeSignal.Release();
         }
-    }
-
-    /// <summary>True when this call registered the connection as held back by a scope (see <see cref="OutboundBatch"/>).</summary>
-    internal bool TryMarkDeferred() => Interlocked.Exchange(ref _deferred, 1) == 0;
-
-    /// <summary>The scope that held the writer back ended: wake it for what was queued meanwhile.</summary>
-    internal void ReleaseDeferred()
-    {
-        Volatile.Write(ref _deferred, 0);
-        WakeWriter();
     }
 
     internal void Start()
@@ -276,12 +282,24 @@ public sealed class RemotingConnection : IAsyncDisposable
         {
             while (true)
             {
-                var result = await _reader.ReadAsync(_stopReading.Token).ConfigureAwait(false);
+                if (Volatile.Read(ref _inFlight) >= _settings.MaxRequestsInFlight)
+                {
+                    await WaitForRoomAsync().ConfigureAwait(false);
+                }
 
+                var result = await _reader.ReadAsync(_stopReading.Token).ConfigureAwait(false);
+                Volatile.Write(ref _lastActivity, Environment.TickCount64);
                 var buffer = result.Buffer;
-                bool healthy = DispatchFrames(ref buffer);
+                var status = DispatchFrames(ref buffer);
+                if (status == DispatchStatus.Paused)
+                {
+                    // Complete frames are left unread: the next read returns them at once.
+                    _reader.AdvanceTo(buffer.Start);
+                    continue;
+                }
+
                 _reader.AdvanceTo(buffer.Start, buffer.End);
-                if (!healthy || result.IsCompleted)
+                if (status == DispatchStatus.Malformed || result.IsCompleted)
                 {
                     break;
                 }
@@ -301,38 +319,49 @@ public sealed class RemotingConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Dispatches every complete frame in the buffer; false when the stream is malformed.</summary>
-    private bool DispatchFrames(ref ReadOnlySequence<byte> buffer)
+    private enum DispatchStatus
     {
+        NeedMoreData,
+        Paused,
+        Malformed,
+    }
+
+    /// <summary>Dispatches the complete frames in the buffer, stopping early at the in-flight cap.</summary>
+    private DispatchStatus DispatchFrames(ref ReadOnlySequence<byte> buffer)
+    {
+        // Answers handlers give at once leave together when the frames of this read are dispatched.
+        HoldWrites();
         try
         {
-            using (OutboundBatch.Begin())
+            while (true)
             {
-                return DispatchEachFrame(ref buffer);
+                if (Volatile.Read(ref _inFlight) >= _settings.MaxRequestsInFlight)
+                {
+                    return DispatchStatus.Paused;
+                }
+
+                var read = FrameDecoder.TryReadFrame(ref buffer, _settings.MaxFrameLength, out var command);
+                switch (read.Status)
+                {
+                    case FrameReadStatus.NeedMoreData:
+                        return DispatchStatus.NeedMoreData;
+                    case FrameReadStatus.Malformed:
+                        if (TryWarn(out int suppressed))
+                        {
+                            Log.MalformedFrame(_logger, RemoteAddress, read.Reason!, suppressed);
+                        }
+
+                        return DispatchStatus.Malformed;
+                    default:
+                        Dispatch(command!);
+                        break;
+                }
             }
         }
         finally
         {
+            ReleaseWrites();
             DispatchResponses();
-        }
-    }
-
-    private bool DispatchEachFrame(ref ReadOnlySequence<byte> buffer)
-    {
-        while (true)
-        {
-            var read = FrameDecoder.TryReadFrame(ref buffer, _settings.MaxFrameLength, out var command);
-            switch (read.Status)
-            {
-                case FrameReadStatus.NeedMoreData:
-                    return true;
-                case FrameReadStatus.Malformed:
-                    Log.MalformedFrame(_logger, RemoteAddress, read.Reason!);
-                    return false;
-                default:
-                    Dispatch(command!);
-                    break;
-            }
         }
     }
 
@@ -408,7 +437,9 @@ public sealed class RemotingConnection : IAsyncDisposable
         }
         finally
         {
-            if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _stopping))
+            int left = Interlocked.Decrement(ref _inFlight);
+            WakeReaderIfRoom(left);
+            if (left == 0 && Volatile.Read(ref _stopping))
             {
                 Volatile.Read(ref _drained)?.TrySetResult();
             }
@@ -425,12 +456,16 @@ public sealed class RemotingConnection : IAsyncDisposable
                 // Cleared before draining: a frame queued from here on wakes the loop again.
                 Volatile.Write(ref _writeWakePending, 0);
                 bool closing = Volatile.Read(ref _outboundClosed) != 0;
+                long written = 0;
                 while (_outbound.TryDequeue(out var command))
                 {
                     FrameEncoder.Write(_writer, command);
+                    written += EstimateLength(command);
                 }
 
                 var flush = await _writer.FlushAsync().ConfigureAwait(false);
+                // Taken by the socket (a slow reader keeps the flush above waiting).
+                Sent(written);
                 if (flush.IsCompleted || closing)
                 {
                     break;

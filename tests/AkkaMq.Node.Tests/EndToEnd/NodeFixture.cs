@@ -17,11 +17,13 @@ public sealed class NodeFixture : IAsyncDisposable
 {
     private readonly TempDir _dir = new();
     private readonly string _extraConfig;
+    private readonly Func<Broker.BrokerRoleOptions, Broker.BrokerRoleOptions>? _configureBroker;
     private ActorSystem? _system;
 
-    private NodeFixture(string extraConfig)
+    private NodeFixture(string extraConfig, Func<Broker.BrokerRoleOptions, Broker.BrokerRoleOptions>? configureBroker)
     {
         _extraConfig = extraConfig;
+        _configureBroker = configureBroker;
     }
 
     public NodeRoles Roles { get; private set; } = null!;
@@ -33,9 +35,10 @@ public sealed class NodeFixture : IAsyncDisposable
     public string StoreDir => Path.Combine(_dir.Path, "store");
 
     /// <summary>Starts a node; <paramref name="extraConfig"/> is HOCON placed after the defaults, so it overrides them.</summary>
-    public static async Task<NodeFixture> StartAsync(string extraConfig = "")
+    /// <param name="configureBroker">Adjusts the broker role's options (e.g. a slow disk) before it starts.</param>
+    public static async Task<NodeFixture> StartAsync(string extraConfig = "", Func<Broker.BrokerRoleOptions, Broker.BrokerRoleOptions>? configureBroker = null)
     {
-        var fixture = new NodeFixture(extraConfig);
+        var fixture = new NodeFixture(extraConfig, configureBroker);
         await fixture.StartNodeAsync();
         return fixture;
     }
@@ -84,7 +87,7 @@ public sealed class NodeFixture : IAsyncDisposable
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         Assert.True(await NodeHost.JoinClusterAsync(_system, [], Task.Delay(Timeout.Infinite, deadline.Token)), "the node did not join its own cluster");
         var guardian = _system.ActorOf(NodeGuardianActor.Props(settings, NullLogger.Instance), "node");
-        Roles = await NodeRoles.StartAsync(settings, _system, guardian, NullLoggerFactory.Instance, CancellationToken.None);
+        Roles = await NodeRoles.StartAsync(settings, _system, guardian, NullLoggerFactory.Instance, CancellationToken.None, _configureBroker);
     }
 
     /// <summary>A node's actor system built as <c>akkamq run</c> builds it from the node file; <paramref name="seed"/> stands for AKKAMQ_SEED_NODES.</summary>

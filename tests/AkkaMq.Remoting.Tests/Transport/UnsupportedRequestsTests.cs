@@ -119,8 +119,8 @@ public sealed class UnsupportedRequestsTests
     }
 }
 
-/// <summary>Keeps every warning and above written to it, formatted.</summary>
-internal sealed class CapturingLogger : ILogger
+/// <summary>Keeps every entry at or above its level (warnings by default) written to it, formatted.</summary>
+internal sealed class CapturingLogger(LogLevel minimum = LogLevel.Warning) : ILogger
 {
     private readonly List<(LogLevel Level, string Message)> _entries = [];
 
@@ -142,7 +142,7 @@ internal sealed class CapturingLogger : ILogger
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (logLevel < LogLevel.Warning)
+        if (logLevel < minimum)
         {
             return;
         }
