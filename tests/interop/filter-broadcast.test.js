@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { Producer, Consumer, Message } = require('ali-ons');
-const { AkkaMqNode, noHttp, logger } = require('./node');
+const { AkkaMqNode } = require('./node');
 
 let node;
 const instances = [];
@@ -24,17 +24,9 @@ after(async () => {
 });
 
 function clientOptions(extra) {
-  const instanceName = `interop-${process.pid}-${Math.random().toString(16).slice(2)}`;
-  instances.push(instanceName);
-  return Object.assign({
-    httpclient: noHttp,
-    logger,
-    nameSrv: node.nameSrv,
-    instanceName,
-    persistConsumerOffsetInterval: 1000,
-    rebalanceInterval: 2000,
-    consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-  }, extra);
+  const options = node.clientOptions({ consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', ...extra });
+  instances.push(options.instanceName);
+  return options;
 }
 
 /** Sends `count` messages; message i carries user properties n=i and region=eu|us (none for every fifth). */

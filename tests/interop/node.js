@@ -98,6 +98,19 @@ class AkkaMqNode {
     return await new AkkaMqNode(dir, extraConfig).start();
   }
 
+  // Options for an ali-ons producer or consumer of this node: a fresh instance name each, and
+  // short offset-persist and rebalance intervals so tests see their effects quickly.
+  clientOptions(extra) {
+    return Object.assign({
+      httpclient: noHttp,
+      logger,
+      nameSrv: this.nameSrv,
+      instanceName: `interop-${process.pid}-${Math.random().toString(16).slice(2)}`,
+      persistConsumerOffsetInterval: 1000,
+      rebalanceInterval: 2000,
+    }, extra);
+  }
+
   async dispose() {
     await this.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });

@@ -8,21 +8,14 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert');
 const { Producer, Consumer, Message } = require('ali-ons');
-const { AkkaMqNode, noHttp, logger } = require('./node');
+const { AkkaMqNode } = require('./node');
 
 let node;
 before(async () => { node = await AkkaMqNode.create(); });
 after(async () => { if (node) await node.dispose(); });
 
 function clientOptions(extra) {
-  return Object.assign({
-    httpclient: noHttp,
-    logger,
-    nameSrv: node.nameSrv,
-    instanceName: `interop-${process.pid}-${Math.random().toString(16).slice(2)}`,
-    persistConsumerOffsetInterval: 1000,
-    rebalanceInterval: 2000,
-  }, extra);
+  return node.clientOptions(extra);
 }
 
 async function send(producer, topic, bodies) {

@@ -7,7 +7,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert');
 const { Producer, Consumer, Message } = require('ali-ons');
-const { AkkaMqNode, noHttp, logger } = require('./node');
+const { AkkaMqNode } = require('./node');
 
 const delays = [ 1000, 2000, 1000 ]; // level 1, 2, 3 (and every level above: the last one)
 let node;
@@ -15,14 +15,7 @@ before(async () => { node = await AkkaMqNode.create('akkamq.broker.message-delay
 after(async () => { if (node) await node.dispose(); });
 
 function clientOptions(extra) {
-  return Object.assign({
-    httpclient: noHttp,
-    logger,
-    nameSrv: node.nameSrv,
-    instanceName: `interop-${process.pid}-${Math.random().toString(16).slice(2)}`,
-    persistConsumerOffsetInterval: 1000,
-    rebalanceInterval: 2000,
-  }, extra);
+  return node.clientOptions(extra);
 }
 
 async function send(messages) {

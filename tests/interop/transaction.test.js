@@ -7,7 +7,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert');
 const { Producer, Consumer, Message } = require('ali-ons');
 const RemotingCommand = require('ali-ons/lib/protocol/command/remoting_command');
-const { AkkaMqNode, noHttp, logger } = require('./node');
+const { AkkaMqNode } = require('./node');
 
 const END_TRANSACTION = 37;
 const SUCCESS = 0;
@@ -21,14 +21,7 @@ before(async () => { node = await AkkaMqNode.create(); });
 after(async () => { if (node) await node.dispose(); });
 
 function clientOptions(extra) {
-  return Object.assign({
-    httpclient: noHttp,
-    logger,
-    nameSrv: node.nameSrv,
-    instanceName: `interop-tx-${process.pid}-${Math.random().toString(16).slice(2)}`,
-    persistConsumerOffsetInterval: 1000,
-    rebalanceInterval: 2000,
-  }, extra);
+  return node.clientOptions(extra);
 }
 
 async function sendHalf(producer, body) {
