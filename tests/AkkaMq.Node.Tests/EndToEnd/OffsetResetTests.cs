@@ -72,14 +72,23 @@ public sealed class OffsetResetTests : IAsyncLifetime
         await using var consumer = await StartConsumerAsync("stuck-group", seen);
         await WaitForCommittedAsync("stuck-group", 2);
 
+        await seen.WaitForAsync(5);
+
         var kept = await _admin.ResetOffsetByTimestampAsync(Topic, "stuck-group", _between, force: false);
         Assert.Equal(2, Assert.Single(kept).Value);
         await WaitForCommittedAsync("stuck-group", 2);
 
-        var moved = await _admin.ResetOffsetByTimestampAsync(Topic, "stuck-group", _between, force: true);
-        Assert.Equal(3, Assert.Single(moved).Value);
+        // As in RocketMQ, the clients are sent the whole table, kept queues included: the consumer
+        // reads again from its committed 2 (a2 stays held), so b0..b2 come a second time, not a third.
         await seen.WaitForAsync(5 + 3);
         Assert.Equal(2, seen.Count("b1"));
+
+        // Forced, the queue moves forward to the target 3: b0..b2 once more, a2 not again.
+        var moved = await _admin.ResetOffsetByTimestampAsync(Topic, "stuck-group", _between, force: true);
+        Assert.Equal(3, Assert.Single(moved).Value);
+        await seen.WaitForAsync(5 + 3 + 3);
+        Assert.Equal(3, seen.Count("b1"));
+        Assert.Equal(0, seen.Count("a2"));
         gate.SetResult();
     }
 
