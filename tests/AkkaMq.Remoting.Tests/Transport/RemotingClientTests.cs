@@ -27,11 +27,15 @@ public sealed class RemotingClientTests
     [Fact]
     public async Task LateResponseAfterTimeout_IsDropped_AndNextCallWorks()
     {
+        // Request 1 is answered only after the caller has given up on it, however slow the machine.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answeredLate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var handler = new DelegateHandler(async (_, request, _) =>
         {
             if (request.Code == 1)
             {
-                await Task.Delay(300);
+                await release.Task;
+                answeredLate.SetResult();
             }
 
             return request.CreateResponse(ResponseCode.Success, "code " + request.Code);
@@ -41,7 +45,8 @@ public sealed class RemotingClientTests
         string address = Loopback.AddressOf(server);
 
         await Assert.ThrowsAsync<RemotingTimeoutException>(() => client.InvokeAsync(address, RemotingCommand.CreateRequest(1), TimeSpan.FromMilliseconds(50)));
-        await Task.Delay(400);
+        release.SetResult();
+        await answeredLate.Task.WaitAsync(Loopback.Timeout);
 
         Assert.Equal("code 2", (await client.InvokeAsync(address, RemotingCommand.CreateRequest(2), Loopback.Timeout)).Remark);
     }
