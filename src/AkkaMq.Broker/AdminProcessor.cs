@@ -84,10 +84,10 @@ internal sealed class AdminProcessor(BrokerContext context)
     public RemotingCommand GetBrokerRuntimeInfo(RemotingCommand request)
     {
         var store = context.Store;
-        var stats = context.Stats;
-        double seconds = Math.Max(1, (DateTimeOffset.UtcNow - stats.BootTime).TotalSeconds);
-        string putTps = Stats.BrokerStatsService.FormatRates(context.StatsService.PutTps());
-        string getTps = Stats.BrokerStatsService.FormatRates(context.StatsService.GetTps());
+        var stats = context.StatsService;
+        double seconds = Math.Max(1, (stats.Time.GetUtcNow() - stats.BootTime).TotalSeconds);
+        string putTps = Stats.BrokerStatsService.FormatRates(stats.PutTps());
+        string getTps = Stats.BrokerStatsService.FormatRates(stats.GetTps());
         var body = new KvTableBody();
         var t = body.Table;
         t["brokerVersionDesc"] = "V4_9_8";
@@ -113,10 +113,10 @@ internal sealed class AdminProcessor(BrokerContext context)
         t["dispatchBehindBytes"] = "0";
         t["msgPutTotalYesterdayMorning"] = "0";
         t["msgPutTotalTodayMorning"] = "0";
-        t["msgPutTotalTodayNow"] = Text(stats.MessagesPut);
+        t["msgPutTotalTodayNow"] = Text(stats.PutTotal);
         t["msgGetTotalYesterdayMorning"] = "0";
         t["msgGetTotalTodayMorning"] = "0";
-        t["msgGetTotalTodayNow"] = Text(stats.MessagesGot);
+        t["msgGetTotalTodayNow"] = Text(stats.GetTotal);
         t["bootTimestamp"] = Text(stats.BootTime.ToUnixTimeMilliseconds());
         t["brokerActive"] = "true";
         t["runtime"] = "[ " + Text((long)seconds) + " seconds ]";

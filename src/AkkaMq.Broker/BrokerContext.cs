@@ -68,8 +68,6 @@ internal sealed class BrokerContext
 
     public required ILogger Log { get; init; }
 
-    public required BrokerStats Stats { get; init; }
-
     /// <summary>Per-topic and per-group counters with minute, hour and day windows (VIEW_BROKER_STATS_DATA).</summary>
     public required global::AkkaMq.Broker.Stats.BrokerStatsService StatsService { get; init; }
 
@@ -83,21 +81,4 @@ internal sealed class BrokerContext
 
     /// <summary>How long a processor waits for one of the broker's actors.</summary>
     public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
-}
-
-/// <summary>Counters for GET_BROKER_RUNTIME_INFO; updated with interlocked adds from any thread.</summary>
-internal sealed class BrokerStats
-{
-    private long _put;
-    private long _got;
-
-    public DateTimeOffset BootTime { get; } = DateTimeOffset.UtcNow;
-
-    public long MessagesPut => Interlocked.Read(ref _put);
-
-    public long MessagesGot => Interlocked.Read(ref _got);
-
-    public void AddPut(int count) => Interlocked.Add(ref _put, count);
-
-    public void AddGot(int count) => Interlocked.Add(ref _got, count);
 }

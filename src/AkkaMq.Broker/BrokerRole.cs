@@ -132,7 +132,6 @@ public sealed class BrokerRole : IAsyncDisposable
             BrokerAddress = address,
             ListenPort = servers[0].LocalEndPoint.Port,
             Log = log,
-            Stats = new BrokerStats(),
             StatsService = new Stats.BrokerStatsService(options.ClusterName, options.Time),
             SendQueue = sendQueue,
         };

@@ -226,7 +226,6 @@ internal sealed class PullProcessor(BrokerContext context)
             return new PullOutcome(PullStatus.NoMatchedMessage, next, min, max, default);
         }
 
-        context.Stats.AddGot(count);
         return new PullOutcome(PullStatus.Found, next, min, max, body.AsMemory(0, written), count);
     }
 

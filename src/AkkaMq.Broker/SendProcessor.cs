@@ -240,7 +240,6 @@ internal sealed class SendProcessor(BrokerContext context)
             }
         }
 
-        context.Stats.AddPut(results.Length);
         context.StatsService.OnPut(completion.Messages[0].Topic, results);
         var response = request.CreateResponse(ResponseCode.Success);
         CommandHeader.Encode(

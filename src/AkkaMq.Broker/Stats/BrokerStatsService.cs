@@ -28,8 +28,8 @@ internal sealed class BrokerStatsService : IDisposable
     private readonly StatsItemSet _groupGetSize = new(GroupGetSize, StatsKeyShape.TopicGroup);
     private readonly StatsItemSet _groupGetLatency = new(GroupGetLatency, StatsKeyShape.QueueTopicGroup);
     private readonly StatsItemSet _sendBackPutNums = new(SendBackPutNums, StatsKeyShape.TopicGroup);
-    private readonly StatsItemSet _brokerPutNums = new(BrokerPutNums, StatsKeyShape.Topic);
-    private readonly StatsItemSet _brokerGetNums = new(BrokerGetNums, StatsKeyShape.Topic);
+    private readonly StatsItemSet _brokerPutNums = new(BrokerPutNums, StatsKeyShape.Topic, forgetIdle: false);
+    private readonly StatsItemSet _brokerGetNums = new(BrokerGetNums, StatsKeyShape.Topic, forgetIdle: false);
     private readonly FrozenDictionary<string, StatsItemSet> _byName;
     private readonly StatsKey _clusterKey;
     private readonly TimeProvider _time;
@@ -40,6 +40,7 @@ internal sealed class BrokerStatsService : IDisposable
     {
         _clusterKey = new StatsKey(clusterName);
         _time = time;
+        BootTime = time.GetUtcNow();
         StatsItemSet[] all = [_topicPutNums, _topicPutSize, _groupGetNums, _groupGetSize, _groupGetLatency, _sendBackPutNums, _brokerPutNums, _brokerGetNums];
         _byName = all.ToFrozenDictionary(static s => s.Name, StringComparer.Ordinal);
         _timers =
@@ -96,6 +97,15 @@ internal sealed class BrokerStatsService : IDisposable
         _topicPutNums.Add(key, 1, 1);
         _topicPutSize.Add(key, storedSize, 1);
     }
+
+    /// <summary>When the broker started counting (runtime info's bootTimestamp).</summary>
+    public DateTimeOffset BootTime { get; }
+
+    /// <summary>Messages sent to this broker since it started (runtime info's msgPutTotalTodayNow).</summary>
+    public long PutTotal => Total(_brokerPutNums);
+
+    /// <summary>Messages pulled from this broker since it started (runtime info's msgGetTotalTodayNow).</summary>
+    public long GetTotal => Total(_brokerGetNums);
 
     /// <summary>The broker's clock.</summary>
     public TimeProvider Time => _time;
@@ -154,6 +164,8 @@ internal sealed class BrokerStatsService : IDisposable
             timer.Dispose();
         }
     }
+
+    private long Total(StatsItemSet set) => set.TryGet(_clusterKey, out var item) ? item.Value : 0;
 
     private (double, double, double) Rates(StatsItemSet set) =>
         set.TryGet(_clusterKey, out var item) ? (item.LatestMinuteTps, item.Minute.Tps, item.LatestHourTps) : (0, 0, 0);

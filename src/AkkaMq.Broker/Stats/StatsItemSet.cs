@@ -39,7 +39,8 @@ internal readonly record struct StatsKey(string Topic, string? Group = null, int
 /// back at its next count. The wire-key index is filled when an item is created, so a
 /// VIEW_BROKER_STATS_DATA lookup never scans.
 /// </summary>
-internal sealed class StatsItemSet(string name, StatsKeyShape shape)
+/// <param name="forgetIdle">False for the broker-wide totals: one item each, kept for the node's life (runtime info reads them).</param>
+internal sealed class StatsItemSet(string name, StatsKeyShape shape, bool forgetIdle = true)
 {
     private readonly ConcurrentDictionary<StatsKey, StatsItem> _items = new();
     private readonly ConcurrentDictionary<string, StatsItem> _byWireKey = new(StringComparer.Ordinal);
@@ -99,7 +100,7 @@ internal sealed class StatsItemSet(string name, StatsKeyShape shape)
         foreach (var (key, item) in _items)
         {
             item.SampleDay(nowMillis);
-            if (item.IsIdleForADay && _items.TryRemove(new KeyValuePair<StatsKey, StatsItem>(key, item)))
+            if (forgetIdle && item.IsIdleForADay && _items.TryRemove(new KeyValuePair<StatsKey, StatsItem>(key, item)))
             {
                 Unindex(item);
             }
