@@ -119,6 +119,17 @@ internal sealed class AdminProcessor(BrokerContext context)
         t["msgGetTotalTodayNow"] = Text(stats.GetTotal);
         t["bootTimestamp"] = Text(stats.BootTime.ToUnixTimeMilliseconds());
         t["brokerActive"] = "true";
+
+        // Not in 4.9.8's runtime info (there brokerRole is a config key); added so clusterList can show each member's role.
+        var membership = context.Membership.State;
+        t["brokerRole"] = Membership.BrokerMembership.RoleName(membership, context.Settings.Replication.Mode);
+        t["brokerId"] = Text(membership.BrokerId);
+        t["masterEpoch"] = Text(membership.MasterEpoch);
+        if (!membership.IsMaster && membership.MasterAddress is { } master)
+        {
+            t["masterAddr"] = master;
+        }
+
         t["runtime"] = "[ " + Text((long)seconds) + " seconds ]";
         var response = request.CreateResponse(ResponseCode.Success);
         response.Body = body.Encode();

@@ -17,7 +17,8 @@ public sealed record BrokerActorSetup(
     TimeProvider Time,
     ILogger Log,
     SendQueue? SendQueue = null,
-    Action? BeforeFlush = null);
+    Action? BeforeFlush = null,
+    Membership.BrokerMembership? Membership = null);
 
 /// <summary>
 /// The broker group member of this node (/user/node/broker): parent and supervisor of every
@@ -25,7 +26,7 @@ public sealed record BrokerActorSetup(
 /// and one <see cref="QueuePartitionActor"/> per queue, created on first use. Messages for a
 /// queue (<see cref="IQueuePartitionMessage"/>) are sent here and forwarded to its partition.
 /// </summary>
-public sealed class BrokerActor : ReceiveActor
+public sealed class BrokerActor : ReceiveActor, IWithTimers
 {
     private readonly BrokerActorSetup _setup;
     private readonly BrokerActors _children;
@@ -33,6 +34,16 @@ public sealed class BrokerActor : ReceiveActor
     // The partition actors by queue: arrivals for every appended batch look them up here, without
     // building an actor name; a partition lives as long as the broker.
     private readonly Dictionary<(string Topic, int QueueId), IActorRef> _partitions = [];
+
+    /// <summary>How often a follower at most re-reads its offset and subscription-group tables from replicated data.</summary>
+    public static readonly TimeSpan ReplicatedReloadInterval = TimeSpan.FromSeconds(1);
+
+    private bool _reloadScheduled;
+
+    /// <summary>Set by Akka before PreStart; cancelled with the actor.</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private long _lastReload = long.MinValue / 2;
 
     public BrokerActor(BrokerActorSetup setup)
     {
@@ -56,6 +67,8 @@ public sealed class BrokerActor : ReceiveActor
             }
         });
         Receive<IQueuePartitionMessage>(m => Partition(m.Topic, m.QueueId).Forward(m));
+        Receive<ReplicatedDataArrived>(_ => OnReplicatedData());
+        Receive<ReloadReplicatedState>(_ => ReloadFromLog());
         Receive<ReleaseAllHolds>(m =>
         {
             foreach (var partition in _partitions.Values)
@@ -83,21 +96,66 @@ public sealed class BrokerActor : ReceiveActor
     {
         var store = s.Store;
         var settings = s.Settings;
-        var storeActor = Context.ActorOf(StoreActor.Props(store, Self, s.Log, s.SendQueue, s.BeforeFlush), "store");
+        var membership = s.Membership;
+        var storeActor = Context.ActorOf(StoreActor.Props(store, Self, s.Log, s.SendQueue, s.BeforeFlush, membership), "store");
         var savedOffsets = OffsetSnapshot.LoadLatest(store);
         var resets = new OffsetResets(s.Time);
-        var offsets = Context.ActorOf(OffsetsActor.Props(savedOffsets, storeActor, s.StoreHost, settings.Store.FileReservedTime, resets, s.Time, s.Log), "offsets");
+        var offsets = Context.ActorOf(OffsetsActor.Props(savedOffsets, storeActor, s.StoreHost, settings.Store.FileReservedTime, resets, s.Time, s.Log, membership), "offsets");
         savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.Schedule, ScheduleActor.ProgressGroup), out var scheduleProgress);
         var schedule = Context.ActorOf(
-            ScheduleActor.Props(store, storeActor, offsets, s.StoreHost, scheduleProgress, DelayLevels.Resolve(settings.MessageDelayLevels), s.Time, s.Log), "schedule");
+            ScheduleActor.Props(store, storeActor, offsets, s.StoreHost, scheduleProgress, DelayLevels.Resolve(settings.MessageDelayLevels), s.Time, s.Log, membership), "schedule");
         var clients = Context.ActorOf(ClientsActor.Props(s.Subscriptions, s.Time, s.Log), "clients");
-        var groups = Context.ActorOf(SubscriptionGroupsActor.Props(storeActor, s.StoreHost, s.SubscriptionGroups, settings.Store.FileReservedTime, s.Time, s.Log), "subscription-groups");
+        var groups = Context.ActorOf(SubscriptionGroupsActor.Props(storeActor, s.StoreHost, s.SubscriptionGroups, settings.Store.FileReservedTime, s.Time, s.Log, membership), "subscription-groups");
         savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.TransactionHalf, TransactionsActor.ProgressGroup), out var halfProgress);
         savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.TransactionOp, TransactionsActor.ProgressGroup), out var opProgress);
         var transactions = Context.ActorOf(TransactionsActor.Props(
             store, storeActor, offsets, clients, s.StoreHost, settings.Transaction ?? TransactionSettings.Default,
-            halfProgress?.GetValueOrDefault(0) ?? 0, opProgress?.GetValueOrDefault(0) ?? 0, s.Time, s.Log), "transactions");
+            halfProgress?.GetValueOrDefault(0) ?? 0, opProgress?.GetValueOrDefault(0) ?? 0, s.Time, s.Log, membership), "transactions");
         return new BrokerActors(storeActor, offsets, schedule, clients, groups, transactions) { Resets = resets };
+    }
+
+    /// <summary>
+    /// Records were copied from the master: every partition checks its held pulls against the
+    /// queues' new ends (only partitions with holds or locks exist), and the offset and
+    /// subscription-group tables are read again from the log, at most once per
+    /// <see cref="ReplicatedReloadInterval"/>.
+    /// </summary>
+    private void OnReplicatedData()
+    {
+        foreach (var ((topic, queueId), partition) in _partitions)
+        {
+            partition.Tell(new MessageArrived(topic, queueId), Self);
+        }
+
+        if (_reloadScheduled)
+        {
+            return;
+        }
+
+        _reloadScheduled = true;
+        long sinceLast = Environment.TickCount64 - _lastReload;
+        var wait = ReplicatedReloadInterval - TimeSpan.FromMilliseconds(Math.Max(0, sinceLast));
+        if (wait <= TimeSpan.Zero)
+        {
+            ReloadFromLog();
+        }
+        else
+        {
+            Timers.StartSingleTimer("replicated-reload", ReloadReplicatedState.Instance, wait);
+        }
+    }
+
+    private void ReloadFromLog()
+    {
+        _reloadScheduled = false;
+        _lastReload = Environment.TickCount64;
+        if (_setup.Membership is not { IsMaster: false })
+        {
+            return;
+        }
+
+        _children.Offsets.Tell(new ReplaceOffsetTable(OffsetSnapshot.LoadLatest(_setup.Store)), Self);
+        _children.SubscriptionGroups.Tell(new ReloadSubscriptionGroups(SubscriptionGroupsActor.LoadLatest(_setup.Store)), Self);
     }
 
     private IActorRef Partition(string topic, int queueId)
@@ -138,6 +196,18 @@ public sealed class BrokerActor : ReceiveActor
             return new LockedQueues(locked);
         }
     }
+}
+
+/// <summary>Records copied from the master were appended to the store (no reply).</summary>
+public sealed record ReplicatedDataArrived
+{
+    public static ReplicatedDataArrived Instance { get; } = new();
+}
+
+/// <summary>Re-read the offset and subscription-group tables from the log, if follower (no reply).</summary>
+internal sealed record ReloadReplicatedState
+{
+    public static ReloadReplicatedState Instance { get; } = new();
 }
 
 /// <summary>Replies <see cref="BrokerActors"/>.</summary>

@@ -71,6 +71,9 @@ internal sealed class BrokerContext
     /// <summary>Per-topic and per-group counters with minute, hour and day windows (VIEW_BROKER_STATS_DATA).</summary>
     public required global::AkkaMq.Broker.Stats.BrokerStatsService StatsService { get; init; }
 
+    /// <summary>Master or follower, and under which id (read lock-free; published by the role's transitions).</summary>
+    public Membership.BrokerMembership Membership { get; init; } = AkkaMq.Broker.Membership.BrokerMembership.StandaloneMaster();
+
     public string Group => Settings.Group;
 
     /// <summary>Largest message body a send may carry (RocketMQ maxMessageSize).</summary>

@@ -66,6 +66,8 @@ internal enum Refusal
     SendRejectedPageCacheBusy,
     SendQueueWaitedTooLong,
     SendQueueShedPageCacheBusy,
+    FollowerRefusesWrite,
+    FollowerRefusesEndTransaction,
 }
 
 /// <summary>Every expected outcome of the broker's processors mapped to a RocketMQ response code and remark, in one place.</summary>
@@ -135,6 +137,8 @@ internal static class BrokerResponses
         Refusal.SendRejectedPageCacheBusy => (ResponseCode.SystemBusy, "[REJECTREQUEST]system busy, start flow control for a while"),
         Refusal.SendQueueWaitedTooLong => (ResponseCode.SystemBusy, "[TIMEOUT_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue: " + d),
         Refusal.SendQueueShedPageCacheBusy => (ResponseCode.SystemBusy, "[PCBUSY_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue: " + d),
+        Refusal.FollowerRefusesWrite => (ResponseCode.ServiceNotAvailable, "service not available now, messages are put to the slave: " + d),
+        Refusal.FollowerRefusesEndTransaction => (ResponseCode.SlaveNotAvailable, "Message store is slave mode, so end transaction is forbidden: " + d),
         _ => (ResponseCode.SystemError, refusal + " " + d),
     };
 

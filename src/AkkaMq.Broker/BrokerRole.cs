@@ -32,7 +32,7 @@ public delegate Task<IActorRef> SpawnActor(Props props, string name);
 /// the route registry, and serves RocketMQ broker requests on the listen port (and on listen − 2,
 /// the VIP port of old Java clients).
 /// </summary>
-public sealed class BrokerRole : IAsyncDisposable
+public sealed partial class BrokerRole : IAsyncDisposable
 {
     /// <summary>The broker actor's name under its parent.</summary>
     public const string ActorName = "broker";
@@ -88,6 +88,11 @@ public sealed class BrokerRole : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Settings;
         var log = loggers.CreateLogger("AkkaMq.Broker");
+        if (settings.BrokerId < 0)
+        {
+            throw new ArgumentException("akkamq.broker.broker-id must be 0 (master) or more (follower), got " + settings.BrokerId.ToString(CultureInfo.InvariantCulture));
+        }
+
         var listen = HostPort.Parse(settings.Listen, "akkamq.broker.listen");
         var advertise = HostPort.Parse(settings.Advertise, "akkamq.broker.advertise");
         if (advertise.AddressFamily != AddressFamily.InterNetwork)
@@ -108,7 +113,10 @@ public sealed class BrokerRole : IAsyncDisposable
         var subscriptions = new ConsumerSubscriptions();
         var groupFeed = new SubscriptionGroups.SubscriptionGroupFeed(SubscriptionGroups.SubscriptionGroupsActor.LoadLatest(store));
         var sendQueue = new SendQueue(settings.SendQueue ?? SendQueueSettings.Default);
-        var setup = new BrokerActorSetup(store, settings, storeHost, subscriptions, groupFeed, options.Time, log, sendQueue, options.BeforeFlush);
+        var membership = new Membership.BrokerMembership(settings.BrokerId == 0
+            ? new Membership.MembershipState(0, true, 0, address)
+            : new Membership.MembershipState(settings.BrokerId, false, 0, null));
+        var setup = new BrokerActorSetup(store, settings, storeHost, subscriptions, groupFeed, options.Time, log, sendQueue, options.BeforeFlush, membership);
         var broker = await spawn(BrokerActor.Props(setup), ActorName).ConfigureAwait(false);
         var actors = await broker.Ask<BrokerActors>(GetBrokerActors.Instance, BrokerContext.AskTimeout, ct).ConfigureAwait(false);
         var context = new BrokerContext
@@ -134,6 +142,7 @@ public sealed class BrokerRole : IAsyncDisposable
             Log = log,
             StatsService = new Stats.BrokerStatsService(options.ClusterName, options.Time),
             SendQueue = sendQueue,
+            Membership = membership,
         };
         foreach (var server in servers)
         {
@@ -143,7 +152,8 @@ public sealed class BrokerRole : IAsyncDisposable
         var role = new BrokerRole(servers, context);
         await role.RegisterAsync(ct).ConfigureAwait(false);
         handler.Activate(context);
-        log.LogInformation("Broker {Group} of cluster {Cluster} serving on {Listen}, advertised as {Address}", settings.Group, options.ClusterName, role.LocalEndPoint, address);
+        log.LogInformation("Broker {Group} of cluster {Cluster} serving on {Listen}, advertised as {Address}, as {Role} (broker id {Id})",
+            settings.Group, options.ClusterName, role.LocalEndPoint, address, membership.IsMaster ? "master" : "follower", membership.BrokerId);
         return role;
     }
 
@@ -211,18 +221,19 @@ public sealed class BrokerRole : IAsyncDisposable
         _context.StatsService.Dispose();
     }
 
-    /// <summary>Publishes this node as master of its group and, with auto-create on, the TBW102 template.</summary>
+    /// <summary>Publishes this node under its current broker id and, as master with auto-create on, the TBW102 template.</summary>
     private async Task RegisterAsync(CancellationToken ct)
     {
         var settings = _context.Settings;
-        var member = new RegisterBrokerMember(_context.ClusterName, settings.Group, 0, _context.BrokerAddress);
+        var state = _context.Membership.State;
+        var member = new RegisterBrokerMember(_context.ClusterName, settings.Group, state.BrokerId, _context.BrokerAddress);
         var registered = await RouteRegistryRequests.ChangeAsync(_context.RouteRegistry, member, ct).ConfigureAwait(false);
         if (!registered.IsAccepted)
         {
             throw new InvalidOperationException("broker registration refused: " + registered.Rejection);
         }
 
-        if (settings.AutoCreateTopic)
+        if (settings.AutoCreateTopic && state.IsMaster)
         {
             int queues = settings.DefaultQueuesPerTopic;
             var template = new TopicConfig(TopicNames.AutoCreateTemplate, queues, queues, Perm.ReadWrite | Perm.Inherit);

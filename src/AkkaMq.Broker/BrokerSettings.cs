@@ -24,7 +24,8 @@ public sealed record BrokerSettings(
     bool AutoCreateSubscriptionGroup = true,
     [property: MinLength(1), MaxLength(DelayLevels.ScheduleQueues)] IReadOnlyList<TimeSpan>? MessageDelayLevels = null,
     bool EnablePropertyFilter = true,
-    SendQueueSettings? SendQueue = null);
+    SendQueueSettings? SendQueue = null,
+    [property: Range(0L, long.MaxValue)] long BrokerId = 0);
 
 /// <summary><c>akkamq.broker.store</c>.</summary>
 /// <param name="MaxMessageSize">

@@ -23,6 +23,7 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
     private readonly ILogger _log;
     private readonly OffsetResets _resets;
     private readonly long _refreshMillis;
+    private readonly Membership.BrokerMembership? _membership;
     private bool _dirty;
 
     /// <summary>When the newest snapshot was stored; the one loaded at start is of unknown age.</summary>
@@ -32,8 +33,10 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public OffsetsActor(
-        Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, OffsetResets resets, TimeProvider time, ILogger log)
+        Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, OffsetResets resets, TimeProvider time, ILogger log,
+        Membership.BrokerMembership? membership = null)
     {
+        _membership = membership;
         _table = initial;
         _resets = resets;
         _refreshMillis = (long)OffsetSnapshot.RefreshIntervalFor(fileReservedTime).TotalMilliseconds;
@@ -48,15 +51,18 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
         Receive<ResetGroupOffsets>(Reset);
         Receive<ClearOffsetResets>(m => _resets.Clear(m.Topic, m.Group));
         Receive<CloneGroupOffsets>(Clone);
+        Receive<ReplaceOffsetTable>(Replace);
         ReceiveAsync<PersistOffsets>(_ => PersistAsync(Sender));
         ReceiveAsync<PersistTick>(_ => PersistAsync(null));
     }
 
     /// <param name="fileReservedTime">The store's retention: an unchanged table is stored again well within it.</param>
+    /// <param name="membership">While it says follower, no snapshot is stored: commits stay in memory and the table follows the master's replicated snapshots.</param>
     public static Props Props(
-        Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, OffsetResets resets, TimeProvider time, ILogger log) =>
+        Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, OffsetResets resets, TimeProvider time, ILogger log,
+        Membership.BrokerMembership? membership = null) =>
         Akka.Actor.Props.Create(() => new OffsetsActor(
-            new Dictionary<string, Dictionary<int, long>>(initial, StringComparer.Ordinal), storeActor, storeHost, fileReservedTime, resets, time, log));
+            new Dictionary<string, Dictionary<int, long>>(initial, StringComparer.Ordinal), storeActor, storeHost, fileReservedTime, resets, time, log, membership));
 
     protected override void PreStart() => Timers.StartPeriodicTimer("persist", PersistTick.Instance, PersistInterval);
 
@@ -154,8 +160,33 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
         return new TopicGroupList(groups);
     }
 
+    /// <summary>The table becomes the one read from the log (a follower's replicated snapshot, or the log a new master took over).</summary>
+    private void Replace(ReplaceOffsetTable m)
+    {
+        _table.Clear();
+        foreach (var (key, queues) in m.Table)
+        {
+            _table[key] = new Dictionary<int, long>(queues);
+        }
+
+        _dirty = false;
+        _storedAt = long.MinValue;
+        if (!Sender.IsNobody())
+        {
+            Sender.Tell(OffsetTableReplaced.Instance, Self);
+        }
+    }
+
     private async Task PersistAsync(IActorRef? replyTo)
     {
+        if (_membership is { IsMaster: false })
+        {
+            // A follower's log is the master's: its offsets arrive there as the master's snapshots.
+            _dirty = false;
+            replyTo?.Tell(OffsetsPersisted.Instance, Self);
+            return;
+        }
+
         long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         bool aging = _table.Count > 0 && (_storedAt == long.MinValue || now - _storedAt >= _refreshMillis);
         if (_dirty || aging)
@@ -177,6 +208,14 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
 
         replyTo?.Tell(OffsetsPersisted.Instance, Self);
     }
+}
+
+/// <summary>Replace the whole offset table (topic@group → queue → offset); replies <see cref="OffsetTableReplaced"/> to a sender.</summary>
+public sealed record ReplaceOffsetTable(IReadOnlyDictionary<string, Dictionary<int, long>> Table);
+
+public sealed record OffsetTableReplaced
+{
+    public static OffsetTableReplaced Instance { get; } = new();
 }
 
 public sealed record CommitOffset(string Group, string Topic, int QueueId, long Offset);

@@ -74,7 +74,8 @@ internal sealed class PullProcessor(BrokerContext context)
             return OffsetReset(request, header, reset);
         }
 
-        if ((header.SysFlag & PullSysFlag.CommitOffset) != 0 && reset < 0)
+        // As RocketMQ's slave, a follower ignores the pull's commit flag: its offsets follow the master's.
+        if ((header.SysFlag & PullSysFlag.CommitOffset) != 0 && reset < 0 && context.Membership.IsMaster)
         {
             context.Offsets.Tell(new CommitOffset(header.ConsumerGroup, header.Topic, header.QueueId, header.CommitOffset), ActorRefs.NoSender);
         }

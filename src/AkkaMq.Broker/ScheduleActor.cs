@@ -30,13 +30,16 @@ public sealed class ScheduleActor : ReceiveActor, IWithTimers
     private readonly IReadOnlyList<TimeSpan> _delays;
     private readonly long[] _progress = new long[DelayLevels.MaxLevel];
     private bool _paused;
+    private readonly Membership.BrokerMembership? _membership;
 
     /// <summary>Set by Akka before PreStart; cancelled with the actor.</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
     public ScheduleActor(
-        MessageStore store, IActorRef storeActor, IActorRef offsets, IPv4Endpoint storeHost, IReadOnlyDictionary<int, long>? progress, IReadOnlyList<TimeSpan> delays, TimeProvider time, ILogger log)
+        MessageStore store, IActorRef storeActor, IActorRef offsets, IPv4Endpoint storeHost, IReadOnlyDictionary<int, long>? progress, IReadOnlyList<TimeSpan> delays, TimeProvider time, ILogger log,
+        Membership.BrokerMembership? membership = null)
     {
+        _membership = membership;
         _delays = delays;
         _store = store;
         _storeActor = storeActor;
@@ -44,15 +47,16 @@ public sealed class ScheduleActor : ReceiveActor, IWithTimers
         _storeHost = storeHost;
         _time = time;
         _log = log;
-        foreach (var (queue, offset) in progress ?? new Dictionary<int, long>())
-        {
-            if (queue >= 0 && queue < _progress.Length)
-            {
-                _progress[queue] = offset;
-            }
-        }
+        SetProgress(progress);
 
-        ReceiveAsync<DeliverDue>(_ => _paused ? Task.CompletedTask : DeliverAsync());
+        // A follower delivers nothing: the master's deliveries arrive in its log.
+        ReceiveAsync<DeliverDue>(_ => _paused || _membership is { IsMaster: false } ? Task.CompletedTask : DeliverAsync());
+        Receive<ResumeDeliveries>(m =>
+        {
+            // Handlers run one at a time, so no delivery is in flight while the progress is replaced.
+            SetProgress(m.Progress);
+            Sender.Tell(DeliveriesResumed.Instance, Self);
+        });
         Receive<PauseDeliveries>(_ =>
         {
             // Handlers run one at a time, so no delivery is half done here, and its progress
@@ -64,9 +68,23 @@ public sealed class ScheduleActor : ReceiveActor, IWithTimers
     }
 
     /// <param name="delays">Delay of each level, level 1 first (see <see cref="DelayLevels.Resolve"/>).</param>
+    /// <param name="membership">While it says follower, nothing is delivered.</param>
     public static Props Props(
-        MessageStore store, IActorRef storeActor, IActorRef offsets, IPv4Endpoint storeHost, IReadOnlyDictionary<int, long>? progress, IReadOnlyList<TimeSpan> delays, TimeProvider time, ILogger log) =>
-        Akka.Actor.Props.Create(() => new ScheduleActor(store, storeActor, offsets, storeHost, progress, delays, time, log));
+        MessageStore store, IActorRef storeActor, IActorRef offsets, IPv4Endpoint storeHost, IReadOnlyDictionary<int, long>? progress, IReadOnlyList<TimeSpan> delays, TimeProvider time, ILogger log,
+        Membership.BrokerMembership? membership = null) =>
+        Akka.Actor.Props.Create(() => new ScheduleActor(store, storeActor, offsets, storeHost, progress, delays, time, log, membership));
+
+    private void SetProgress(IReadOnlyDictionary<int, long>? progress)
+    {
+        Array.Clear(_progress);
+        foreach (var (queue, offset) in progress ?? new Dictionary<int, long>())
+        {
+            if (queue >= 0 && queue < _progress.Length)
+            {
+                _progress[queue] = offset;
+            }
+        }
+    }
 
     protected override void PreStart() => Timers.StartPeriodicTimer("tick", DeliverDue.Instance, TickInterval);
 
@@ -158,6 +176,17 @@ public sealed class ScheduleActor : ReceiveActor, IWithTimers
             topic, queueId, parked.Flag, parked.Body, MessageProperties.Remove(parked.Properties, MessageProperty.DelayTimeLevel),
             parked.BornTimestamp, parked.BornHost, _storeHost, parked.SysFlag, parked.ReconsumeTimes);
     }
+}
+
+/// <summary>
+/// Continue from this per-level progress (the offsets of <see cref="ScheduleActor.ProgressGroup"/> in the
+/// log a new master took over); replies <see cref="DeliveriesResumed"/>. Delivery runs while the broker is master.
+/// </summary>
+public sealed record ResumeDeliveries(IReadOnlyDictionary<int, long>? Progress);
+
+public sealed record DeliveriesResumed
+{
+    public static DeliveriesResumed Instance { get; } = new();
 }
 
 internal sealed record DeliverDue

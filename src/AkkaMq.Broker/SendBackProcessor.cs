@@ -21,6 +21,11 @@ internal sealed class SendBackProcessor(BrokerContext context)
 
     public async ValueTask<RemotingCommand?> SendBackAsync(RemotingCommand request, CancellationToken ct)
     {
+        if (Membership.FollowerFence.RefuseWrite(context, request) is { } follower)
+        {
+            return follower;
+        }
+
         if (!CommandHeader.TryDecode<ConsumerSendMsgBackRequestHeader>(request, out var header, out var error))
         {
             return BrokerResponses.BadHeader(request, error);

@@ -22,6 +22,11 @@ internal sealed class SendProcessor(BrokerContext context)
     /// </summary>
     public ValueTask<RemotingCommand?> SendAsync(RemotingConnection connection, RemotingCommand request, CancellationToken ct)
     {
+        if (Membership.FollowerFence.RefuseWrite(context, request) is { } follower)
+        {
+            return new(follower);
+        }
+
         if (!SendMessageRequestHeader.TryDecode(request, out var header, out var error))
         {
             return new(BrokerResponses.BadHeader(request, error));

@@ -30,6 +30,7 @@ public sealed class StoreActor : ReceiveActor
     private readonly IActorRef? _partitions;
     private readonly ILogger _log;
     private readonly SendQueue? _sendQueue;
+    private readonly Membership.BrokerMembership? _membership;
     private readonly List<AppendMessages> _pending = [];
     private MessageToStore[] _staging = new MessageToStore[256];
     private AppendResult[] _results = new AppendResult[256];
@@ -44,8 +45,9 @@ public sealed class StoreActor : ReceiveActor
     private FlushGeneration _spare = new();
     private readonly CompletionWork _completion;
 
-    public StoreActor(MessageStore store, IActorRef? partitions, ILogger log, SendQueue? sendQueue = null, Action? beforeFlush = null)
+    public StoreActor(MessageStore store, IActorRef? partitions, ILogger log, SendQueue? sendQueue = null, Action? beforeFlush = null, Membership.BrokerMembership? membership = null)
     {
+        _membership = membership;
         _store = store;
         _partitions = partitions;
         _log = log;
@@ -81,8 +83,9 @@ public sealed class StoreActor : ReceiveActor
 
     /// <param name="sendQueue">The broker's send queue: queued sends are shed by its rules, and flushes mark the disk busy.</param>
     /// <param name="beforeFlush">Runs before each group-commit flush on the flushing thread; tests make the disk slow with it.</param>
-    public static Props Props(MessageStore store, IActorRef? partitions, ILogger log, SendQueue? sendQueue = null, Action? beforeFlush = null) =>
-        Akka.Actor.Props.Create(() => new StoreActor(store, partitions, log, sendQueue, beforeFlush));
+    /// <param name="membership">While it says follower, every append is refused (ServiceNotAvailable): a follower's log holds only the master's records.</param>
+    public static Props Props(MessageStore store, IActorRef? partitions, ILogger log, SendQueue? sendQueue = null, Action? beforeFlush = null, Membership.BrokerMembership? membership = null) =>
+        Akka.Actor.Props.Create(() => new StoreActor(store, partitions, log, sendQueue, beforeFlush, membership));
 
     private void Enqueue(AppendMessages append)
     {
@@ -113,7 +116,7 @@ public sealed class StoreActor : ReceiveActor
         }
 
         int n = Stage();
-        if (_closed)
+        if (_closed || _membership is { IsMaster: false })
         {
             Array.Fill(_results, AppendResult.Failed(AppendStatus.ServiceNotAvailable), 0, n);
         }

@@ -30,7 +30,7 @@ internal sealed record BrokerConfigEntry(string Property, string HoconKey, Func<
 /// RocketMQ property            HOCON key (under akkamq.)                        live
 /// brokerClusterName            cluster-name                                     no
 /// brokerName                   broker.group                                     no
-/// brokerId                     (always 0: this node is master of its group)     no
+/// brokerId                     broker.broker-id (current: 0 while master)       no
 /// brokerIP1                    broker.advertise (host)                          no
 /// listenPort                   broker.listen (port)                             no
 /// defaultTopicQueueNums        broker.default-queues-per-topic                  no
@@ -59,7 +59,7 @@ internal static class BrokerConfigTable
     [
         new("brokerClusterName", "akkamq.cluster-name", static c => c.ClusterName),
         new("brokerName", "akkamq.broker.group", static c => c.Settings.Group),
-        new("brokerId", string.Empty, static _ => "0"),
+        new("brokerId", "akkamq.broker.broker-id", static c => Text(c.Membership.BrokerId)),
         new("brokerIP1", "akkamq.broker.advertise", static c => Host(c.BrokerAddress)),
         new("listenPort", "akkamq.broker.listen", static c => Text(c.ListenPort)),
         new("defaultTopicQueueNums", "akkamq.broker.default-queues-per-topic", static c => Text(c.Settings.DefaultQueuesPerTopic)),
@@ -67,7 +67,7 @@ internal static class BrokerConfigTable
         new("autoCreateSubscriptionGroup", "akkamq.broker.auto-create-subscription-group", static c => Text(c.Settings.AutoCreateSubscriptionGroup), ChangeAutoCreateSubscriptionGroup),
         new("enablePropertyFilter", "akkamq.broker.enable-property-filter", static c => Text(c.Settings.EnablePropertyFilter), ChangeEnablePropertyFilter),
         new("messageDelayLevel", "akkamq.broker.message-delay-levels", static c => DelayLevelsText(DelayLevels.Resolve(c.Settings.MessageDelayLevels))),
-        new("brokerRole", "akkamq.broker.replication.mode", static c => c.Settings.Replication.Mode == ReplicationMode.Sync ? "SYNC_MASTER" : "ASYNC_MASTER"),
+        new("brokerRole", "akkamq.broker.replication.mode", static c => Membership.BrokerMembership.RoleName(c.Membership.State, c.Settings.Replication.Mode)),
         new("transactionCheckInterval", "akkamq.broker.transaction.check-interval", static c => Millis(Transaction(c).CheckInterval)),
         new("transactionTimeOut", "akkamq.broker.transaction.check-immunity", static c => Millis(Transaction(c).CheckImmunity)),
         new("transactionCheckMax", "akkamq.broker.transaction.max-checks", static c => Text(Transaction(c).MaxChecks)),

@@ -27,12 +27,15 @@ public sealed class SubscriptionGroupsActor : ReceiveActor, IWithTimers
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private long _version;
+    private readonly Membership.BrokerMembership? _membership;
 
     /// <summary>Set by Akka before PreStart; cancelled with the actor.</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public SubscriptionGroupsActor(IActorRef storeActor, IPv4Endpoint storeHost, SubscriptionGroupFeed feed, TimeSpan fileReservedTime, TimeProvider time, ILogger log)
+    public SubscriptionGroupsActor(IActorRef storeActor, IPv4Endpoint storeHost, SubscriptionGroupFeed feed, TimeSpan fileReservedTime, TimeProvider time, ILogger log,
+        Membership.BrokerMembership? membership = null)
     {
+        _membership = membership;
         _refreshInterval = OffsetSnapshot.RefreshIntervalFor(fileReservedTime);
         _storeActor = storeActor;
         _storeHost = storeHost;
@@ -41,14 +44,16 @@ public sealed class SubscriptionGroupsActor : ReceiveActor, IWithTimers
         _log = log;
         ReceiveAsync<UpsertSubscriptionGroup>(m => ChangeAsync(_feed.Current.SetItem(m.Config.GroupName, m.Config), Sender));
         ReceiveAsync<RemoveSubscriptionGroup>(m => ChangeAsync(_feed.Current.Remove(m.GroupName), Sender));
-        ReceiveAsync<RefreshSubscriptionGroups>(_ => _feed.Current.IsEmpty ? Task.CompletedTask : ChangeAsync(_feed.Current, null));
+        ReceiveAsync<RefreshSubscriptionGroups>(_ => _feed.Current.IsEmpty || _membership is { IsMaster: false } ? Task.CompletedTask : ChangeAsync(_feed.Current, null));
+        Receive<ReloadSubscriptionGroups>(m => _feed.Publish(m.Table));
     }
 
     protected override void PreStart() => Timers.StartPeriodicTimer("refresh", RefreshSubscriptionGroups.Instance, _refreshInterval);
 
     /// <param name="fileReservedTime">The store's retention: the table is re-stored well within it.</param>
-    public static Props Props(IActorRef storeActor, IPv4Endpoint storeHost, SubscriptionGroupFeed feed, TimeSpan fileReservedTime, TimeProvider time, ILogger log) =>
-        Akka.Actor.Props.Create(() => new SubscriptionGroupsActor(storeActor, storeHost, feed, fileReservedTime, time, log));
+    public static Props Props(IActorRef storeActor, IPv4Endpoint storeHost, SubscriptionGroupFeed feed, TimeSpan fileReservedTime, TimeProvider time, ILogger log,
+        Membership.BrokerMembership? membership = null) =>
+        Akka.Actor.Props.Create(() => new SubscriptionGroupsActor(storeActor, storeHost, feed, fileReservedTime, time, log, membership));
 
     /// <summary>The table in the newest snapshot, or an empty one.</summary>
     public static ImmutableSortedDictionary<string, SubscriptionGroupConfig> LoadLatest(MessageStore store)
@@ -101,6 +106,9 @@ public sealed class SubscriptionGroupFeed(ImmutableSortedDictionary<string, Subs
 
     internal void Publish(ImmutableSortedDictionary<string, SubscriptionGroupConfig> table) => Volatile.Write(ref _current, table);
 }
+
+/// <summary>Publish a table read from the log (the master's replicated snapshot); no reply.</summary>
+public sealed record ReloadSubscriptionGroups(ImmutableSortedDictionary<string, SubscriptionGroupConfig> Table);
 
 /// <summary>Create or replace a group's config; replies <see cref="SubscriptionGroupsChanged"/> once stored.</summary>
 public sealed record UpsertSubscriptionGroup(SubscriptionGroupConfig Config);

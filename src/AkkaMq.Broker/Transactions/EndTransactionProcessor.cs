@@ -11,6 +11,11 @@ internal sealed class EndTransactionProcessor(BrokerContext context)
 {
     public async ValueTask<RemotingCommand?> EndAsync(RemotingConnection connection, RemotingCommand request, CancellationToken ct)
     {
+        if (Membership.FollowerFence.RefuseEndTransaction(context, request) is { } follower)
+        {
+            return follower;
+        }
+
         if (!CommandHeader.TryDecode<EndTransactionRequestHeader>(request, out var header, out var error))
         {
             return BrokerResponses.BadHeader(request, error);

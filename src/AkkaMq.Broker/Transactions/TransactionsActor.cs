@@ -54,14 +54,16 @@ public sealed partial class TransactionsActor : ReceiveActor, IWithTimers
     private long _opScanned;
     private long _committedHalf = -1;
     private long _committedOp = -1;
+    private readonly Membership.BrokerMembership? _membership;
 
     /// <summary>Set by Akka before PreStart; cancelled with the actor.</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
     public TransactionsActor(
         MessageStore store, IActorRef storeActor, IActorRef offsets, IActorRef clients, IPv4Endpoint storeHost,
-        TransactionSettings settings, long halfProgress, long opProgress, TimeProvider time, ILogger log)
+        TransactionSettings settings, long halfProgress, long opProgress, TimeProvider time, ILogger log, Membership.BrokerMembership? membership = null)
     {
+        _membership = membership;
         _store = store;
         _storeActor = storeActor;
         _offsets = offsets;
@@ -73,7 +75,8 @@ public sealed partial class TransactionsActor : ReceiveActor, IWithTimers
         _halfScanned = halfProgress;
         _opScanned = opProgress;
         ReceiveAsync<EndTransactionCommand>(EndAsync);
-        ReceiveAsync<CheckHalves>(_ => CheckAsync());
+        // A follower checks nothing back: a check re-appends the half, and its log is the master's.
+        ReceiveAsync<CheckHalves>(_ => _membership is { IsMaster: false } ? Task.CompletedTask : CheckAsync());
         Receive<GetOpenTransactions>(_ =>
         {
             CatchUp(recovering: false);
@@ -83,8 +86,8 @@ public sealed partial class TransactionsActor : ReceiveActor, IWithTimers
 
     public static Props Props(
         MessageStore store, IActorRef storeActor, IActorRef offsets, IActorRef clients, IPv4Endpoint storeHost,
-        TransactionSettings settings, long halfProgress, long opProgress, TimeProvider time, ILogger log) =>
-        Akka.Actor.Props.Create(() => new TransactionsActor(store, storeActor, offsets, clients, storeHost, settings, halfProgress, opProgress, time, log));
+        TransactionSettings settings, long halfProgress, long opProgress, TimeProvider time, ILogger log, Membership.BrokerMembership? membership = null) =>
+        Akka.Actor.Props.Create(() => new TransactionsActor(store, storeActor, offsets, clients, storeHost, settings, halfProgress, opProgress, time, log, membership));
 
     protected override void PreStart()
     {

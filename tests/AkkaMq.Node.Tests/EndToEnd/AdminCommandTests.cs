@@ -57,6 +57,8 @@ public sealed partial class AdminCommandTests : IAsyncLifetime
         var clusters = await AdminAsync("clusterList");
         Assert.Contains("DefaultCluster", clusters.Output);
         Assert.Contains(_node.BrokerAddress, clusters.Output);
+        Assert.Contains("Role", clusters.Output);
+        Assert.Contains("_MASTER", clusters.Output);
 
         var status = await AdminAsync("brokerStatus", "-b", _node.BrokerAddress);
         Assert.Contains("brokerVersionDesc", status.Output);

@@ -16,7 +16,7 @@ internal static class ClusterCommands
         {
             var only = session.Parse.GetValue(cluster);
             var info = await admin.GetClusterInfoAsync(ct).ConfigureAwait(false);
-            var table = new TextTable("Cluster Name", "Broker Name", "BID", "Addr", "Version", "InTPS", "OutTPS");
+            var table = new TextTable("Cluster Name", "Broker Name", "BID", "Addr", "Version", "InTPS", "OutTPS", "Role");
             foreach (var (clusterName, brokerNames) in info.ClusterAddrTable.OrderBy(c => c.Key, StringComparer.Ordinal))
             {
                 if (only is not null && only != clusterName)
@@ -35,7 +35,7 @@ internal static class ClusterCommands
                     {
                         var runtime = await TryRuntimeInfoAsync(admin, address, ct).ConfigureAwait(false);
                         table.Add(clusterName, brokerName, id, address,
-                            Value(runtime, "brokerVersionDesc"), FirstNumber(runtime, "putTps"), FirstNumber(runtime, "getTransferedTps"));
+                            Value(runtime, "brokerVersionDesc"), FirstNumber(runtime, "putTps"), FirstNumber(runtime, "getTransferedTps"), Value(runtime, "brokerRole"));
                     }
                 }
             }
