@@ -82,7 +82,7 @@ internal sealed class OffsetStore(ClientInstance instance, string group, LocalOf
             return local;
         }
 
-        string address = await BrokerCalls.MasterAsync(instance, queue, cancellationToken).ConfigureAwait(false);
+        string address = await BrokerCalls.OffsetAddressAsync(instance, queue, cancellationToken).ConfigureAwait(false);
         var header = new QueryConsumerOffsetRequestHeader
         {
             ConsumerGroup = group,
@@ -110,7 +110,7 @@ internal sealed class OffsetStore(ClientInstance instance, string group, LocalOf
             return;
         }
 
-        string address = await BrokerCalls.MasterAsync(instance, queue, cancellationToken).ConfigureAwait(false);
+        string address = await BrokerCalls.OffsetAddressAsync(instance, queue, cancellationToken).ConfigureAwait(false);
         var header = new UpdateConsumerOffsetRequestHeader
         {
             ConsumerGroup = group,
@@ -176,6 +176,22 @@ internal sealed class OffsetStore(ClientInstance instance, string group, LocalOf
 /// <summary>Small broker requests shared by the consumers.</summary>
 internal static class BrokerCalls
 {
+    /// <summary>
+    /// Where a group's offsets of the queue are read and committed: the master (id 0); when the
+    /// fresh route lists none, any member of the group (a follower serves them while the master is away), as Java's offset store.
+    /// </summary>
+    public static async Task<string> OffsetAddressAsync(ClientInstance instance, MessageQueue queue, CancellationToken cancellationToken)
+    {
+        if (instance.FindMasterAddress(queue.BrokerName) is { } master)
+        {
+            return master;
+        }
+
+        await instance.UpdateTopicRouteAsync(queue.Topic, cancellationToken).ConfigureAwait(false);
+        var found = instance.FindBrokerAddress(queue.BrokerName, 0);
+        return found?.Address ?? throw new MQClientException("The broker[" + queue.BrokerName + "] not exist");
+    }
+
     /// <summary>The master address of the queue's broker, refreshing the topic's route once when unknown.</summary>
     public static async Task<string> MasterAsync(ClientInstance instance, MessageQueue queue, CancellationToken cancellationToken)
     {
