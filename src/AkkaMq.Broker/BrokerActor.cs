@@ -43,7 +43,7 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
     /// <summary>Set by Akka before PreStart; cancelled with the actor.</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
-    private long _lastReload = long.MinValue / 2;
+    private long _lastReload = Environment.TickCount64 - (long)ReplicatedReloadInterval.TotalMilliseconds;
 
     public BrokerActor(BrokerActorSetup setup)
     {
@@ -133,15 +133,14 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
         }
 
         _reloadScheduled = true;
-        long sinceLast = Environment.TickCount64 - _lastReload;
-        var wait = ReplicatedReloadInterval - TimeSpan.FromMilliseconds(Math.Max(0, sinceLast));
-        if (wait <= TimeSpan.Zero)
+        long waitMillis = (long)ReplicatedReloadInterval.TotalMilliseconds - (Environment.TickCount64 - _lastReload);
+        if (waitMillis <= 0)
         {
             ReloadFromLog();
         }
         else
         {
-            Timers.StartSingleTimer("replicated-reload", ReloadReplicatedState.Instance, wait);
+            Timers.StartSingleTimer("replicated-reload", ReloadReplicatedState.Instance, TimeSpan.FromMilliseconds(waitMillis));
         }
     }
 
@@ -154,8 +153,16 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _children.Offsets.Tell(new ReplaceOffsetTable(OffsetSnapshot.LoadLatest(_setup.Store)), Self);
-        _children.SubscriptionGroups.Tell(new ReloadSubscriptionGroups(SubscriptionGroupsActor.LoadLatest(_setup.Store)), Self);
+        try
+        {
+            _children.Offsets.Tell(new ReplaceOffsetTable(OffsetSnapshot.LoadLatest(_setup.Store)), Self);
+            _children.SubscriptionGroups.Tell(new ReloadSubscriptionGroups(SubscriptionGroupsActor.LoadLatest(_setup.Store)), Self);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or System.Text.Json.JsonException or StoreCorruptedException or ArgumentException)
+        {
+            // This actor is the parent of the whole broker: an unreadable snapshot must not restart it. The next arrival reads again.
+            _setup.Log.LogWarning(e, "Replicated offsets or subscription groups could not be read; kept the previous tables");
+        }
     }
 
     private IActorRef Partition(string topic, int queueId)
