@@ -108,6 +108,12 @@ internal sealed class SubscriptionGroupProcessor(BrokerContext context)
 
     private async Task<RemotingCommand> ChangeAsync(RemotingCommand request, object change, CancellationToken ct)
     {
+        // Groups are records in the log; a follower's come from its master.
+        if (Membership.FollowerFence.RefuseWrite(context, request) is { } follower)
+        {
+            return follower;
+        }
+
         var changed = await context.SubscriptionGroupsActor.Ask<SubscriptionGroupsChanged>(change, BrokerContext.AskTimeout, ct).ConfigureAwait(false);
         if (changed.Status == AppendStatus.Ok)
         {

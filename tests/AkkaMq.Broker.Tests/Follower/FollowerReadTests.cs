@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using AkkaMq.Remoting.Protocol;
 using AkkaMq.Remoting.Protocol.Headers;
+using AkkaMq.Remoting.Protocol.Json;
 
 namespace AkkaMq.Broker.Tests.Follower;
 
@@ -92,6 +93,30 @@ public sealed class FollowerReadTests
         Assert.Equal(end, pair.Follower.Store.MaxPhysicalOffset);
         Assert.Equal(0, pair.Follower.Store.AppendedRecords);
     }
+
+    [Fact]
+    public async Task SubscriptionGroups_DeclaredOnTheMaster_AreListedByTheFollower_WhichDeclaresNone()
+    {
+        await using var pair = await FollowerPair.StartAsync();
+        var create = RemotingCommand.CreateRequest(
+            RequestCode.UpdateAndCreateSubscriptionGroup, null, Encoding.UTF8.GetBytes("{\"groupName\":\"OrderGroup\",\"retryMaxTimes\":3}"));
+        Assert.Equal((int)ResponseCode.Success, (await pair.Master.BrokerAsync(create)).Code);
+        pair.Replicate();
+
+        await FollowerPair.WaitUntilAsync(
+            async () => (await GroupsAsync(pair)).ContainsKey("OrderGroup"), "the follower to list the master's subscription group");
+        Assert.Equal(3, (await GroupsAsync(pair))["OrderGroup"].RetryMaxTimes);
+
+        var refused = await pair.FollowerAsync(RemotingCommand.CreateRequest(
+            RequestCode.UpdateAndCreateSubscriptionGroup, null, Encoding.UTF8.GetBytes("{\"groupName\":\"LocalGroup\"}")));
+        Assert.Equal((int)ResponseCode.ServiceNotAvailable, refused.Code);
+        Assert.Contains("follower", refused.Remark);
+        Assert.False((await GroupsAsync(pair)).ContainsKey("LocalGroup"));
+        Assert.Equal(0, pair.Follower.Store.AppendedRecords);
+    }
+
+    private static async Task<IReadOnlyDictionary<string, SubscriptionGroupConfig>> GroupsAsync(FollowerPair pair) =>
+        SubscriptionGroupConfig.DecodeTable((await pair.FollowerAsync(RemotingCommand.CreateRequest(RequestCode.GetAllSubscriptionGroupConfig))).Body.Span);
 
     internal static async Task<long> QueryAsync(FollowerPair pair, string group, string topic, int queueId)
     {
