@@ -108,6 +108,23 @@ public sealed class StoreActorTests : TestKit, IDisposable
         await partitions.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
     }
 
+    [Fact]
+    public async Task Follower_AppendsNothing_UntilItIsMasterAgain()
+    {
+        using MessageStore store = MessageStore.Open(Settings(FlushMode.GroupCommit));
+        var membership = new Membership.BrokerMembership(new Membership.MembershipState(1, false, 3, "10.0.0.9:10911"));
+        IActorRef actor = Sys.ActorOf(StoreActor.Props(store, partitions: null, NullLogger.Instance, membership: membership));
+
+        AppendResult refused = await SendAsync(actor, Message(0, "x")).WaitAsync(Timeout);
+
+        Assert.Equal(AppendStatus.ServiceNotAvailable, refused.Status);
+        Assert.Equal(0, store.MaxPhysicalOffset);
+
+        membership.Publish(new Membership.MembershipState(0, true, 4, null));
+        Assert.True((await SendAsync(actor, Message(0, "y")).WaitAsync(Timeout)).IsOk);
+        Assert.Equal(1, store.GetMaxOffset("T", 0));
+    }
+
     private static async Task<AppendResult> SendAsync(IActorRef actor, MessageToStore message)
     {
         var completion = new TaskAppendCompletion();
