@@ -27,7 +27,9 @@ public sealed record BrokerRoleOptions(string ClusterName, BrokerSettings Settin
 public delegate Task<IActorRef> SpawnActor(Props props, string name);
 
 /// <summary>
-/// The broker role of a single node: this node is master (broker id 0) of its group. Opens the
+/// The broker role of a single node: master (broker id 0) of its group or, with
+/// <c>akkamq.broker.broker-id</c> >= 1 or after <see cref="BecomeFollowerAsync"/>, a follower that
+/// refuses writes and serves reads from the master's replicated records. Opens the
 /// store, starts the <see cref="BrokerActor"/> with every broker actor under it, registers with
 /// the route registry, and serves RocketMQ broker requests on the listen port (and on listen − 2,
 /// the VIP port of old Java clients).
