@@ -79,6 +79,9 @@ public sealed partial class MessageStore
         }
     }
 
+    /// <summary>The end of the commit log as last made durable (msync).</summary>
+    public long FlushedPhysicalOffset => _log.FlushedOffset;
+
     private LogChunk CopyRecords(MappedSegment seg, long offset, int maxBytes, long limitOffset, IBufferWriter<byte> output)
     {
         long pos = offset;
@@ -113,7 +116,8 @@ public sealed partial class MessageStore
     /// <summary>
     /// Starts an empty log at <paramref name="offset"/> (a segment start): a replica whose master's log
     /// begins above 0 because retention deleted older segments. Survives a restart. Throws when the
-    /// log holds any segment or the offset is not a multiple of the segment size.
+    /// log holds any segment or the offset is not a multiple of the segment size. The epoch table is
+    /// cleared (an empty log holds no epoch).
     /// </summary>
     public void StartAt(long offset)
     {
@@ -130,7 +134,8 @@ public sealed partial class MessageStore
             lock (_checkpointLock)
             {
                 _log.TruncateTo(offset);
-                Epochs.TruncateFrom(offset);
+                // An empty log holds no epoch: the first replicated records record theirs.
+                Epochs.TruncateFrom(long.MinValue);
                 Volatile.Write(ref _dispatchedOffset, offset);
                 _checkpoint.Save(offset, offset, Now());
             }
