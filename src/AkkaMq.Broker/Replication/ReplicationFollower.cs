@@ -55,6 +55,7 @@ public sealed class ReplicationFollower : IAsyncDisposable
     private DateTimeOffset? _lastAppended;
     private string? _lastError;
     private long _refusedAnswers;
+    private long _failures;
 
     public ReplicationFollower(MessageStore store, ReplicationFollowerOptions options, ILogger? logger = null, TimeProvider? time = null)
     {
@@ -81,6 +82,9 @@ public sealed class ReplicationFollower : IAsyncDisposable
 
     /// <summary>Answers refused because they came from an epoch older than <see cref="KnownEpoch"/> (I4).</summary>
     public long RefusedAnswers => Interlocked.Read(ref _refusedAnswers);
+
+    /// <summary>Connections given up (refusal, timeout, lost connection) since start; each is followed by a backoff and a new attempt.</summary>
+    public long Failures => Interlocked.Read(ref _failures);
 
     public ReplicationFollowerStatus Status
     {
@@ -138,6 +142,7 @@ public sealed class ReplicationFollower : IAsyncDisposable
                 or System.Net.Sockets.SocketException or ReplicationRefusedException or FormatException or ArgumentOutOfRangeException)
             {
                 SetConnected(false, e.Message);
+                Interlocked.Increment(ref _failures);
                 _logger.LogWarning("Replication from {Master}: {Reason}; retrying in {Backoff}", _options.MasterAddress, e.Message, backoff);
             }
             if (connection is not null)
