@@ -50,6 +50,7 @@ public sealed class ReplicationFollower : IAsyncDisposable
     private int _knownEpoch;
     private bool _connected;
     private long _masterEnd;
+    private long _masterFlushed;
     private long _bytesPerSecond;
     private DateTimeOffset? _lastFetched;
     private DateTimeOffset? _lastAppended;
@@ -94,10 +95,13 @@ public sealed class ReplicationFollower : IAsyncDisposable
             {
                 long written = _store.MaxPhysicalOffset;
                 return new ReplicationFollowerStatus(_options.MasterAddress, _connected, KnownEpoch, written, _store.FlushedPhysicalOffset,
-                    _masterEnd, Math.Max(0, _masterEnd - written), _bytesPerSecond, _lastFetched, _lastAppended, _lastError);
+                    _masterEnd, Math.Max(0, _masterEnd - written), _bytesPerSecond, _lastFetched, _lastAppended, _lastError, _masterFlushed);
             }
         }
     }
+
+    /// <summary>This follower's status for GET_BROKER_HA_STATUS.</summary>
+    public ReplicationStatus GetStatus() => new(false, _store.MaxPhysicalOffset, [], Status);
 
     public void Start()
     {
@@ -233,6 +237,7 @@ public sealed class ReplicationFollower : IAsyncDisposable
             lock (_statusLock)
             {
                 _masterEnd = ReplicationProtocol.Long(response, ReplicationProtocol.MasterEndOffset);
+                _masterFlushed = ReplicationProtocol.Long(response, ReplicationProtocol.MasterFlushedOffset);
                 _lastFetched = now;
             }
             if (response.Body.Length == 0)

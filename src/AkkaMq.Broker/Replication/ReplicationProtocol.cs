@@ -20,7 +20,8 @@ namespace AkkaMq.Broker.Replication;
 ///
 /// FETCH (30002), follower to master, also the follower's progress report. Ext fields: offset (the
 /// follower's written end), flushedOffset, knownEpoch (the newest master epoch the follower knows).
-/// Answer 0: masterEpoch, recordsEpoch, recordsEpochStart, masterEndOffset, nextOffset; body: whole
+/// Answer 0: masterEpoch, recordsEpoch, recordsEpochStart, masterEndOffset, masterFlushedOffset,
+/// nextOffset; body: whole
 /// records from offset, all of recordsEpoch, at most max-batch-size bytes (one larger record alone),
 /// never past a segment end (a filler travels as its 8-byte header). Refusals: 30102 NOT_MASTER
 /// (also when knownEpoch is newer than the master's), 30104 OFFSET_UNAVAILABLE (say hello again),
@@ -55,6 +56,7 @@ public static class ReplicationProtocol
     public const string RecordsEpoch = "recordsEpoch";
     public const string RecordsEpochStart = "recordsEpochStart";
     public const string NextOffset = "nextOffset";
+    public const string MasterFlushedOffset = "masterFlushedOffset";
 
     private const int EntrySize = 12;
 

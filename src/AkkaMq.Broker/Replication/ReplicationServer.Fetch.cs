@@ -70,6 +70,7 @@ public sealed partial class ReplicationServer
                 response.ExtFields[ReplicationProtocol.RecordsEpochStart] = ReplicationProtocol.Text(epoch.StartOffset);
                 response.ExtFields[ReplicationProtocol.MasterEndOffset] = ReplicationProtocol.Text(_store.MaxPhysicalOffset);
                 response.ExtFields[ReplicationProtocol.NextOffset] = ReplicationProtocol.Text(chunk.NextOffset);
+                response.ExtFields[ReplicationProtocol.MasterFlushedOffset] = ReplicationProtocol.Text(_store.FlushedPhysicalOffset);
                 response.Body = buffer.WrittenMemory;
                 return response;
             }

@@ -88,6 +88,9 @@ public sealed partial class ReplicationServer : IAsyncDisposable, IRemotingReque
         }
     }
 
+    /// <summary>This master's status for GET_BROKER_HA_STATUS.</summary>
+    public ReplicationStatus GetStatus() => new(true, _store.MaxPhysicalOffset, Followers, null);
+
     public void Start() => _server.Start();
 
     /// <summary>Call after every append to the log: answers held fetches now. Allocates nothing when no fetch is held.</summary>

@@ -33,11 +33,12 @@ public sealed record ReplicationFollowerStatus(
     long BytesPerSecond,
     DateTimeOffset? LastFetched,
     DateTimeOffset? LastAppended,
-    string? LastError);
+    string? LastError,
+    long MasterFlushedOffset = 0);
 
 /// <summary>
 /// What this node's replication is doing, for GET_BROKER_HA_STATUS: as master, its followers
-/// (<see cref="Followers"/>); as follower, <see cref="Follower"/>. Both null/empty: not replicating.
+/// (<see cref="Followers"/>); as follower, <see cref="Follower"/>.
 /// </summary>
 public sealed record ReplicationStatus(
     bool IsMaster,
@@ -45,6 +46,6 @@ public sealed record ReplicationStatus(
     IReadOnlyList<FollowerStatus> Followers,
     ReplicationFollowerStatus? Follower)
 {
-    /// <summary>A node that neither serves nor follows a replication stream.</summary>
-    public static ReplicationStatus NotReplicating(long maxOffset) => new(false, maxOffset, [], null);
+    /// <summary>A node that neither serves nor follows a replication stream: master of its group, no follower.</summary>
+    public static ReplicationStatus Standalone(long maxOffset) => new(true, maxOffset, [], null);
 }
