@@ -1,6 +1,7 @@
 using System.Text;
 using AkkaMq.Broker.Replication;
 using AkkaMq.Remoting.Protocol;
+using AkkaMq.Remoting.Protocol.Json;
 
 namespace AkkaMq.Broker.Tests.Replication;
 

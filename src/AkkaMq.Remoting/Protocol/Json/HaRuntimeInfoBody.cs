@@ -1,7 +1,6 @@
 using System.Text.Json;
-using AkkaMq.Remoting.Protocol.Json;
 
-namespace AkkaMq.Broker.Replication;
+namespace AkkaMq.Remoting.Protocol.Json;
 
 /// <summary>One follower in RocketMQ 5's HARuntimeInfo.haConnectionInfo.</summary>
 public sealed record HaConnectionInfo(string Addr, long SlaveAckOffset, long Diff, bool InSync, long TransferredByteInSecond, long TransferFromWhere);
@@ -18,18 +17,6 @@ public sealed record HaClientInfo(string? MasterAddr, long TransferredByteInSeco
 public sealed record HaRuntimeInfoBody(bool Master, long MasterCommitLogMaxOffset, int InSyncSlaveNums,
     IReadOnlyList<HaConnectionInfo> HaConnectionInfo, HaClientInfo HaClientRuntimeInfo)
 {
-    public static HaRuntimeInfoBody From(ReplicationStatus status)
-    {
-        ArgumentNullException.ThrowIfNull(status);
-        var connections = status.Followers.Select(f => new HaConnectionInfo(f.Address, f.WrittenOffset, f.LagBytes, f.InSync, f.BytesPerSecond, f.TransferFromOffset)).ToList();
-        ReplicationFollowerStatus? c = status.Follower;
-        HaClientInfo client = c is null
-            ? new HaClientInfo(null, 0, 0, 0, 0, 0, false)
-            : new HaClientInfo(c.MasterAddress, c.BytesPerSecond, c.WrittenOffset, c.LastFetched?.ToUnixTimeMilliseconds() ?? 0,
-                c.LastAppended?.ToUnixTimeMilliseconds() ?? 0, c.MasterFlushedOffset, c.Connected);
-        return new HaRuntimeInfoBody(status.IsMaster, status.MasterMaxOffset, connections.Count(x => x.InSync), connections, client);
-    }
-
     public byte[] Encode()
     {
         var json = new FastJsonWriter();
