@@ -143,11 +143,18 @@ public sealed class ReplicationFollower : IAsyncDisposable
                 break;
             }
             catch (Exception e) when (e is RemotingTimeoutException or RemotingConnectionException or IOException
-                or System.Net.Sockets.SocketException or ReplicationRefusedException or FormatException or ArgumentOutOfRangeException)
+                or System.Net.Sockets.SocketException or ReplicationRefusedException or FormatException)
             {
                 SetConnected(false, e.Message);
                 Interlocked.Increment(ref _failures);
                 _logger.LogWarning("Replication from {Master}: {Reason}; retrying in {Backoff}", _options.MasterAddress, e.Message, backoff);
+            }
+            catch (Exception e) when (!stop.IsCancellationRequested)
+            {
+                // A store that cannot be truncated or written, or a failing Appended handler: keep trying, loudly.
+                SetConnected(false, e.Message);
+                Interlocked.Increment(ref _failures);
+                _logger.LogError(e, "Replication from {Master} failed; retrying in {Backoff}", _options.MasterAddress, backoff);
             }
             if (connection is not null)
             {
@@ -176,6 +183,7 @@ public sealed class ReplicationFollower : IAsyncDisposable
             request.ExtFields[ReplicationProtocol.NodeName] = _options.NodeName;
             request.ExtFields[ReplicationProtocol.EndOffset] = ReplicationProtocol.Text(_store.MaxPhysicalOffset);
             request.ExtFields[ReplicationProtocol.MinOffset] = ReplicationProtocol.Text(_store.MinPhysicalOffset);
+            request.ExtFields[ReplicationProtocol.SegmentSize] = ReplicationProtocol.Text(_store.Settings.CommitLogSegmentSize);
             RemotingCommand response = await connection.InvokeAsync(request, _options.RequestTimeout, stop).ConfigureAwait(false);
             if (response.Code is not (ReplicationProtocol.Ok or ReplicationProtocol.Truncate))
             {
@@ -196,7 +204,8 @@ public sealed class ReplicationFollower : IAsyncDisposable
                 long to = ReplicationProtocol.Long(response, ReplicationProtocol.TruncateTo);
                 _logger.LogWarning("Log diverges from master {Master}: truncating from {End} to {To}", _options.MasterAddress, _store.MaxPhysicalOffset,
                     to < 0 ? "empty" : to);
-                _store.TruncateTo(to < 0 ? _store.MinPhysicalOffset : to);
+                // Below this log's first kept offset nothing can be kept: empty the log.
+                _store.TruncateTo(to < _store.MinPhysicalOffset ? _store.MinPhysicalOffset : to);
                 continue;
             }
             bool empty = _store.MaxPhysicalOffset == _store.MinPhysicalOffset;

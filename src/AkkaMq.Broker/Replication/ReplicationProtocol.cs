@@ -12,11 +12,13 @@ namespace AkkaMq.Broker.Replication;
 /// Pull-based: a follower has one FETCH in flight; the master answers it at once when it has
 /// records past the follower's offset and otherwise holds it up to fetch-wait.
 ///
-/// HELLO (30001), follower to master. Ext fields: group, brokerId, nodeName, endOffset, minOffset.
+/// HELLO (30001), follower to master. Ext fields: group, brokerId, nodeName, endOffset, minOffset,
+/// segmentSize (the commit-log segment size, which must equal the master's: logs are byte-identical).
 /// Body: the follower's epoch table (see <see cref="EncodeEpochs"/>). Answers: 0 with masterEpoch,
 /// masterMinOffset, masterEndOffset and the master's epoch table as body; 30101 TRUNCATE with the
 /// same fields plus truncateTo (-1: the whole log) when the follower's log diverges or lies wholly
-/// below the master's first offset; 30102 NOT_MASTER; 30103 WRONG_GROUP; 30107 BAD_REQUEST.
+/// below the master's first offset; 30102 NOT_MASTER; 30103 WRONG_GROUP; 30107 BAD_REQUEST (also a
+/// different segment size).
 ///
 /// FETCH (30002), follower to master, also the follower's progress report. Ext fields: offset (the
 /// follower's written end), flushedOffset, knownEpoch (the newest master epoch the follower knows).
@@ -46,6 +48,7 @@ public static class ReplicationProtocol
     public const string NodeName = "nodeName";
     public const string EndOffset = "endOffset";
     public const string MinOffset = "minOffset";
+    public const string SegmentSize = "segmentSize";
     public const string MasterEpoch = "masterEpoch";
     public const string MasterMinOffset = "masterMinOffset";
     public const string MasterEndOffset = "masterEndOffset";

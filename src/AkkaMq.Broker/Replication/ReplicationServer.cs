@@ -131,6 +131,12 @@ public sealed partial class ReplicationServer : IAsyncDisposable, IRemotingReque
         long followerEnd = ReplicationProtocol.Long(request, ReplicationProtocol.EndOffset);
         long followerMin = ReplicationProtocol.Long(request, ReplicationProtocol.MinOffset);
         EpochEntry[] followerEpochs = ReplicationProtocol.DecodeEpochs(request.Body.Span);
+        long segmentSize = ReplicationProtocol.Long(request, ReplicationProtocol.SegmentSize);
+        if (segmentSize != _store.Settings.CommitLogSegmentSize)
+        {
+            return Refuse(request, ReplicationProtocol.BadRequest,
+                $"the follower's commit-log segment size {segmentSize} differs from the master's {_store.Settings.CommitLogSegmentSize}; they must be equal");
+        }
         if (leader is null)
         {
             return Refuse(request, ReplicationProtocol.NotMaster, "this node is not the master of its group");

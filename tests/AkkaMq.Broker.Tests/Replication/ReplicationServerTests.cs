@@ -11,7 +11,7 @@ public sealed class ReplicationServerTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    private static RemotingCommand Hello(string group = "g1", long end = 0, long min = 0, byte[]? epochs = null)
+    private static RemotingCommand Hello(string group = "g1", long end = 0, long min = 0, byte[]? epochs = null, long segmentSize = 4096)
     {
         var r = RemotingCommand.CreateRequest(ReplicationProtocol.HelloRequest, body: epochs ?? []);
         r.ExtFields[ReplicationProtocol.Group] = group;
@@ -19,6 +19,7 @@ public sealed class ReplicationServerTests
         r.ExtFields[ReplicationProtocol.NodeName] = "raw";
         r.ExtFields[ReplicationProtocol.EndOffset] = end.ToString();
         r.ExtFields[ReplicationProtocol.MinOffset] = min.ToString();
+        r.ExtFields[ReplicationProtocol.SegmentSize] = segmentSize.ToString();
         return r;
     }
 
@@ -98,6 +99,9 @@ public sealed class ReplicationServerTests
         Assert.Equal((ReplicationProtocol.WrongGroup, "this node is master of group g1, not other"), (wrongGroup.Code, wrongGroup.Remark));
         RemotingCommand badEpochs = await c.InvokeAsync(Hello(epochs: new byte[5]), Timeout);
         Assert.Equal((ReplicationProtocol.BadRequest, "An epoch table is a multiple of 12 bytes, not 5."), (badEpochs.Code, badEpochs.Remark));
+        RemotingCommand otherSegments = await c.InvokeAsync(Hello(segmentSize: 8192), Timeout);
+        Assert.Equal((ReplicationProtocol.BadRequest, "the follower's commit-log segment size 8192 differs from the master's 4096; they must be equal"),
+            (otherSegments.Code, otherSegments.Remark));
         RemotingCommand missing = await c.InvokeAsync(RemotingCommand.CreateRequest(ReplicationProtocol.FetchRequest), Timeout);
         Assert.Equal((ReplicationProtocol.BadRequest, "field offset is missing or not an integer"), (missing.Code, missing.Remark));
 
