@@ -84,4 +84,7 @@ internal sealed class BrokerContext
 
     /// <summary>How long a processor waits for one of the broker's actors.</summary>
     public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The running replication server or follower's status, for GET_BROKER_HA_STATUS; null: not replicating.</summary>
+    public Func<Replication.ReplicationStatus?>? ReplicationStatus { get; init; }
 }

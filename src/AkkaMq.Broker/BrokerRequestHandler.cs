@@ -70,6 +70,7 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
             RequestCode.InvokeBrokerToResetOffset => p.OffsetResets.ResetOffsetAsync(connection, request, cancellationToken),
             RequestCode.InvokeBrokerToGetConsumerStatus => p.OffsetResets.GetConsumerStatusAsync(request, cancellationToken),
             RequestCode.CloneGroupOffset => p.OffsetResets.CloneGroupOffsetAsync(request, cancellationToken),
+            (RequestCode)Replication.HaStatusProcessor.GetBrokerHaStatus => Done(p.HaStatus.GetHaStatus(request)),
             _ => Done(p.Unsupported.Answer(connection, request)),
         };
     }
@@ -109,5 +110,7 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
         public SystemTopicProcessor SystemTopics { get; } = new(context);
 
         public OffsetResetProcessor OffsetResets { get; } = new(context);
+
+        public Replication.HaStatusProcessor HaStatus { get; } = new(context);
     }
 }

@@ -21,6 +21,12 @@ public sealed record BrokerRoleOptions(string ClusterName, BrokerSettings Settin
 
     /// <summary>Runs before each group-commit flush, on the flushing thread: tests make the disk slow with it.</summary>
     public Action? BeforeFlush { get; init; }
+
+    /// <summary>
+    /// The replication status source for GET_BROKER_HA_STATUS (907): the node returns its running
+    /// ReplicationServer.GetStatus() or ReplicationFollower.GetStatus(), or null when it runs neither.
+    /// </summary>
+    public Func<Replication.ReplicationStatus?>? ReplicationStatus { get; init; }
 }
 
 /// <summary>Starts an actor under the node's guardian (or, in tests, at the top of a system) and returns it once it runs.</summary>
@@ -145,6 +151,7 @@ public sealed partial class BrokerRole : IAsyncDisposable
             StatsService = new Stats.BrokerStatsService(options.ClusterName, options.Time),
             SendQueue = sendQueue,
             Membership = membership,
+            ReplicationStatus = options.ReplicationStatus,
         };
         foreach (var server in servers)
         {

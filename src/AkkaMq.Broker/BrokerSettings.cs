@@ -56,7 +56,27 @@ public sealed record StoreSettingsSection(
     };
 }
 
-/// <summary><c>akkamq.broker.replication</c> (a single node ignores it for now).</summary>
+/// <summary>
+/// <c>akkamq.broker.replication</c>: how sends are acknowledged in a replicated group, and the
+/// commit-log replication stream between the group's master and followers (its own TCP listener,
+/// <see cref="Listen"/>/<see cref="Advertise"/>; see Replication.ReplicationProtocol). A node that is
+/// not part of a replicated group does not start the stream.
+/// </summary>
+/// <param name="Listen">Replication listener, host:port (default 0.0.0.0:10912).</param>
+/// <param name="Advertise">The address followers connect to, host:port (default 127.0.0.1:10912).</param>
+/// <param name="MaxBatchSize">Largest FETCH answer body (default 1m); one larger record still travels alone.</param>
+/// <param name="FetchWait">How long the master holds a FETCH with nothing new (default 500ms).</param>
 public sealed record ReplicationSettings(
     ReplicationMode Mode,
-    [property: Range(1, 16)] int MinInSyncReplicas);
+    [property: Range(1, 16)] int MinInSyncReplicas,
+    string Listen = "0.0.0.0:10912",
+    string Advertise = "127.0.0.1:10912",
+    ByteSize? MaxBatchSize = null,
+    TimeSpan? FetchWait = null)
+{
+    /// <summary><see cref="MaxBatchSize"/> in bytes (1 MiB when unset).</summary>
+    public int MaxBatchBytes => MaxBatchSize is { } b ? checked((int)b.Bytes) : 1024 * 1024;
+
+    /// <summary><see cref="FetchWait"/>, 500 ms when unset.</summary>
+    public TimeSpan FetchWaitOrDefault => FetchWait ?? TimeSpan.FromMilliseconds(500);
+}

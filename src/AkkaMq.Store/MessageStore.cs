@@ -134,6 +134,7 @@ public sealed partial class MessageStore : IDisposable
         lock (_writeLock)
         {
             AppendStatus refused = _closed || Corruption is not null ? AppendStatus.ServiceNotAvailable
+                : !_acceptsLocalAppends ? AppendStatus.NotMaster
                 : _aboveWatermark ? AppendStatus.AboveDiskWatermark : AppendStatus.Ok;
             if (refused != AppendStatus.Ok)
             {

@@ -17,6 +17,8 @@ public enum AppendStatus
     ServiceNotAvailable,
     /// <summary>Topic empty or queue id negative.</summary>
     InvalidMessage,
+    /// <summary>This store is a replica (<see cref="MessageStore.AcceptsLocalAppends"/> is false): only replicated records are written.</summary>
+    NotMaster,
 }
 
 /// <summary>Per-record result of an append.</summary>

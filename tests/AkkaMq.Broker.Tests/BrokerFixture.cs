@@ -79,6 +79,9 @@ internal sealed class BrokerFixture : IAsyncDisposable
     /// <summary>The store's file-reserved-time (retention tests shorten it).</summary>
     public TimeSpan FileReservedTime { get; private set; } = TimeSpan.FromHours(72);
 
+    /// <summary>The replication status source handed to the broker at its next (re)start.</summary>
+    public Func<AkkaMq.Broker.Replication.ReplicationStatus?>? ReplicationStatus { get; set; }
+
     public static async Task<BrokerFixture> StartAsync(
         bool autoCreate = true, bool virtualTime = false, Transactions.TransactionSettings? transaction = null, bool autoCreateSubscriptionGroup = true,
         TimeSpan? fileReservedTime = null)
@@ -121,7 +124,7 @@ internal sealed class BrokerFixture : IAsyncDisposable
             // Each start gets a name of its own: Akka frees a stopped child's name only when its
             // parent has processed the termination, which may come after GracefulStop returns.
             (props, name) => Task.FromResult(System.ActorOf(props, name + "-" + Interlocked.Increment(ref _starts))),
-            new BrokerRoleOptions(Cluster, Settings(Path.Combine(Dir, "store"), AutoCreate, FileReservedTime) with { Transaction = Transaction, AutoCreateSubscriptionGroup = AutoCreateSubscriptionGroup }) { Time = Time },
+            new BrokerRoleOptions(Cluster, Settings(Path.Combine(Dir, "store"), AutoCreate, FileReservedTime) with { Transaction = Transaction, AutoCreateSubscriptionGroup = AutoCreateSubscriptionGroup }) { Time = Time, ReplicationStatus = ReplicationStatus },
             Feed, Registry, NullLoggerFactory.Instance, CancellationToken.None);
 
     /// <summary>Stops the broker (flushing offsets) and starts a new one on the same store directory.</summary>

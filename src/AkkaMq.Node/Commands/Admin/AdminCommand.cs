@@ -56,5 +56,6 @@ internal static class AdminCommand
         OffsetCommands.CloneGroupOffset(),
         OffsetCommands.GetConsumerStatus(),
         ConsumerStatusCommand.ConsumerStatus(),
+        HaStatusCommand.HaStatus(),
     };
 }

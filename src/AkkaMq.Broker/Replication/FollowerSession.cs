@@ -1,0 +1,79 @@
+namespace AkkaMq.Broker.Replication;
+
+/// <summary>One follower connection on the master: identity from HELLO, progress from FETCH, the batch held for it.</summary>
+internal sealed class FollowerSession(string address)
+{
+    private readonly object _lock = new();
+    private int _fetching;
+    private long _outstanding;
+    private long _written;
+    private long _flushed;
+    private long _transferFrom;
+    private DateTimeOffset? _lastCaughtUp;
+    private DateTimeOffset _speedSince;
+    private long _speedFrom;
+    private long _bytesPerSecond;
+
+    public string Address { get; } = address;
+
+    public bool Hello { get; private set; }
+
+    public long BrokerId { get; private set; }
+
+    public string NodeName { get; private set; } = "";
+
+    public void SayHello(long brokerId, string nodeName, long endOffset)
+    {
+        lock (_lock)
+        {
+            BrokerId = brokerId;
+            NodeName = nodeName;
+            _written = endOffset;
+            _transferFrom = endOffset;
+            _speedFrom = endOffset;
+            _speedSince = default;
+            Hello = true;
+        }
+    }
+
+    public bool TryBeginFetch() => Interlocked.CompareExchange(ref _fetching, 1, 0) == 0;
+
+    public void EndFetch() => Volatile.Write(ref _fetching, 0);
+
+    /// <summary>The batch now sent to the follower (held until its next FETCH).</summary>
+    public void Hold(long bytes) => Interlocked.Exchange(ref _outstanding, bytes);
+
+    public long TakeOutstanding() => Interlocked.Exchange(ref _outstanding, 0);
+
+    public void Report(long written, long flushed, long masterEnd, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            _written = written;
+            _flushed = flushed;
+            if (written >= masterEnd)
+            {
+                _lastCaughtUp = now;
+            }
+            if (_speedSince == default)
+            {
+                (_speedSince, _speedFrom) = (now, written);
+            }
+            else if (now - _speedSince >= TimeSpan.FromSeconds(1))
+            {
+                _bytesPerSecond = (long)((written - _speedFrom) / (now - _speedSince).TotalSeconds);
+                (_speedSince, _speedFrom) = (now, written);
+            }
+        }
+    }
+
+    public FollowerStatus Snapshot(long masterEnd, DateTimeOffset now, TimeSpan inSyncWindow)
+    {
+        lock (_lock)
+        {
+            bool inSync = _lastCaughtUp is { } t && now - t <= inSyncWindow;
+            return new FollowerStatus(BrokerId, NodeName, Address, _written, _flushed, Math.Max(0, masterEnd - _written),
+                _lastCaughtUp, _bytesPerSecond, _transferFrom, inSync);
+        }
+    }
+}
