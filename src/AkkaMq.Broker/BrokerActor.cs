@@ -18,7 +18,8 @@ public sealed record BrokerActorSetup(
     ILogger Log,
     SendQueue? SendQueue = null,
     Action? BeforeFlush = null,
-    Membership.BrokerMembership? Membership = null);
+    Membership.BrokerMembership? Membership = null,
+    Action? AfterAppend = null);
 
 /// <summary>
 /// The broker group member of this node (/user/node/broker): parent and supervisor of every
@@ -97,7 +98,7 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
         var store = s.Store;
         var settings = s.Settings;
         var membership = s.Membership;
-        var storeActor = Context.ActorOf(StoreActor.Props(store, Self, s.Log, s.SendQueue, s.BeforeFlush, membership), "store");
+        var storeActor = Context.ActorOf(StoreActor.Props(store, Self, s.Log, s.SendQueue, s.BeforeFlush, membership, s.AfterAppend), "store");
         var savedOffsets = OffsetSnapshot.LoadLatest(store);
         var resets = new OffsetResets(s.Time);
         var offsets = Context.ActorOf(OffsetsActor.Props(savedOffsets, storeActor, s.StoreHost, settings.Store.FileReservedTime, resets, s.Time, s.Log, membership), "offsets");

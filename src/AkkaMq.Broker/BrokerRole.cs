@@ -27,6 +27,12 @@ public sealed record BrokerRoleOptions(string ClusterName, BrokerSettings Settin
     /// ReplicationServer.GetStatus() or ReplicationFollower.GetStatus(), or null when it runs neither.
     /// </summary>
     public Func<Replication.ReplicationStatus?>? ReplicationStatus { get; init; }
+
+    /// <summary>
+    /// Listen for followers on <c>akkamq.broker.replication.listen</c> (the node sets it; tests of a
+    /// lone broker leave it off). The server answers only once a member gives it leadership.
+    /// </summary>
+    public bool ServeReplication { get; init; }
 }
 
 /// <summary>Starts an actor under the node's guardian (or, in tests, at the top of a system) and returns it once it runs.</summary>
@@ -51,10 +57,11 @@ public sealed partial class BrokerRole : IAsyncDisposable
     private Task? _stopAccepting;
     private int _flushed;
 
-    private BrokerRole(List<RemotingServer> servers, BrokerContext context)
+    private BrokerRole(List<RemotingServer> servers, BrokerContext context, ReplicationEndpoints? replication)
     {
         _servers = servers;
         _context = context;
+        _replication = replication;
     }
 
     /// <summary>The bound broker endpoint (the real port when configured with port 0).</summary>
@@ -74,9 +81,6 @@ public sealed partial class BrokerRole : IAsyncDisposable
             return count;
         }
     }
-
-    /// <summary>The store this role writes (tests inspect its counters).</summary>
-    internal MessageStore Store => _context.Store;
 
     /// <summary>The transactions actor (tests ask it how many halves are open).</summary>
     internal IActorRef Transactions => _context.Transactions;
@@ -124,7 +128,9 @@ public sealed partial class BrokerRole : IAsyncDisposable
         var membership = new Membership.BrokerMembership(settings.BrokerId == 0
             ? new Membership.MembershipState(0, true, 0, address)
             : new Membership.MembershipState(settings.BrokerId, false, 0, null));
-        var setup = new BrokerActorSetup(store, settings, storeHost, subscriptions, groupFeed, options.Time, log, sendQueue, options.BeforeFlush, membership);
+        var replication = options.ServeReplication ? StartReplication(store, settings.Replication, loggers) : null;
+        var setup = new BrokerActorSetup(store, settings, storeHost, subscriptions, groupFeed, options.Time, log, sendQueue, options.BeforeFlush, membership,
+            replication is null ? null : replication.Server.NotifyAppended);
         var broker = await spawn(BrokerActor.Props(setup), ActorName).ConfigureAwait(false);
         var actors = await broker.Ask<BrokerActors>(GetBrokerActors.Instance, BrokerContext.AskTimeout, ct).ConfigureAwait(false);
         var context = new BrokerContext
@@ -151,14 +157,14 @@ public sealed partial class BrokerRole : IAsyncDisposable
             StatsService = new Stats.BrokerStatsService(options.ClusterName, options.Time),
             SendQueue = sendQueue,
             Membership = membership,
-            ReplicationStatus = options.ReplicationStatus,
+            ReplicationStatus = options.ReplicationStatus ?? (replication is null ? null : replication.Status),
         };
         foreach (var server in servers)
         {
             server.ConnectionClosed += connection => actors.Clients.Tell(new ClientConnectionClosed(connection), ActorRefs.NoSender);
         }
 
-        var role = new BrokerRole(servers, context);
+        var role = new BrokerRole(servers, context, replication);
         await role.RegisterAsync(ct).ConfigureAwait(false);
         handler.Activate(context);
         log.LogInformation("Broker {Group} of cluster {Cluster} serving on {Listen}, advertised as {Address}, as {Role} (broker id {Id})",
@@ -226,6 +232,7 @@ public sealed partial class BrokerRole : IAsyncDisposable
             _context.Log.LogWarning("Broker actors did not answer during dispose ({Reason}); closing the store directly", e.Message);
         }
 
+        await StopReplicationAsync().ConfigureAwait(false);
         _context.Store.Dispose();
         _context.StatsService.Dispose();
     }

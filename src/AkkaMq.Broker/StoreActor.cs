@@ -31,6 +31,7 @@ public sealed class StoreActor : ReceiveActor
     private readonly ILogger _log;
     private readonly SendQueue? _sendQueue;
     private readonly Membership.BrokerMembership? _membership;
+    private readonly Action? _afterAppend;
     private readonly List<AppendMessages> _pending = [];
     private MessageToStore[] _staging = new MessageToStore[256];
     private AppendResult[] _results = new AppendResult[256];
@@ -45,8 +46,9 @@ public sealed class StoreActor : ReceiveActor
     private FlushGeneration _spare = new();
     private readonly CompletionWork _completion;
 
-    public StoreActor(MessageStore store, IActorRef? partitions, ILogger log, SendQueue? sendQueue = null, Action? beforeFlush = null, Membership.BrokerMembership? membership = null)
+    public StoreActor(MessageStore store, IActorRef? partitions, ILogger log, SendQueue? sendQueue = null, Action? beforeFlush = null, Membership.BrokerMembership? membership = null, Action? afterAppend = null)
     {
+        _afterAppend = afterAppend;
         _membership = membership;
         _store = store;
         _partitions = partitions;
@@ -84,8 +86,10 @@ public sealed class StoreActor : ReceiveActor
     /// <param name="sendQueue">The broker's send queue: queued sends are shed by its rules, and flushes mark the disk busy.</param>
     /// <param name="beforeFlush">Runs before each group-commit flush on the flushing thread; tests make the disk slow with it.</param>
     /// <param name="membership">While it says follower, every append is refused (ServiceNotAvailable): a follower's log holds only the master's records.</param>
-    public static Props Props(MessageStore store, IActorRef? partitions, ILogger log, SendQueue? sendQueue = null, Action? beforeFlush = null, Membership.BrokerMembership? membership = null) =>
-        Akka.Actor.Props.Create(() => new StoreActor(store, partitions, log, sendQueue, beforeFlush, membership));
+    /// <param name="afterAppend">Runs after each batch is written (before its flush): the replication server wakes the followers' held fetches.</param>
+    public static Props Props(MessageStore store, IActorRef? partitions, ILogger log, SendQueue? sendQueue = null, Action? beforeFlush = null,
+        Membership.BrokerMembership? membership = null, Action? afterAppend = null) =>
+        Akka.Actor.Props.Create(() => new StoreActor(store, partitions, log, sendQueue, beforeFlush, membership, afterAppend));
 
     private void Enqueue(AppendMessages append)
     {
@@ -127,6 +131,7 @@ public sealed class StoreActor : ReceiveActor
         }
 
         AwaitCompletion();
+        _afterAppend?.Invoke();
         NotifyArrivals(n);
         Array.Clear(_staging, 0, n);
         _pending.Clear();
