@@ -22,7 +22,7 @@ public sealed class RunCommandTests
               node-name = run-test
               roles = [namesrv, broker]
               namesrv.listen = "127.0.0.1:0"
-              broker { listen = "127.0.0.1:0", store.dir = "{{storeDir}}" }
+              broker { listen = "127.0.0.1:0", store.dir = "{{storeDir}}", replication.listen = "127.0.0.1:0", replication.advertise = "127.0.0.1:0" }
             }
             akka.remote.dot-netty.tcp.port = 0
             """);

@@ -41,6 +41,8 @@ class AkkaMqNode {
       `    store.dir = ${JSON.stringify(path.join(this.dir, 'store'))}`,
       '    store.commitlog-segment-size = 64m',
       '    replication.min-in-sync-replicas = 1',
+      '    replication.listen = "127.0.0.1:0"',
+      '    replication.advertise = "127.0.0.1:0"',
       '  }',
       '}',
       // A free port for the node's cluster endpoint, so runs never collide on 2552.

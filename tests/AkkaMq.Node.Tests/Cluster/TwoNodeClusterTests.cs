@@ -73,6 +73,8 @@ public sealed class TwoNodeClusterTests : IAsyncDisposable
                 store.dir = "{{storeDir}}"
                 store.commitlog-segment-size = 16m
                 replication.min-in-sync-replicas = 1
+                replication.listen = "127.0.0.1:0"
+                replication.advertise = "127.0.0.1:0"
               }
             }
             akka.remote.dot-netty.tcp.port = 0

@@ -77,6 +77,8 @@ public sealed class NodeFixture : IAsyncDisposable
                 store.dir = "{{StoreDir}}"
                 store.commitlog-segment-size = 16m
                 replication.min-in-sync-replicas = 1
+                replication.listen = "127.0.0.1:0"
+                replication.advertise = "127.0.0.1:0"
               }
             }
             akka.remote.dot-netty.tcp.port = 0
