@@ -82,12 +82,15 @@ public sealed class NodeHost
     {
         try
         {
-            var config = _akka.WithFallback(ControlStatePersistence.Sqlite(ControlStatePersistence.DirectoryFor(_settings.Broker.Store.Dir)));
+            var state = _settings.ControlState ?? ControlStateSettings.Default;
+            var config = _akka
+                .WithFallback(ControlStatePersistence.For(state.Kind, state.Path, state.ConnectionString, ControlStatePersistence.DirectoryFor(_settings.Broker.Store.Dir)))
+                .WithFallback(ControlPlane.DefaultConfig);
             var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config), new LoggerFactorySetup(_loggerFactory));
             return ActorSystem.Create(_settings.ClusterName, setup);
         }
         catch (Exception e) when (e is Akka.Remote.RemoteTransportException or Akka.Configuration.ConfigurationException or SocketException
-            or AggregateException or InvalidOperationException or TypeLoadException)
+            or AggregateException or InvalidOperationException or TypeLoadException or ArgumentException or Microsoft.Data.Sqlite.SqliteException)
         {
             _log.LogCritical("Node {Node} cannot start its actor system: {Reason}", _settings.NodeName, e.GetBaseException().Message);
             return null;
