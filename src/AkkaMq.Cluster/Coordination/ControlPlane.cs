@@ -20,6 +20,12 @@ public sealed record ControlPlaneOptions
 
     /// <summary>The controller saves a snapshot after about this many events.</summary>
     public int ControllerSnapshotInterval { get; init; } = 100;
+
+    /// <summary>
+    /// The cluster role whose nodes host the singletons; null: any node. A node that forms a cluster of
+    /// its own (no seed nodes) hosts them whatever its roles, as a standalone node always has.
+    /// </summary>
+    public string? SingletonRole { get; init; } = ControlPlane.ControllerRole;
 }
 
 /// <summary>
@@ -71,19 +77,42 @@ public sealed class ControlPlane
         system.Settings.InjectTopLevelFallback(DefaultConfig);
         var log = loggers.CreateLogger("AkkaMq.Cluster");
 
-        // The singleton registry publishes into a feed of its own on whichever node hosts it; each
-        // new table is forwarded to every node's replica by publish-subscribe (see RouteReplicaActor).
+        // The singleton registry publishes into a feed of its own on whichever node hosts it. Each new
+        // table goes straight into that node's feed (before the change is answered, so the node that
+        // hosts the registry — every standalone node — answers from it at once) and to every other
+        // node's replica by publish-subscribe (see RouteReplicaActor).
         var registryFeed = new RouteTableFeed(RouteTable.Empty);
         var mediator = DistributedPubSub.Get(system).Mediator;
-        registryFeed.Subscribe(table => mediator.Tell(new Publish(RouteReplicaActor.Topic, table)));
+        registryFeed.Subscribe(table =>
+        {
+            feed.Publish(table);
+            mediator.Tell(new Publish(RouteReplicaActor.Topic, table));
+        });
 
-        var managerSettings = ClusterSingletonManagerSettings.Create(system).WithRole(ControllerRole);
-        var proxySettings = ClusterSingletonProxySettings.Create(system).WithRole(ControllerRole);
-        system.ActorOf(
-            ClusterSingletonManager.Props(RouteRegistryActor.Props(registryFeed, log, options.Registry), PoisonPill.Instance, managerSettings), "routes");
+        var role = options.SingletonRole;
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        if (role is not null && !cluster.SelfRoles.Contains(role) && cluster.Settings.SeedNodes.Count == 0)
+        {
+            log.LogInformation("This node forms a cluster of its own without role {Role}; it hosts the route registry and the controller itself", role);
+            role = null;
+        }
+
+        var managerSettings = ClusterSingletonManagerSettings.Create(system).WithRole(role);
+        var proxySettings = ClusterSingletonProxySettings.Create(system).WithRole(role);
+        var hosts = role is null || cluster.SelfRoles.Contains(role);
+        if (hosts)
+        {
+            system.ActorOf(
+                ClusterSingletonManager.Props(RouteRegistryActor.Props(registryFeed, log, options.Registry), PoisonPill.Instance, managerSettings), "routes");
+        }
+
         var registry = system.ActorOf(ClusterSingletonProxy.Props("/user/routes", proxySettings), "routes-proxy");
-        system.ActorOf(
-            ClusterSingletonManager.Props(ControllerActor.Props(log, options.ControllerSnapshotInterval), PoisonPill.Instance, managerSettings), "controller");
+        if (hosts)
+        {
+            system.ActorOf(
+                ClusterSingletonManager.Props(ControllerActor.Props(log, options.ControllerSnapshotInterval), PoisonPill.Instance, managerSettings), "controller");
+        }
+
         var controller = system.ActorOf(ClusterSingletonProxy.Props("/user/controller", proxySettings), "controller-proxy");
         var replica = system.ActorOf(RouteReplicaActor.Props(feed, registry, log, options.RefreshInterval), "routes-replica");
         return new ControlPlane(registry, controller, replica, feed);

@@ -40,7 +40,7 @@ public sealed class TwoNodeClusterTests : IAsyncDisposable
         await StartRolesAsync(second, secondSettings, timeout.Token);
         foreach (var system in _systems)
         {
-            foreach (var path in new[] { "/user/node/routes", "/user/node/broker", "/user/node/broker/store", "/user/node/broker/offsets" })
+            foreach (var path in new[] { "/user/routes-proxy", "/user/controller-proxy", "/user/routes-replica", "/user/node/broker", "/user/node/broker/store", "/user/node/broker/offsets" })
             {
                 var actor = await system.ActorSelection(path).ResolveOne(TimeSpan.FromSeconds(10));
                 Assert.Equal(path, actor.Path.ToStringWithoutAddress());
