@@ -20,6 +20,20 @@ public sealed class ControlPlaneClusterTests : IAsyncDisposable
     {
         // Refresh far away: only the publish can bring the table in time.
         var nodes = await _cluster.StartAsync(3, new ControlPlaneOptions { RefreshInterval = TimeSpan.FromMinutes(5) });
+        // Subscriptions spread by gossip: warm-up changes until one reaches every replica by publish.
+        using (var warmUp = new CancellationTokenSource(ClusterNodes.Deadline))
+        {
+            for (int i = 0; ; i++)
+            {
+                var put = await RouteRegistryRequests.ChangeAsync(nodes[0].ControlPlane.Registry, new PutKv("warm-up", "n", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), warmUp.Token);
+                var version = put.Table!.Version;
+                await Task.Delay(300, warmUp.Token);
+                if (nodes.All(n => n.Feed.Current.Version == version))
+                {
+                    break;
+                }
+            }
+        }
 
         var result = await RouteRegistryRequests.ChangeAsync(nodes[2].ControlPlane.Registry, Topic("OrderTopic"), CancellationToken.None);
 
