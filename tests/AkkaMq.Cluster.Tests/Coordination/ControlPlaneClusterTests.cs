@@ -106,7 +106,35 @@ public sealed class ControlPlaneClusterTests : IAsyncDisposable
         Assert.Equal("127.0.0.1:10921", nodes[0].Feed.Source.Groups["broker-c"].MasterAddress);
     }
 
+    [Fact]
+    public async Task FewerThanThreeMembersUp_IsWarnedAtStart_AndWhenMembershipDropsBelowThree()
+    {
+        var nodes = await _cluster.StartAsync(1);
+        var alone = new ListLogger();
+        nodes[0].System.ActorOf(RouteReplicaActor.Props(new RouteTableFeed(RouteTable.Empty), nodes[0].ControlPlane.Registry, alone));
+        await ClusterNodes.WaitUntilAsync(() => Warnings(alone) == 1, "warning at start");
+
+        await _cluster.AddAsync();
+        var leaving = await _cluster.AddAsync();
+        await ClusterNodes.WaitUntilAsync(
+            () => Akka.Cluster.Cluster.Get(nodes[0].System).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == 3, "three Up");
+        var watcher = new ListLogger();
+        nodes[0].System.ActorOf(RouteReplicaActor.Props(new RouteTableFeed(RouteTable.Empty), nodes[0].ControlPlane.Registry, watcher));
+
+        await CoordinatedShutdown.Get(leaving.System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).WaitAsync(ClusterNodes.Deadline);
+
+        await ClusterNodes.WaitUntilAsync(() => Warnings(watcher) == 1, "warning when membership drops below three");
+        await ClusterNodes.WaitUntilAsync(
+            () => Akka.Cluster.Cluster.Get(nodes[0].System).State.Members.All(m => m.Address.ToString() != leaving.Address), "left node removed");
+        // Started with three Up, it warned only when the third left.
+        Assert.Contains("The cluster has 2 member(s) Up", Assert.Single(watcher.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Message);
+        Assert.Contains("The cluster has 1 member(s) Up", Assert.Single(alone.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Message);
+    }
+
     public async ValueTask DisposeAsync() => await _cluster.DisposeAsync();
+
+    private static int Warnings(ListLogger log) => log.Lines.Count(l =>
+        l.Level == Microsoft.Extensions.Logging.LogLevel.Warning && l.Message.Contains("automatic failover needs at least three nodes", StringComparison.Ordinal));
 
     private static UpsertTopic Topic(string name) => new("broker-a", new TopicConfig(name, 8, 8, Perm.ReadWrite));
 
