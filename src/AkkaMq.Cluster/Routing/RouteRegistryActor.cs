@@ -7,8 +7,9 @@ namespace AkkaMq.Cluster.Routing;
 /// <summary>
 /// Owns the route table — topic configuration, broker groups and nameserver KV config — as cluster
 /// state, event-sourced under the fixed persistence id <see cref="RegistryPersistenceId"/>. Exactly
-/// one runs per cluster (later as a cluster singleton; in a standalone node, the local one), so a
-/// new instance anywhere recovers the same table from the shared journal.
+/// one runs per cluster, as a cluster singleton on a controller node (see
+/// <see cref="AkkaMq.Cluster.Coordination.ControlPlane"/>), so a new instance anywhere recovers the
+/// same table from the shared journal.
 /// </summary>
 /// <remarks>
 /// A change is checked first; a rejected one replies <see cref="RouteChangeResult.Rejected"/> and
