@@ -42,6 +42,37 @@ else
   failed=$((failed + 1)); status=1
 fi
 
+echo "== postgresql"
+# The control-plane tests start a throw-away PostgreSQL server of their own (a temporary data
+# directory on a free loopback port). Install the server binaries when missing, without starting
+# any service and without creating Debian's default cluster on port 5432.
+if ! ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get > /dev/null 2>&1; then
+    mkdir -p /etc/postgresql-common
+    grep -qs '^create_main_cluster *= *false' /etc/postgresql-common/createcluster.conf \
+      || echo "create_main_cluster = false" >> /etc/postgresql-common/createcluster.conf
+    policy_created=0
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\n# no service starts while packages install\nexit 101\n' > /usr/sbin/policy-rc.d
+      chmod +x /usr/sbin/policy-rc.d
+      policy_created=1
+    fi
+    if DEBIAN_FRONTEND=noninteractive apt-get update -q > "$log" 2>&1 \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+        -o Dpkg::Options::=--force-confold -o Dpkg::Options::=--force-confdef postgresql >> "$log" 2>&1; then
+      echo "postgresql installed"
+    else
+      cat "$log"
+      echo "postgresql could not be installed; the PostgreSQL tests will fail"
+    fi
+    if [ "$policy_created" -eq 1 ]; then
+      rm -f /usr/sbin/policy-rc.d
+    fi
+  else
+    echo "PostgreSQL server binaries missing and not installable here (needs root and apt-get)"
+  fi
+fi
+
 echo "== dotnet test"
 # VSTest prints one summary per test project:
 #   Passed!  - Failed:     0, Passed:    42, Skipped:     0, Total:    42, Duration: 3 s - X.Tests.dll (net10.0)

@@ -28,11 +28,16 @@ public static class ControlStatePersistence
     public static Config Serialization { get; } = ConfigurationFactory.ParseString($$"""
         akka.actor {
           serializers.akkamq-route-registry = "{{typeof(RouteRegistrySerializer).FullName}}, {{typeof(RouteRegistrySerializer).Assembly.GetName().Name}}"
+          serializers.akkamq-controller = "{{typeof(ControllerSerializer).FullName}}, {{typeof(ControllerSerializer).Assembly.GetName().Name}}"
           serialization-bindings {
             "{{typeof(IRouteRegistryPersisted).FullName}}, {{typeof(IRouteRegistryPersisted).Assembly.GetName().Name}}" = akkamq-route-registry
+            "{{typeof(RouteTable).FullName}}, {{typeof(RouteTable).Assembly.GetName().Name}}" = akkamq-route-registry
+            "{{typeof(RouteChangeResult).FullName}}, {{typeof(RouteChangeResult).Assembly.GetName().Name}}" = akkamq-route-registry
+            "{{typeof(IControllerPersisted).FullName}}, {{typeof(IControllerPersisted).Assembly.GetName().Name}}" = akkamq-controller
           }
           serialization-identifiers {
             "{{typeof(RouteRegistrySerializer).FullName}}, {{typeof(RouteRegistrySerializer).Assembly.GetName().Name}}" = {{RouteRegistrySerializer.SerializerId}}
+            "{{typeof(ControllerSerializer).FullName}}, {{typeof(ControllerSerializer).Assembly.GetName().Name}}" = {{ControllerSerializer.SerializerId}}
           }
         }
         """);
@@ -40,7 +45,9 @@ public static class ControlStatePersistence
     /// <summary>
     /// Journal and snapshot store in two SQLite files under <paramref name="controlDirectory"/>
     /// (<see cref="JournalFileName"/>, <see cref="SnapshotFileName"/>), tables created on first start.
-    /// For nodes on one host: SQLite allows a single writing process per file. The directory is created.
+    /// Several nodes on one host may share one directory: both files are switched to SQLite's write-ahead
+    /// log, where readers never block and writers of different processes take turns (a waiting writer
+    /// retries until its command timeout). The directory is created.
     /// </summary>
     public static Config Sqlite(string controlDirectory)
     {
@@ -48,6 +55,8 @@ public static class ControlStatePersistence
         Directory.CreateDirectory(directory);
         var journal = ConnectionString(Path.Combine(directory, JournalFileName));
         var snapshots = ConnectionString(Path.Combine(directory, SnapshotFileName));
+        UseWriteAheadLog(journal);
+        UseWriteAheadLog(snapshots);
         // parallelism = 1: SQLite serialises writers anyway; more connections only wait on its lock.
         var sql = ConfigurationFactory.ParseString($$"""
             akka.persistence {
@@ -73,6 +82,74 @@ public static class ControlStatePersistence
             }
             """);
         return sql.WithFallback(Serialization).WithFallback(SqlPersistence.DefaultConfiguration);
+    }
+
+    /// <summary>
+    /// Journal and snapshot store in a PostgreSQL database (<paramref name="connectionString"/>, an Npgsql
+    /// connection string), tables created on first start; every node of a cluster uses the same database.
+    /// </summary>
+    public static Config PostgreSql(string connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new ArgumentException("a PostgreSQL connection string is required", nameof(connectionString));
+        }
+
+        var sql = ConfigurationFactory.ParseString($$"""
+            akka.persistence {
+              journal {
+                plugin = "akka.persistence.journal.sql"
+                sql {
+                  class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
+                  provider-name = "PostgreSQL.15"
+                  connection-string = {{Quote(connectionString)}}
+                  auto-initialize = on
+                }
+              }
+              snapshot-store {
+                plugin = "akka.persistence.snapshot-store.sql"
+                sql {
+                  class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
+                  provider-name = "PostgreSQL.15"
+                  connection-string = {{Quote(connectionString)}}
+                  auto-initialize = on
+                }
+              }
+            }
+            """);
+        return sql.WithFallback(Serialization).WithFallback(SqlPersistence.DefaultConfiguration);
+    }
+
+    /// <summary>
+    /// The configuration for <c>akkamq.control-state</c>: <paramref name="kind"/> <c>sqlite</c> (files in
+    /// <paramref name="path"/>, or <paramref name="defaultDirectory"/> when it is empty) or <c>postgresql</c>
+    /// (<paramref name="connectionString"/>). Throws <see cref="ArgumentException"/> naming the key at fault.
+    /// </summary>
+    public static Config For(string kind, string? path, string? connectionString, string defaultDirectory)
+    {
+        switch (kind?.Trim().ToLowerInvariant())
+        {
+            case "sqlite":
+                return Sqlite(string.IsNullOrWhiteSpace(path) ? defaultDirectory : path);
+            case "postgresql":
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new ArgumentException("akkamq.control-state.connection-string: required when akkamq.control-state.kind = postgresql");
+                }
+
+                return PostgreSql(connectionString);
+            default:
+                throw new ArgumentException($"akkamq.control-state.kind: unknown kind '{kind}'; expected sqlite or postgresql");
+        }
+    }
+
+    private static void UseWriteAheadLog(string connectionString)
+    {
+        using var db = new SqliteConnection(connectionString);
+        db.Open();
+        using var command = db.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        command.ExecuteNonQuery();
     }
 
     private static string ConnectionString(string file) => new SqliteConnectionStringBuilder { DataSource = file }.ToString();

@@ -7,8 +7,9 @@ namespace AkkaMq.Cluster.Routing;
 /// <summary>
 /// Owns the route table — topic configuration, broker groups and nameserver KV config — as cluster
 /// state, event-sourced under the fixed persistence id <see cref="RegistryPersistenceId"/>. Exactly
-/// one runs per cluster (later as a cluster singleton; in a standalone node, the local one), so a
-/// new instance anywhere recovers the same table from the shared journal.
+/// one runs per cluster, as a cluster singleton on a controller node (see
+/// <see cref="AkkaMq.Cluster.Coordination.ControlPlane"/>), so a new instance anywhere recovers the
+/// same table from the shared journal.
 /// </summary>
 /// <remarks>
 /// A change is checked first; a rejected one replies <see cref="RouteChangeResult.Rejected"/> and
@@ -49,7 +50,7 @@ public sealed class RouteRegistryActor : ReceivePersistentActor
         Command<DeleteTopic>(m => Change(
             _table.Topics.ContainsKey(m.Topic) ? null : $"topic {m.Topic} does not exist",
             new TopicDeleted(m.Topic)));
-        Command<RegisterBrokerMember>(m => Change(null, new BrokerMemberRegistered(m.Cluster, m.Group, m.BrokerId, m.Address)));
+        Command<RegisterBrokerMember>(m => Change(null, new BrokerMemberRegistered(m.Cluster, m.Group, m.BrokerId, m.Address, m.NodeAddress)));
         Command<PutKv>(m => Change(null, new KvPut(m.Namespace, m.Key, m.Value)));
         Command<DeleteKv>(m => Change(null, new KvDeleted(m.Namespace, m.Key)));
         Command<ChangeBrokerWritePerm>(m => Change(
@@ -216,8 +217,13 @@ public sealed record UpsertTopic(string Group, TopicConfig Config);
 /// <summary>Removes a topic from every group; rejected when there is no such topic.</summary>
 public sealed record DeleteTopic(string Topic);
 
-/// <summary>Records that <paramref name="Address"/> serves <paramref name="Group"/> as broker id <paramref name="BrokerId"/> (0 = master).</summary>
-public sealed record RegisterBrokerMember(string Cluster, string Group, long BrokerId, string Address);
+/// <summary>
+/// Records that <paramref name="Address"/> serves <paramref name="Group"/> as broker id <paramref name="BrokerId"/> (0 = master),
+/// on the cluster node with Akka address <paramref name="NodeAddress"/> (e.g. <c>akka.tcp://DefaultCluster@10.0.0.5:2552</c>).
+/// Nameservers leave a member out of their answers while its node is unreachable or has left; without a node
+/// address the member is always listed.
+/// </summary>
+public sealed record RegisterBrokerMember(string Cluster, string Group, long BrokerId, string Address, string? NodeAddress = null);
 
 public sealed record PutKv(string Namespace, string Key, string Value);
 

@@ -18,8 +18,11 @@ public sealed record TopicUpserted(string Group, TopicConfig Config) : IRouteReg
 /// <summary>The topic was removed from every group.</summary>
 public sealed record TopicDeleted(string Topic) : IRouteRegistryEvent;
 
-/// <summary><paramref name="Address"/> serves <paramref name="Group"/> of <paramref name="Cluster"/> as broker id <paramref name="BrokerId"/>.</summary>
-public sealed record BrokerMemberRegistered(string Cluster, string Group, long BrokerId, string Address) : IRouteRegistryEvent;
+/// <summary>
+/// <paramref name="Address"/> serves <paramref name="Group"/> of <paramref name="Cluster"/> as broker id <paramref name="BrokerId"/>,
+/// on the Akka node <paramref name="NodeAddress"/> (null: registered before node addresses were recorded).
+/// </summary>
+public sealed record BrokerMemberRegistered(string Cluster, string Group, long BrokerId, string Address, string? NodeAddress = null) : IRouteRegistryEvent;
 
 public sealed record KvPut(string Namespace, string Key, string Value) : IRouteRegistryEvent;
 
@@ -64,7 +67,8 @@ public static class RouteRegistryEvents
         BrokerMemberRegistered r => table.Groups.TryGetValue(r.Group, out var group)
             && group.ClusterName == r.Cluster
             && group.Addresses.TryGetValue(r.BrokerId, out var address)
-            && address == r.Address,
+            && address == r.Address
+            && group.NodeOf(r.BrokerId) == r.NodeAddress,
         KvPut p => table.FindKv(p.Namespace, p.Key) == p.Value,
         KvDeleted d => table.FindKv(d.Namespace, d.Key) is null,
         BrokerWritePermChanged w => ReferenceEquals(table.WithGroupWritePerm(w.Group, w.Writable), table),
@@ -73,9 +77,10 @@ public static class RouteRegistryEvents
 
     private static BrokerGroup Register(RouteTable table, BrokerMemberRegistered r)
     {
-        var addresses = table.Groups.TryGetValue(r.Group, out var existing)
-            ? existing.Addresses
-            : ImmutableSortedDictionary<long, string>.Empty;
-        return new BrokerGroup(r.Cluster, r.Group, addresses.SetItem(r.BrokerId, r.Address));
+        table.Groups.TryGetValue(r.Group, out var existing);
+        var addresses = existing?.Addresses ?? ImmutableSortedDictionary<long, string>.Empty;
+        var nodes = existing?.NodeAddresses ?? ImmutableSortedDictionary<long, string>.Empty;
+        nodes = r.NodeAddress is null ? nodes.Remove(r.BrokerId) : nodes.SetItem(r.BrokerId, r.NodeAddress);
+        return new BrokerGroup(r.Cluster, r.Group, addresses.SetItem(r.BrokerId, r.Address), nodes.IsEmpty ? null : nodes);
     }
 }

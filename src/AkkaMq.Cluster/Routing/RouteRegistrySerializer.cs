@@ -17,12 +17,17 @@ namespace AkkaMq.Cluster.Routing;
 /// <item><c>TU1</c> <see cref="TopicUpserted"/>: one entry of the route table's <c>topics</c> array,
 /// <c>{"group","topicName","readQueueNums","writeQueueNums","perm","filterType","topicSysFlag","order"}</c>.</item>
 /// <item><c>TD1</c> <see cref="TopicDeleted"/>: <c>{"topic"}</c>.</item>
-/// <item><c>BM1</c> <see cref="BrokerMemberRegistered"/>: <c>{"cluster","group","brokerId","address"}</c>.</item>
+/// <item><c>BM1</c> <see cref="BrokerMemberRegistered"/>: <c>{"cluster","group","brokerId","address"}</c> (read only;
+/// written before members carried their node address).</item>
+/// <item><c>BM2</c> <see cref="BrokerMemberRegistered"/>: <c>{"cluster","group","brokerId","address","nodeAddress"}</c>,
+/// <c>nodeAddress</c> null when unknown.</item>
 /// <item><c>KP1</c> <see cref="KvPut"/>: <c>{"namespace","key","value"}</c>.</item>
 /// <item><c>KD1</c> <see cref="KvDeleted"/>: <c>{"namespace","key"}</c>.</item>
 /// <item><c>BW1</c> <see cref="BrokerWritePermChanged"/>: <c>{"group","writable"}</c>.</item>
 /// <item><c>RI1</c> <see cref="RouteTableImported"/> and <c>RS1</c> <see cref="RouteRegistrySnapshot"/>:
 /// the whole table as <see cref="RouteTableCodec"/> writes it.</item>
+/// <item><c>RT1</c> <see cref="RouteTable"/> sent between nodes (replies, published tables): the same document.</item>
+/// <item><c>RC1</c> <see cref="RouteChangeResult"/> sent between nodes: <c>{"table":{...}}</c> or <c>{"rejection":"..."}</c>.</item>
 /// </list>
 /// The serializer id, <see cref="SerializerId"/> = 4711, is stored with every row and must never change.
 /// </remarks>
@@ -34,6 +39,9 @@ public sealed class RouteRegistrySerializer : SerializerWithStringManifest
     private const string TopicUpsertedManifest = "TU1";
     private const string TopicDeletedManifest = "TD1";
     private const string BrokerMemberRegisteredManifest = "BM1";
+    private const string BrokerMemberRegisteredWithNodeManifest = "BM2";
+    private const string RouteTableManifest = "RT1";
+    private const string ChangeResultManifest = "RC1";
     private const string KvPutManifest = "KP1";
     private const string KvDeletedManifest = "KD1";
     private const string BrokerWritePermManifest = "BW1";
@@ -51,7 +59,9 @@ public sealed class RouteRegistrySerializer : SerializerWithStringManifest
     {
         TopicUpserted => TopicUpsertedManifest,
         TopicDeleted => TopicDeletedManifest,
-        BrokerMemberRegistered => BrokerMemberRegisteredManifest,
+        BrokerMemberRegistered => BrokerMemberRegisteredWithNodeManifest,
+        RouteTable => RouteTableManifest,
+        RouteChangeResult => ChangeResultManifest,
         KvPut => KvPutManifest,
         KvDeleted => KvDeletedManifest,
         BrokerWritePermChanged => BrokerWritePermManifest,
@@ -64,6 +74,8 @@ public sealed class RouteRegistrySerializer : SerializerWithStringManifest
     {
         RouteTableImported i => RouteTableCodec.Encode(i.Table),
         RouteRegistrySnapshot s => RouteTableCodec.Encode(s.Table),
+        RouteTable t => RouteTableCodec.Encode(t),
+        RouteChangeResult r => WriteChangeResult(r),
         TopicUpserted or TopicDeleted or BrokerMemberRegistered or KvPut or KvDeleted or BrokerWritePermChanged => WriteEvent(obj),
         _ => throw CannotSerialize(obj),
     };
@@ -78,7 +90,18 @@ public sealed class RouteRegistrySerializer : SerializerWithStringManifest
                     return new RouteTableImported(RouteTableCodec.Decode(bytes, manifest));
                 case SnapshotManifest:
                     return new RouteRegistrySnapshot(RouteTableCodec.Decode(bytes, manifest));
-                case TopicUpsertedManifest or TopicDeletedManifest or BrokerMemberRegisteredManifest or KvPutManifest or KvDeletedManifest or BrokerWritePermManifest:
+                case RouteTableManifest:
+                    return RouteTableCodec.Decode(bytes, manifest);
+                case ChangeResultManifest:
+                    using (var doc = JsonDocument.Parse(bytes))
+                    {
+                        var root = doc.RootElement;
+                        return root.TryGetProperty("table", out var table)
+                            ? RouteChangeResult.Accepted(RouteTableCodec.ReadTable(table))
+                            : RouteChangeResult.Rejected(Text(root, "rejection"));
+                    }
+
+                case TopicUpsertedManifest or TopicDeletedManifest or BrokerMemberRegisteredManifest or BrokerMemberRegisteredWithNodeManifest or KvPutManifest or KvDeletedManifest or BrokerWritePermManifest:
                     using (var doc = JsonDocument.Parse(bytes))
                     {
                         return ReadEvent(doc.RootElement, manifest);
@@ -116,6 +139,15 @@ public sealed class RouteRegistrySerializer : SerializerWithStringManifest
                     w.WriteString("group", r.Group);
                     w.WriteNumber("brokerId", r.BrokerId);
                     w.WriteString("address", r.Address);
+                    if (r.NodeAddress is null)
+                    {
+                        w.WriteNull("nodeAddress");
+                    }
+                    else
+                    {
+                        w.WriteString("nodeAddress", r.NodeAddress);
+                    }
+
                     w.WriteEndObject();
                     break;
                 case KvPut p:
@@ -148,10 +180,34 @@ public sealed class RouteRegistrySerializer : SerializerWithStringManifest
         TopicUpsertedManifest => new TopicUpserted(Text(e, "group"), RouteTableCodec.ReadTopic(e)),
         TopicDeletedManifest => new TopicDeleted(Text(e, "topic")),
         BrokerMemberRegisteredManifest => new BrokerMemberRegistered(Text(e, "cluster"), Text(e, "group"), e.GetProperty("brokerId").GetInt64(), Text(e, "address")),
+        BrokerMemberRegisteredWithNodeManifest => new BrokerMemberRegistered(
+            Text(e, "cluster"), Text(e, "group"), e.GetProperty("brokerId").GetInt64(), Text(e, "address"), e.GetProperty("nodeAddress").GetString()),
         KvPutManifest => new KvPut(Text(e, "namespace"), Text(e, "key"), Text(e, "value")),
         BrokerWritePermManifest => new BrokerWritePermChanged(Text(e, "group"), e.GetProperty("writable").GetBoolean()),
         _ => new KvDeleted(Text(e, "namespace"), Text(e, "key")),
     };
+
+    private static byte[] WriteChangeResult(RouteChangeResult result)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            if (result.Table is { } table)
+            {
+                w.WritePropertyName("table");
+                RouteTableCodec.WriteTable(w, table);
+            }
+            else
+            {
+                w.WriteString("rejection", result.Rejection ?? string.Empty);
+            }
+
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 
     private static string Text(JsonElement e, string name) =>
         e.GetProperty(name).GetString() ?? throw new FormatException($"\"{name}\" is null");

@@ -37,8 +37,19 @@ public sealed record TopicConfig(
     public int QueueCount => Math.Max(ReadQueueNums, WriteQueueNums);
 }
 
-/// <summary>One broker group (RocketMQ's brokerName): its cluster and the address of each member by broker id (0 = master).</summary>
-public sealed record BrokerGroup(string ClusterName, string GroupName, ImmutableSortedDictionary<long, string> Addresses)
+/// <summary>
+/// One broker group (RocketMQ's brokerName): its cluster and the address of each member by broker id (0 = master);
+/// <paramref name="Nodes"/> holds, per broker id, the Akka address of the node that member runs on (absent for
+/// members registered without one; those are always listed).
+/// </summary>
+public sealed record BrokerGroup(
+    string ClusterName, string GroupName, ImmutableSortedDictionary<long, string> Addresses, ImmutableSortedDictionary<long, string>? Nodes = null)
 {
     public string? MasterAddress => Addresses.TryGetValue(0, out var address) ? address : null;
+
+    /// <summary>Akka node address of each member by broker id; empty when none was registered.</summary>
+    public ImmutableSortedDictionary<long, string> NodeAddresses => Nodes ?? ImmutableSortedDictionary<long, string>.Empty;
+
+    /// <summary>The Akka address of the node broker id <paramref name="brokerId"/> runs on, or null when unknown.</summary>
+    public string? NodeOf(long brokerId) => NodeAddresses.TryGetValue(brokerId, out var node) ? node : null;
 }

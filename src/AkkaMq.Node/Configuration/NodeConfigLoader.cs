@@ -104,6 +104,26 @@ public static class NodeConfigLoader
 
         CheckStore(s.Broker.Store, Problem);
         CheckLimits(s, Problem);
+        CheckControlState(s.ControlState ?? ControlStateSettings.Default, Problem);
+    }
+
+    private static void CheckControlState(ControlStateSettings state, Action<string, string> problem)
+    {
+        switch (state.Kind.Trim().ToLowerInvariant())
+        {
+            case "sqlite":
+                break;
+            case "postgresql":
+                if (string.IsNullOrWhiteSpace(state.ConnectionString))
+                {
+                    problem("control-state.connection-string", "required when control-state.kind = postgresql");
+                }
+
+                break;
+            default:
+                problem("control-state.kind", $"expected sqlite or postgresql, got '{state.Kind}'");
+                break;
+        }
     }
 
     private static void CheckLimits(NodeSettings s, Action<string, string> problem)

@@ -23,7 +23,8 @@ public sealed record NodeSettings(
     NameServerSettings Namesrv,
     BrokerSettings Broker,
     ShutdownSettings Shutdown,
-    RemotingLimits? Remoting = null)
+    RemotingLimits? Remoting = null,
+    ControlStateSettings? ControlState = null)
 {
     public bool Has(NodeRole role) => Roles.Contains(role);
 
@@ -55,3 +56,13 @@ public sealed record RemotingLimits(
 }
 
 public sealed record ShutdownSettings(TimeSpan PhaseTimeout);
+
+/// <summary>
+/// <c>akkamq.control-state</c>: where the control plane (route registry, controller) keeps its journal:
+/// <see cref="Kind"/> <c>sqlite</c> (files in <see cref="Path"/>, empty = &lt;broker store dir&gt;/control) or
+/// <c>postgresql</c> (<see cref="ConnectionString"/>).
+/// </summary>
+public sealed record ControlStateSettings(string Kind, string Path, string ConnectionString)
+{
+    public static ControlStateSettings Default { get; } = new("sqlite", string.Empty, string.Empty);
+}

@@ -82,16 +82,32 @@ public sealed class NodeHost
     {
         try
         {
-            var config = _akka.WithFallback(ControlStatePersistence.Sqlite(ControlStatePersistence.DirectoryFor(_settings.Broker.Store.Dir)));
+            var config = SystemConfig(_settings, _akka);
             var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config), new LoggerFactorySetup(_loggerFactory));
             return ActorSystem.Create(_settings.ClusterName, setup);
         }
         catch (Exception e) when (e is Akka.Remote.RemoteTransportException or Akka.Configuration.ConfigurationException or SocketException
-            or AggregateException or InvalidOperationException or TypeLoadException)
+            or AggregateException or InvalidOperationException or TypeLoadException or ArgumentException or Microsoft.Data.Sqlite.SqliteException)
         {
             _log.LogCritical("Node {Node} cannot start its actor system: {Reason}", _settings.NodeName, e.GetBaseException().Message);
             return null;
         }
+    }
+
+    /// <summary>
+    /// The actor system's whole configuration: <paramref name="akka"/> over the control-state journal
+    /// chosen by <c>akkamq.control-state</c> and the control plane's Akka defaults. Throws
+    /// <see cref="ArgumentException"/> naming the key when the control-state settings are unusable.
+    /// </summary>
+    public static AkkaConfig SystemConfig(NodeSettings settings, AkkaConfig akka)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(akka);
+        var state = settings.ControlState ?? ControlStateSettings.Default;
+        var defaultDirectory = ControlStatePersistence.DirectoryFor(settings.Broker.Store.Dir);
+        return akka
+            .WithFallback(ControlStatePersistence.For(state.Kind, state.Path, state.ConnectionString, defaultDirectory))
+            .WithFallback(ControlPlane.DefaultConfig);
     }
 
     /// <summary>

@@ -19,11 +19,18 @@ public sealed class NodeRoles
     /// <summary>How long the guardian may take to start a role actor.</summary>
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
-    private NodeRoles(NameServerRole? nameServer, BrokerRole? broker)
+    /// <summary>How long start-up waits for the route registry singleton (a controller node must be up).</summary>
+    private static readonly TimeSpan RegistryTimeout = TimeSpan.FromSeconds(60);
+
+    private NodeRoles(NameServerRole? nameServer, BrokerRole? broker, ControlPlane controlPlane)
     {
         NameServer = nameServer;
         Broker = broker;
+        ControlPlane = controlPlane;
     }
+
+    /// <summary>This node's proxies to the route registry and the controller, and its route replica.</summary>
+    public ControlPlane ControlPlane { get; }
 
     public NameServerRole? NameServer { get; }
 
@@ -39,12 +46,17 @@ public sealed class NodeRoles
         var log = loggers.CreateLogger("AkkaMq.Node");
         SpawnActor spawn = async (props, name) =>
             (await guardian.Ask<RoleActorStarted>(new StartRoleActor(props, name), StartTimeout, ct).ConfigureAwait(false)).Actor;
-        // The route registry recovers its state from the control-state journal (importing a
-        // route table the file-based store left behind) before the roles serve anything.
+        // The route registry and the controller run as cluster singletons on controller nodes; the
+        // registry recovers from the control-state journal (importing a route table the file-based
+        // store left behind) and the roles start once it answers through its proxy.
         var routes = new RouteTableFeed(RouteTable.Empty);
-        var options = new RouteRegistryOptions { LegacyDirectory = ControlStatePersistence.DirectoryFor(settings.Broker.Store.Dir) };
-        var registry = await spawn(RouteRegistryActor.Props(routes, loggers.CreateLogger("AkkaMq.Cluster"), options), "routes").ConfigureAwait(false);
-        await RouteRegistryRequests.WaitUntilStartedAsync(registry, StartTimeout, ct).ConfigureAwait(false);
+        var options = new ControlPlaneOptions
+        {
+            Registry = new RouteRegistryOptions { LegacyDirectory = ControlStatePersistence.DirectoryFor(settings.Broker.Store.Dir) },
+        };
+        var controlPlane = ControlPlane.Start(system, routes, loggers, options);
+        await controlPlane.WaitUntilReadyAsync(RegistryTimeout, log, ct).ConfigureAwait(false);
+        var registry = controlPlane.Registry;
 
         NameServerRole? nameServer = null;
         if (settings.Has(NodeRole.Namesrv))
@@ -60,7 +72,7 @@ public sealed class NodeRoles
             log.LogInformation("broker listening on {EndPoint}, advertised as {Address}", broker.LocalEndPoint, broker.AdvertisedAddress);
         }
 
-        var roles = new NodeRoles(nameServer, broker);
+        var roles = new NodeRoles(nameServer, broker, controlPlane);
         roles.AddShutdownTasks(CoordinatedShutdown.Get(system));
         return roles;
     }

@@ -19,7 +19,7 @@ public sealed class RouteRegistryPersistenceTests : RegistryTestKit
         Accepted(registry, new PutKv("ORDER_TOPIC_CONFIG", "Orders", "broker-a:8"));
         var before = Accepted(registry, new RegisterBrokerMember("DefaultCluster", "broker-a", 0, "127.0.0.1:10911"));
         StopRegistry(registry);
-        Assert.Equal(["TU1", "KP1", "BM1"], Column(JournalFile, "SELECT manifest FROM journal ORDER BY sequence_number"));
+        Assert.Equal(["TU1", "KP1", "BM2"], Column(JournalFile, "SELECT manifest FROM journal ORDER BY sequence_number"));
         Assert.Equal(["4711"], Column(JournalFile, "SELECT DISTINCT identifier FROM journal"));
 
         var restarted = StartSecondSystem();

@@ -24,8 +24,12 @@ public sealed class RouteRegistrySerializerTests : RegistryTestKit
         },
         { new TopicDeleted("Orders"), "TD1", """{"topic":"Orders"}""" },
         {
-            new BrokerMemberRegistered("DefaultCluster", "broker-a", 1, "127.0.0.2:10911"), "BM1",
-            """{"cluster":"DefaultCluster","group":"broker-a","brokerId":1,"address":"127.0.0.2:10911"}"""
+            new BrokerMemberRegistered("DefaultCluster", "broker-a", 1, "127.0.0.2:10911"), "BM2",
+            """{"cluster":"DefaultCluster","group":"broker-a","brokerId":1,"address":"127.0.0.2:10911","nodeAddress":null}"""
+        },
+        {
+            new BrokerMemberRegistered("DefaultCluster", "broker-a", 1, "127.0.0.2:10911", "akka.tcp://C@127.0.0.2:2552"), "BM2",
+            """{"cluster":"DefaultCluster","group":"broker-a","brokerId":1,"address":"127.0.0.2:10911","nodeAddress":"akka.tcp://C@127.0.0.2:2552"}"""
         },
         { new KvPut("ns", "k", "v"), "KP1", """{"namespace":"ns","key":"k","value":"v"}""" },
         { new KvDeleted("ns", "k"), "KD1", """{"namespace":"ns","key":"k"}""" },
@@ -44,6 +48,15 @@ public sealed class RouteRegistrySerializerTests : RegistryTestKit
         Assert.Equal(manifest, Serialization.ManifestFor(serializer, e));
         Assert.Equal(json, Encoding.UTF8.GetString(bytes));
         Assert.Equal(e, serializer.FromBinary(bytes, manifest));
+    }
+
+    [Fact]
+    public void MemberEventWrittenBeforeNodeAddresses_StillDecodes_WithoutOne()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new TopicDeleted("x"));
+        var old = Encoding.UTF8.GetBytes("""{"cluster":"DefaultCluster","group":"broker-a","brokerId":1,"address":"127.0.0.2:10911"}""");
+
+        Assert.Equal(new BrokerMemberRegistered("DefaultCluster", "broker-a", 1, "127.0.0.2:10911"), serializer.FromBinary(old, "BM1"));
     }
 
     [Fact]

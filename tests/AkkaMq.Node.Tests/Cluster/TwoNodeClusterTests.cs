@@ -40,12 +40,35 @@ public sealed class TwoNodeClusterTests : IAsyncDisposable
         await StartRolesAsync(second, secondSettings, timeout.Token);
         foreach (var system in _systems)
         {
-            foreach (var path in new[] { "/user/node/routes", "/user/node/broker", "/user/node/broker/store", "/user/node/broker/offsets" })
+            foreach (var path in new[] { "/user/routes-proxy", "/user/controller-proxy", "/user/routes-replica", "/user/node/broker", "/user/node/broker/store", "/user/node/broker/offsets" })
             {
                 var actor = await system.ActorSelection(path).ResolveOne(TimeSpan.FromSeconds(10));
                 Assert.Equal(path, actor.Path.ToStringWithoutAddress());
             }
         }
+    }
+
+    [Fact]
+    public async Task TopicCreatedThroughTheSecondNode_IsInTheFirstNodesNameServerRoutes()
+    {
+        var (first, firstSettings) = Create("node-a", seed: null);
+        var firstAddress = AkkaCluster.Get(first).SelfAddress.ToString();
+        var (second, secondSettings) = Create("node-b", seed: firstAddress);
+        using var timeout = new CancellationTokenSource(Deadline);
+        var never = Task.Delay(Timeout.Infinite, timeout.Token);
+        Assert.True(await NodeHost.JoinClusterAsync(first, [], never), "node-a did not form its cluster");
+        Assert.True(await NodeHost.JoinClusterAsync(second, [firstAddress], never), "node-b did not join node-a");
+        var a = await StartRolesAsync(first, firstSettings, timeout.Token);
+        var b = await StartRolesAsync(second, secondSettings, timeout.Token);
+
+        var config = new AkkaMq.Cluster.Routing.TopicConfig("FromNodeB", 4, 4, AkkaMq.Cluster.Routing.Perm.ReadWrite);
+        var result = await AkkaMq.Cluster.Routing.RouteRegistryRequests.ChangeAsync(
+            b.ControlPlane.Registry, new AkkaMq.Cluster.Routing.UpsertTopic("node-b", config), timeout.Token);
+
+        Assert.True(result.IsAccepted, result.Rejection);
+        await WaitUntilAsync(() => a.ControlPlane.Feed.Current.FindTopic("FromNodeB", "node-b") is not null, timeout.Token);
+        // Both brokers registered through the one registry; each node's nameserver lists both groups.
+        await WaitUntilAsync(() => a.ControlPlane.Feed.Current.Groups.ContainsKey("node-b") && b.ControlPlane.Feed.Current.Groups.ContainsKey("node-a"), timeout.Token);
     }
 
     public async ValueTask DisposeAsync()
@@ -84,12 +107,13 @@ public sealed class TwoNodeClusterTests : IAsyncDisposable
         return (system, settings);
     }
 
-    private static async Task StartRolesAsync(ActorSystem system, NodeSettings settings, CancellationToken ct)
+    private static async Task<NodeRoles> StartRolesAsync(ActorSystem system, NodeSettings settings, CancellationToken ct)
     {
         var guardian = system.ActorOf(NodeGuardianActor.Props(settings, NullLogger.Instance), "node");
         var roles = await NodeRoles.StartAsync(settings, system, guardian, NullLoggerFactory.Instance, ct);
         Assert.NotNull(roles.Broker);
         Assert.NotNull(roles.NameServer);
+        return roles;
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken ct)

@@ -97,8 +97,7 @@ public sealed class NodeFixture : IAsyncDisposable
     {
         var effective = NodeConfigLoader.LoadEffective(conf);
         var settings = NodeConfigLoader.Bind(effective);
-        var akka = AkkaConfiguration.Build(effective, settings, LogLevel.Warning, key => key == "AKKAMQ_SEED_NODES" ? seed : null)
-            .WithFallback(ControlStatePersistence.Sqlite(ControlStatePersistence.DirectoryFor(settings.Broker.Store.Dir)));
+        var akka = NodeHost.SystemConfig(settings, AkkaConfiguration.Build(effective, settings, LogLevel.Warning, key => key == "AKKAMQ_SEED_NODES" ? seed : null));
         return (ActorSystem.Create(settings.ClusterName, akka), settings);
     }
 

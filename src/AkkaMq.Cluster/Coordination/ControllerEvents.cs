@@ -1,0 +1,25 @@
+namespace AkkaMq.Cluster.Coordination;
+
+/// <summary>
+/// What the <see cref="ControllerActor"/> writes to the journal and the snapshot store; every type has a
+/// manifest and a hand-written codec in <see cref="ControllerSerializer"/>.
+/// </summary>
+public interface IControllerPersisted;
+
+/// <summary>A member joined (or changed its addresses): it is remembered across controller restarts and moves.</summary>
+public sealed record BrokerMemberJoined(
+    string Cluster, string Group, long BrokerId, string NodeName, string NodeAddress, string BrokerAddress, string ReplicationAddress)
+    : IControllerPersisted;
+
+/// <summary>The group's master is now broker <paramref name="MasterBrokerId"/> on node <paramref name="MasterNodeName"/>, under <paramref name="MasterEpoch"/>.</summary>
+public sealed record BrokerGroupMasterChanged(string Group, long MasterBrokerId, int MasterEpoch, string MasterNodeName) : IControllerPersisted;
+
+/// <summary>A member as the snapshot keeps it (no offsets, no liveness: those are not persisted).</summary>
+public sealed record ControllerMemberRecord(long BrokerId, string NodeName, string NodeAddress, string BrokerAddress, string ReplicationAddress);
+
+/// <summary>A group as the snapshot keeps it; <paramref name="MasterBrokerId"/> -1 and <paramref name="MasterNodeName"/> null: no master yet.</summary>
+public sealed record ControllerGroupRecord(
+    string Cluster, string Group, long MasterBrokerId, int MasterEpoch, string? MasterNodeName, IReadOnlyList<ControllerMemberRecord> Members);
+
+/// <summary>Every group at the snapshot's sequence number.</summary>
+public sealed record ControllerSnapshot(IReadOnlyList<ControllerGroupRecord> Groups) : IControllerPersisted;

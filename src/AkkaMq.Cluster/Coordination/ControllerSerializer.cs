@@ -1,0 +1,143 @@
+using System.Buffers;
+using System.Runtime.Serialization;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Serialization;
+
+namespace AkkaMq.Cluster.Coordination;
+
+/// <summary>
+/// Encodes the controller's journal events and snapshots as small JSON documents, field by field.
+/// Manifests never change meaning; a changed layout gets a new one and the old stays readable:
+/// <list type="bullet">
+/// <item><c>CJ1</c> <see cref="BrokerMemberJoined"/>: <c>{"cluster","group","brokerId","nodeName","nodeAddress","brokerAddress","replicationAddress"}</c>.</item>
+/// <item><c>CM1</c> <see cref="BrokerGroupMasterChanged"/>: <c>{"group","masterBrokerId","masterEpoch","masterNodeName"}</c>.</item>
+/// <item><c>CS1</c> <see cref="ControllerSnapshot"/>: <c>{"groups":[{"cluster","group","masterBrokerId","masterEpoch","masterNodeName","members":[member...]}]}</c>,
+/// each member as in <c>CJ1</c> without cluster and group.</item>
+/// </list>
+/// The serializer id, <see cref="SerializerId"/> = 4712, is stored with every row and must never change.
+/// </summary>
+public sealed class ControllerSerializer : SerializerWithStringManifest
+{
+    public const int SerializerId = 4712;
+
+    private const string JoinedManifest = "CJ1";
+    private const string MasterManifest = "CM1";
+    private const string SnapshotManifest = "CS1";
+
+    public ControllerSerializer(ExtendedActorSystem system)
+        : base(system)
+    {
+    }
+
+    public override int Identifier => SerializerId;
+
+    public override string Manifest(object o) => o switch
+    {
+        BrokerMemberJoined => JoinedManifest,
+        BrokerGroupMasterChanged => MasterManifest,
+        ControllerSnapshot => SnapshotManifest,
+        _ => throw new ArgumentException($"controller serializer cannot write {o.GetType().FullName}", nameof(o)),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            switch (obj)
+            {
+                case BrokerMemberJoined j:
+                    w.WriteStartObject();
+                    w.WriteString("cluster", j.Cluster);
+                    w.WriteString("group", j.Group);
+                    WriteMember(w, new ControllerMemberRecord(j.BrokerId, j.NodeName, j.NodeAddress, j.BrokerAddress, j.ReplicationAddress));
+                    w.WriteEndObject();
+                    break;
+                case BrokerGroupMasterChanged c:
+                    w.WriteStartObject();
+                    w.WriteString("group", c.Group);
+                    w.WriteNumber("masterBrokerId", c.MasterBrokerId);
+                    w.WriteNumber("masterEpoch", c.MasterEpoch);
+                    w.WriteString("masterNodeName", c.MasterNodeName);
+                    w.WriteEndObject();
+                    break;
+                case ControllerSnapshot s:
+                    w.WriteStartObject();
+                    w.WriteStartArray("groups");
+                    foreach (var g in s.Groups)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("cluster", g.Cluster);
+                        w.WriteString("group", g.Group);
+                        w.WriteNumber("masterBrokerId", g.MasterBrokerId);
+                        w.WriteNumber("masterEpoch", g.MasterEpoch);
+                        w.WriteString("masterNodeName", g.MasterNodeName);
+                        w.WriteStartArray("members");
+                        foreach (var m in g.Members)
+                        {
+                            w.WriteStartObject();
+                            WriteMember(w, m);
+                            w.WriteEndObject();
+                        }
+
+                        w.WriteEndArray();
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                    break;
+                default:
+                    throw new ArgumentException($"controller serializer cannot write {obj.GetType().FullName}", nameof(obj));
+            }
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(bytes);
+            var e = doc.RootElement;
+            return manifest switch
+            {
+                JoinedManifest => Joined(e),
+                MasterManifest => new BrokerGroupMasterChanged(
+                    Text(e, "group"), e.GetProperty("masterBrokerId").GetInt64(), e.GetProperty("masterEpoch").GetInt32(), Text(e, "masterNodeName")),
+                SnapshotManifest => new ControllerSnapshot([.. e.GetProperty("groups").EnumerateArray().Select(g => new ControllerGroupRecord(
+                    Text(g, "cluster"), Text(g, "group"), g.GetProperty("masterBrokerId").GetInt64(), g.GetProperty("masterEpoch").GetInt32(),
+                    g.GetProperty("masterNodeName").GetString(), [.. g.GetProperty("members").EnumerateArray().Select(ReadMember)]))]),
+                _ => throw new SerializationException(
+                    $"controller: unknown manifest '{manifest}' ({bytes.Length} bytes); it was written by a newer version of AkkaMq or is damaged"),
+            };
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new SerializationException($"controller: damaged '{manifest}' record: {ex.Message}", ex);
+        }
+    }
+
+    private static BrokerMemberJoined Joined(JsonElement e)
+    {
+        var m = ReadMember(e);
+        return new BrokerMemberJoined(Text(e, "cluster"), Text(e, "group"), m.BrokerId, m.NodeName, m.NodeAddress, m.BrokerAddress, m.ReplicationAddress);
+    }
+
+    private static void WriteMember(Utf8JsonWriter w, ControllerMemberRecord m)
+    {
+        w.WriteNumber("brokerId", m.BrokerId);
+        w.WriteString("nodeName", m.NodeName);
+        w.WriteString("nodeAddress", m.NodeAddress);
+        w.WriteString("brokerAddress", m.BrokerAddress);
+        w.WriteString("replicationAddress", m.ReplicationAddress);
+    }
+
+    private static ControllerMemberRecord ReadMember(JsonElement e) => new(
+        e.GetProperty("brokerId").GetInt64(), Text(e, "nodeName"), Text(e, "nodeAddress"), Text(e, "brokerAddress"), Text(e, "replicationAddress"));
+
+    private static string Text(JsonElement e, string name) =>
+        e.GetProperty(name).GetString() ?? throw new FormatException($"\"{name}\" is null");
+}
