@@ -70,6 +70,7 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
         Receive<IQueuePartitionMessage>(m => Partition(m.Topic, m.QueueId).Forward(m));
         Receive<ReplicatedDataArrived>(_ => OnReplicatedData());
         Receive<ReloadReplicatedState>(_ => ReloadFromLog());
+        Receive<StartMember>(m => Sender.Tell(new MemberStarted(Context.ActorOf(m.Props, "member")), Self));
         Receive<ReleaseAllHolds>(m =>
         {
             foreach (var partition in _partitions.Values)
@@ -236,3 +237,8 @@ public sealed record BrokerActors(
     /// <summary>Operator resets not yet picked up by a pull; written by <see cref="Offsets"/>, read by the pull path.</summary>
     public required OffsetResets Resets { get; init; }
 }
+
+/// <summary>Start the group member (<see cref="Membership.BrokerMemberActor"/>) as this broker's child "member"; replies <see cref="MemberStarted"/>.</summary>
+public sealed record StartMember(Props Props);
+
+public sealed record MemberStarted(IActorRef Member);

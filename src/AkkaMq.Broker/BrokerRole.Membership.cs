@@ -96,6 +96,17 @@ public sealed partial class BrokerRole
         }
     }
 
+    /// <summary>
+    /// Starts this broker's group member (/user/node/broker/member), which joins the group at
+    /// <paramref name="controller"/> (the Controller's singleton proxy) and applies its assignments.
+    /// </summary>
+    public async Task<IActorRef> StartMemberAsync(IActorRef controller, BrokerMemberOptions options, ILogger log, CancellationToken ct = default)
+    {
+        var props = BrokerMemberActor.Props(this, controller, options, log);
+        var started = await _context.Broker.Ask<MemberStarted>(new StartMember(props), BrokerContext.AskTimeout, ct).ConfigureAwait(false);
+        return started.Member;
+    }
+
     /// <summary>The tables a follower only read from the master's records become this broker's own.</summary>
     private async Task TakeOverStateFromLogAsync(MessageStore store, CancellationToken ct)
     {

@@ -12,6 +12,9 @@ public sealed partial class BrokerRole
 {
     private readonly ReplicationEndpoints? _replication;
 
+    /// <summary>This node's Akka address as registered in routes (null outside a node).</summary>
+    public string? NodeAddress { get; private init; }
+
     /// <summary>The store this role writes; the group member hands it to the replication follower.</summary>
     public MessageStore Store => _context.Store;
 

@@ -33,6 +33,9 @@ public sealed record BrokerRoleOptions(string ClusterName, BrokerSettings Settin
     /// lone broker leave it off). The server answers only once a member gives it leadership.
     /// </summary>
     public bool ServeReplication { get; init; }
+
+    /// <summary>This node's Akka address, registered with the broker so routes leave it out once the node is unreachable.</summary>
+    public string? NodeAddress { get; init; }
 }
 
 /// <summary>Starts an actor under the node's guardian (or, in tests, at the top of a system) and returns it once it runs.</summary>
@@ -164,7 +167,7 @@ public sealed partial class BrokerRole : IAsyncDisposable
             server.ConnectionClosed += connection => actors.Clients.Tell(new ClientConnectionClosed(connection), ActorRefs.NoSender);
         }
 
-        var role = new BrokerRole(servers, context, replication);
+        var role = new BrokerRole(servers, context, replication) { NodeAddress = options.NodeAddress };
         await role.RegisterAsync(ct).ConfigureAwait(false);
         handler.Activate(context);
         log.LogInformation("Broker {Group} of cluster {Cluster} serving on {Listen}, advertised as {Address}, as {Role} (broker id {Id})",
@@ -215,6 +218,8 @@ public sealed partial class BrokerRole : IAsyncDisposable
         }
 
         await StopAcceptingAsync().ConfigureAwait(false);
+        // No replicated bytes arrive, and no follower fetches, while the store is being closed.
+        await StopReplicationAsync().ConfigureAwait(false);
         try
         {
             await _context.Transactions.GracefulStop(BrokerContext.AskTimeout).ConfigureAwait(false);
@@ -232,7 +237,6 @@ public sealed partial class BrokerRole : IAsyncDisposable
             _context.Log.LogWarning("Broker actors did not answer during dispose ({Reason}); closing the store directly", e.Message);
         }
 
-        await StopReplicationAsync().ConfigureAwait(false);
         _context.Store.Dispose();
         _context.StatsService.Dispose();
     }
@@ -242,7 +246,7 @@ public sealed partial class BrokerRole : IAsyncDisposable
     {
         var settings = _context.Settings;
         var state = _context.Membership.State;
-        var member = new RegisterBrokerMember(_context.ClusterName, settings.Group, state.BrokerId, _context.BrokerAddress);
+        var member = new RegisterBrokerMember(_context.ClusterName, settings.Group, state.BrokerId, _context.BrokerAddress, NodeAddress);
         var registered = await RouteRegistryRequests.ChangeAsync(_context.RouteRegistry, member, ct).ConfigureAwait(false);
         if (!registered.IsAccepted)
         {

@@ -68,19 +68,46 @@ public static class RouteRegistryEvents
             && group.ClusterName == r.Cluster
             && group.Addresses.TryGetValue(r.BrokerId, out var address)
             && address == r.Address
-            && group.NodeOf(r.BrokerId) == r.NodeAddress,
+            && group.NodeOf(r.BrokerId) == r.NodeAddress
+            && !HasOtherIdAt(group, r),
         KvPut p => table.FindKv(p.Namespace, p.Key) == p.Value,
         KvDeleted d => table.FindKv(d.Namespace, d.Key) is null,
         BrokerWritePermChanged w => ReferenceEquals(table.WithGroupWritePerm(w.Group, w.Writable), table),
         _ => false,
     };
 
+    /// <summary>
+    /// A broker that registers under a new id (a follower promoted to master, a master demoted)
+    /// leaves its old id: one address is one member of the group, so routes never list it twice.
+    /// </summary>
     private static BrokerGroup Register(RouteTable table, BrokerMemberRegistered r)
     {
         table.Groups.TryGetValue(r.Group, out var existing);
         var addresses = existing?.Addresses ?? ImmutableSortedDictionary<long, string>.Empty;
         var nodes = existing?.NodeAddresses ?? ImmutableSortedDictionary<long, string>.Empty;
+        foreach (var (id, address) in addresses)
+        {
+            if (id != r.BrokerId && address == r.Address)
+            {
+                addresses = addresses.Remove(id);
+                nodes = nodes.Remove(id);
+            }
+        }
+
         nodes = r.NodeAddress is null ? nodes.Remove(r.BrokerId) : nodes.SetItem(r.BrokerId, r.NodeAddress);
         return new BrokerGroup(r.Cluster, r.Group, addresses.SetItem(r.BrokerId, r.Address), nodes.IsEmpty ? null : nodes);
+    }
+
+    private static bool HasOtherIdAt(BrokerGroup group, BrokerMemberRegistered r)
+    {
+        foreach (var (id, address) in group.Addresses)
+        {
+            if (id != r.BrokerId && address == r.Address)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

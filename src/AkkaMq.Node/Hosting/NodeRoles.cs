@@ -1,5 +1,6 @@
 using Akka.Actor;
 using AkkaMq.Broker;
+using AkkaMq.Broker.Membership;
 using AkkaMq.Cluster.Coordination;
 using AkkaMq.Cluster.Routing;
 using AkkaMq.NameServer;
@@ -21,6 +22,10 @@ public sealed class NodeRoles
 
     /// <summary>How long start-up waits for the route registry singleton (a controller node must be up).</summary>
     private static readonly TimeSpan RegistryTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long start-up waits for the Controller to give the broker its role, and how often it looks.</summary>
+    private static readonly TimeSpan AssignmentTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan AssignmentPoll = TimeSpan.FromMilliseconds(50);
 
     private NodeRoles(NameServerRole? nameServer, BrokerRole? broker, ControlPlane controlPlane)
     {
@@ -68,13 +73,50 @@ public sealed class NodeRoles
         BrokerRole? broker = null;
         if (settings.Has(NodeRole.Broker))
         {
-            broker = await BrokerRole.StartAsync(spawn, configureBroker(new BrokerRoleOptions(settings.ClusterName, settings.Broker) { Remoting = settings.RemotingSettings }), routes, registry, loggers, ct).ConfigureAwait(false);
+            var nodeAddress = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
+            var brokerOptions = new BrokerRoleOptions(settings.ClusterName, settings.Broker)
+            {
+                Remoting = settings.RemotingSettings,
+                ServeReplication = true,
+                NodeAddress = nodeAddress,
+            };
+            broker = await BrokerRole.StartAsync(spawn, configureBroker(brokerOptions), routes, registry, loggers, ct).ConfigureAwait(false);
             log.LogInformation("broker listening on {EndPoint}, advertised as {Address}", broker.LocalEndPoint, broker.AdvertisedAddress);
+            log.LogInformation("broker replication listening for followers, advertised as {Address}", broker.ReplicationAddress);
+            var member = await broker.StartMemberAsync(controlPlane.Controller,
+                new BrokerMemberOptions(settings.ClusterName, settings.Broker.Group, settings.Broker.BrokerId, settings.NodeName, nodeAddress),
+                loggers.CreateLogger("AkkaMq.Broker.Member"), ct).ConfigureAwait(false);
+            await WaitForAssignmentAsync(member, settings.Broker.Group, log, ct).ConfigureAwait(false);
         }
 
         var roles = new NodeRoles(nameServer, broker, controlPlane);
         roles.AddShutdownTasks(CoordinatedShutdown.Get(system));
         return roles;
+    }
+
+    /// <summary>
+    /// Waits until the group member has taken the role the Controller assigns (master, or follower
+    /// of a known master), so a started node serves as what it is. Without an answer in time the
+    /// node serves in its configured role and the member keeps asking.
+    /// </summary>
+    private static async Task WaitForAssignmentAsync(IActorRef member, string group, ILogger log, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + AssignmentTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var current = await member.Ask<MemberAssignment>(GetMemberAssignment.Instance, StartTimeout, ct).ConfigureAwait(false);
+            if (current.Assignment is { } a)
+            {
+                log.LogInformation("broker {Group}: {Role} (broker id {Id}) in master epoch {Epoch}", group,
+                    a.IsMaster ? "master" : "follower of " + (a.MasterBrokerAddress ?? "no master yet"), a.BrokerId, a.MasterEpoch);
+                return;
+            }
+
+            await Task.Delay(AssignmentPoll, ct).ConfigureAwait(false);
+        }
+
+        log.LogWarning("broker {Group}: no role from the controller within {Timeout}; serving in the configured role while the member keeps asking",
+            group, AssignmentTimeout);
     }
 
     private void AddShutdownTasks(CoordinatedShutdown shutdown)

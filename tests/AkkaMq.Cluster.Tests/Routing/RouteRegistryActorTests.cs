@@ -47,6 +47,25 @@ public sealed class RouteRegistryActorTests : RegistryTestKit
     }
 
     [Fact]
+    public void BrokerRegisteringUnderANewId_LeavesItsOldId()
+    {
+        var (registry, _) = StartRecovered();
+        Change(registry, new RegisterBrokerMember("c", "broker-a", 0, "10.0.0.1:10911"));
+        Change(registry, new RegisterBrokerMember("c", "broker-a", 1, "10.0.0.2:10911"));
+
+        // The follower is promoted: it registers as 0 and the old master, demoted, as 1.
+        var promoted = Change(registry, new RegisterBrokerMember("c", "broker-a", 0, "10.0.0.2:10911"));
+        Assert.Equal(new Dictionary<long, string> { [0] = "10.0.0.2:10911" }, promoted.Table!.Groups["broker-a"].Addresses);
+        var demoted = Change(registry, new RegisterBrokerMember("c", "broker-a", 1, "10.0.0.1:10911"));
+        Assert.Equal(new Dictionary<long, string> { [0] = "10.0.0.2:10911", [1] = "10.0.0.1:10911" }, demoted.Table!.Groups["broker-a"].Addresses);
+
+        // Registering again as it is stores nothing more.
+        long rows = JournalRows;
+        Change(registry, new RegisterBrokerMember("c", "broker-a", 1, "10.0.0.1:10911"));
+        Assert.Equal(rows, JournalRows);
+    }
+
+    [Fact]
     public void DeleteTopic_OfUnknownTopic_IsRejected_AndStoresNothing()
     {
         var (registry, _) = StartRecovered();
