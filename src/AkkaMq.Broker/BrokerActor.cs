@@ -157,7 +157,7 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
 
         try
         {
-            _children.Offsets.Tell(new ReplaceOffsetTable(OffsetSnapshot.LoadLatest(_setup.Store)), Self);
+            _children.Offsets.Tell(new ReplaceOffsetTable(OffsetSnapshot.LoadLatest(_setup.Store)), ActorRefs.NoSender);
             _children.SubscriptionGroups.Tell(new ReloadSubscriptionGroups(SubscriptionGroupsActor.LoadLatest(_setup.Store)), Self);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or FormatException or System.Text.Json.JsonException or StoreCorruptedException or ArgumentException)
