@@ -58,30 +58,7 @@ public static class ControlStatePersistence
         UseWriteAheadLog(journal);
         UseWriteAheadLog(snapshots);
         // parallelism = 1: SQLite serialises writers anyway; more connections only wait on its lock.
-        var sql = ConfigurationFactory.ParseString($$"""
-            akka.persistence {
-              journal {
-                plugin = "akka.persistence.journal.sql"
-                sql {
-                  class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
-                  provider-name = "SQLite.MS"
-                  connection-string = {{Quote(journal)}}
-                  auto-initialize = on
-                  parallelism = 1
-                }
-              }
-              snapshot-store {
-                plugin = "akka.persistence.snapshot-store.sql"
-                sql {
-                  class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
-                  provider-name = "SQLite.MS"
-                  connection-string = {{Quote(snapshots)}}
-                  auto-initialize = on
-                }
-              }
-            }
-            """);
-        return sql.WithFallback(Serialization).WithFallback(SqlPersistence.DefaultConfiguration);
+        return SqlStores("SQLite.MS", journal, snapshots, "parallelism = 1");
     }
 
     /// <summary>
@@ -95,23 +72,30 @@ public static class ControlStatePersistence
             throw new ArgumentException("a PostgreSQL connection string is required", nameof(connectionString));
         }
 
+        return SqlStores("PostgreSQL.15", connectionString, connectionString, string.Empty);
+    }
+
+    /// <summary>Akka.Persistence.Sql's journal and snapshot store on <paramref name="provider"/>, tables created on first start.</summary>
+    private static Config SqlStores(string provider, string journal, string snapshots, string journalExtra)
+    {
         var sql = ConfigurationFactory.ParseString($$"""
             akka.persistence {
               journal {
                 plugin = "akka.persistence.journal.sql"
                 sql {
                   class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
-                  provider-name = "PostgreSQL.15"
-                  connection-string = {{Quote(connectionString)}}
+                  provider-name = {{Quote(provider)}}
+                  connection-string = {{Quote(journal)}}
                   auto-initialize = on
+                  {{journalExtra}}
                 }
               }
               snapshot-store {
                 plugin = "akka.persistence.snapshot-store.sql"
                 sql {
                   class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
-                  provider-name = "PostgreSQL.15"
-                  connection-string = {{Quote(connectionString)}}
+                  provider-name = {{Quote(provider)}}
+                  connection-string = {{Quote(snapshots)}}
                   auto-initialize = on
                 }
               }
