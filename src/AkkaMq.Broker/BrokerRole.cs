@@ -34,6 +34,14 @@ public sealed record BrokerRoleOptions(string ClusterName, BrokerSettings Settin
     /// </summary>
     public bool ServeReplication { get; init; }
 
+    /// <summary>
+    /// Start refusing writes and unregistered, whatever the configured broker id, until the group
+    /// member applies the Controller's assignment (<see cref="BrokerRole.BecomeMasterAsync"/> or
+    /// <see cref="BrokerRole.BecomeFollowerAsync"/>): a node never writes as a master the
+    /// Controller has not confirmed. Off for a lone broker (tests), which starts as configured.
+    /// </summary>
+    public bool AwaitAssignment { get; init; }
+
     /// <summary>This node's Akka address, registered with the broker so routes leave it out once the node is unreachable.</summary>
     public string? NodeAddress { get; init; }
 }
@@ -128,7 +136,7 @@ public sealed partial class BrokerRole : IAsyncDisposable
         var subscriptions = new ConsumerSubscriptions();
         var groupFeed = new SubscriptionGroups.SubscriptionGroupFeed(SubscriptionGroups.SubscriptionGroupsActor.LoadLatest(store));
         var sendQueue = new SendQueue(settings.SendQueue ?? SendQueueSettings.Default);
-        var membership = new Membership.BrokerMembership(settings.BrokerId == 0
+        var membership = new Membership.BrokerMembership(settings.BrokerId == 0 && !options.AwaitAssignment
             ? new Membership.MembershipState(0, true, 0, address)
             : new Membership.MembershipState(settings.BrokerId, false, 0, null));
         var replication = options.ServeReplication ? StartReplication(store, settings.Replication, loggers) : null;
@@ -168,7 +176,11 @@ public sealed partial class BrokerRole : IAsyncDisposable
         }
 
         var role = new BrokerRole(servers, context, replication) { NodeAddress = options.NodeAddress };
-        await role.RegisterAsync(ct).ConfigureAwait(false);
+        if (!options.AwaitAssignment)
+        {
+            await role.RegisterAsync(ct).ConfigureAwait(false);
+        }
+
         handler.Activate(context);
         log.LogInformation("Broker {Group} of cluster {Cluster} serving on {Listen}, advertised as {Address}, as {Role} (broker id {Id})",
             settings.Group, options.ClusterName, role.LocalEndPoint, address, membership.IsMaster ? "master" : "follower", membership.BrokerId);

@@ -15,7 +15,9 @@ namespace AkkaMq.Cluster.Coordination;
 /// first time a group gets a master, or when a different node now claims id 0, the master epoch grows
 /// by one — written to the journal first, then answered to the joiner and told to every other member's
 /// <see cref="JoinBrokerGroup.Member"/>. The same node joining again keeps its epoch.
-/// A join for a broker id held by a different node that is still online is refused. Members are
+/// A join for a broker id held by a different node that is still online is refused, and so is a
+/// claim to be master from a store that holds no record of the group's current master epoch (an
+/// empty or replaced disk): as master it would make the followers discard the log they hold. Members are
 /// watched: a member whose actor stops, or whose node leaves the cluster, is marked offline. Liveness
 /// and reported offsets live in memory only; after recovery a member counts as online while its node
 /// is a cluster member, until it joins again (its member actor then receives announcements again).
@@ -112,6 +114,17 @@ public sealed class ControllerActor : ReceivePersistentActor
             return;
         }
 
+        if (m.BrokerId == 0 && group is { MasterEpoch: > 0 } && m.LastEpoch < group.MasterEpoch && !(existing?.Ref is { } holder && Equals(holder, m.Member)))
+        {
+            // An empty or stale store as master would make the followers truncate their logs to match it.
+            // The member actor the epoch was given to may ask again before its store has started the epoch.
+            Sender.Tell(new ControlRefused(
+                $"node {m.NodeName} asks to be master of {m.Group}, but its store holds no record of master epoch {group.MasterEpoch} "
+                + $"(its last epoch is {m.LastEpoch}): as master it would make the group's followers discard the log they hold. "
+                + "Start it with broker-id 1 or more to copy the group's log from its master."), Self);
+            return;
+        }
+
         var events = new List<IControllerPersisted>();
         if (existing is null || existing.NodeName != m.NodeName || existing.NodeAddress != m.NodeAddress
             || existing.BrokerAddress != m.BrokerAddress || existing.ReplicationAddress != m.ReplicationAddress || group!.Cluster != m.Cluster)
@@ -121,7 +134,9 @@ public sealed class ControllerActor : ReceivePersistentActor
 
         if (m.BrokerId == 0 && (group is null || group.MasterBrokerId != 0 || group.MasterNodeName != m.NodeName))
         {
-            events.Add(new BrokerGroupMasterChanged(m.Group, 0, (group?.MasterEpoch ?? 0) + 1, m.NodeName));
+            // Past every epoch the controller or the new master's store has seen: epochs only grow, even
+            // when the control state was lost and a store remembers more than the journal.
+            events.Add(new BrokerGroupMasterChanged(m.Group, 0, Math.Max(group?.MasterEpoch ?? 0, m.LastEpoch) + 1, m.NodeName));
         }
 
         var sender = Sender;

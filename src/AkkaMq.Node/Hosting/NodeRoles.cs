@@ -78,6 +78,7 @@ public sealed class NodeRoles
             {
                 Remoting = settings.RemotingSettings,
                 ServeReplication = true,
+                AwaitAssignment = true,
                 NodeAddress = nodeAddress,
             };
             broker = await BrokerRole.StartAsync(spawn, configureBroker(brokerOptions), routes, registry, loggers, ct).ConfigureAwait(false);

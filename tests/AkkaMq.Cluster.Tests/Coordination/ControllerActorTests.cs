@@ -74,15 +74,48 @@ public sealed class ControllerActorTests : Akka.TestKit.Xunit2.TestKit
         Ask<BrokerGroupAssignment>(controller, Join(0, "node-a", oldMaster.Ref));
         Ask<BrokerGroupAssignment>(controller, Join(1, "node-b", slave.Ref, "10.0.0.2"));
 
-        var refused = Ask<ControlRefused>(controller, Join(0, "node-c", CreateTestProbe().Ref, "10.0.0.3"));
+        var refused = Ask<ControlRefused>(controller, Join(0, "node-c", CreateTestProbe().Ref, "10.0.0.3", lastEpoch: 1));
         Assert.Contains("broker id 0 of group broker-a is held by node node-a", refused.Reason);
 
         // The old master's member actor stops: the id is free for another node, under a new epoch.
         Sys.Stop(oldMaster.Ref);
         AwaitAssert(() => Assert.False(Ask<ControllerState>(controller, new GetControllerState("broker-a")).Groups[0].Members[0].Online), Patience);
-        var takeover = Ask<BrokerGroupAssignment>(controller, Join(0, "node-c", CreateTestProbe().Ref, "10.0.0.3"));
+        var takeover = Ask<BrokerGroupAssignment>(controller, Join(0, "node-c", CreateTestProbe().Ref, "10.0.0.3", lastEpoch: 1));
         Assert.Equal(new BrokerGroupAssignment("broker-a", 0, true, 0, "10.0.0.3:10911", "10.0.0.3:10912", 2), takeover);
         Assert.Equal(new BrokerGroupAssignment("broker-a", 1, false, 0, "10.0.0.3:10911", "10.0.0.3:10912", 2), slave.ExpectMsg<BrokerGroupAssignment>(Patience));
+    }
+
+    [Fact]
+    public void AStoreWithoutTheCurrentEpoch_IsNotMadeMaster_SoFollowersNeverDiscardTheirLog()
+    {
+        var controller = Sys.ActorOf(ControllerActor.Props(NullLogger.Instance));
+        var oldMaster = CreateTestProbe();
+        var slave = CreateTestProbe();
+        Ask<BrokerGroupAssignment>(controller, Join(0, "node-a", oldMaster.Ref));
+        Ask<BrokerGroupAssignment>(controller, Join(1, "node-b", slave.Ref, "10.0.0.2", lastEpoch: 1));
+        Sys.Stop(oldMaster.Ref);
+        AwaitAssert(() => Assert.False(Ask<ControllerState>(controller, new GetControllerState("broker-a")).Groups[0].Members[0].Online), Patience);
+
+        // The master's disk was replaced: it comes back empty (no epoch), on the same node or another.
+        foreach (var node in new[] { "node-a", "node-c" })
+        {
+            var refused = Ask<ControlRefused>(controller, Join(0, node, CreateTestProbe().Ref, "10.0.0.3"));
+            Assert.Contains("holds no record of master epoch 1 (its last epoch is 0)", refused.Reason);
+        }
+
+        var group = Ask<ControllerState>(controller, new GetControllerState("broker-a")).Groups[0];
+        Assert.Equal((0L, 1, "10.0.0.1:10911"), (group.MasterBrokerId, group.MasterEpoch, group.Members[0].BrokerAddress));
+        slave.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void ANewMaster_GetsAnEpochPastTheOneItsStoreHolds_WhenTheControlStateWasLost()
+    {
+        var controller = Sys.ActorOf(ControllerActor.Props(NullLogger.Instance));
+
+        var assignment = Ask<BrokerGroupAssignment>(controller, Join(0, "node-a", CreateTestProbe().Ref, lastEpoch: 4));
+
+        Assert.Equal((true, 5), (assignment.IsMaster, assignment.MasterEpoch));
     }
 
     [Fact]
@@ -94,7 +127,7 @@ public sealed class ControllerActorTests : Akka.TestKit.Xunit2.TestKit
         Ask<BrokerGroupAssignment>(controller, Join(1, "node-b", CreateTestProbe().Ref, "10.0.0.2"));
         Sys.Stop(first.Ref);
         AwaitAssert(() => Assert.False(Ask<ControllerState>(controller, new GetControllerState("broker-a")).Groups[0].Members[0].Online), Patience);
-        Assert.Equal(2, Ask<BrokerGroupAssignment>(controller, Join(0, "node-c", CreateTestProbe().Ref, "10.0.0.3")).MasterEpoch);
+        Assert.Equal(2, Ask<BrokerGroupAssignment>(controller, Join(0, "node-c", CreateTestProbe().Ref, "10.0.0.3", lastEpoch: 1)).MasterEpoch);
 
         Assert.Equal("stale master epoch 1, current 2", Ask<ControlRefused>(controller, new ReportReplicaProgress("broker-a", 1, 1, 500, 400)).Reason);
         Assert.Equal(ControlAccepted.Instance, Ask<ControlAccepted>(controller, new ReportReplicaProgress("broker-a", 1, 2, 800, 700)));
@@ -114,7 +147,7 @@ public sealed class ControllerActorTests : Akka.TestKit.Xunit2.TestKit
         Ask<BrokerGroupAssignment>(controller, Join(1, "node-b", CreateTestProbe().Ref, "10.0.0.2"));
         Sys.Stop(first.Ref);
         AwaitAssert(() => Assert.False(Ask<ControllerState>(controller, new GetControllerState("broker-a")).Groups[0].Members[0].Online), Patience);
-        Ask<BrokerGroupAssignment>(controller, Join(0, "node-c", CreateTestProbe().Ref, "10.0.0.3"));
+        Ask<BrokerGroupAssignment>(controller, Join(0, "node-c", CreateTestProbe().Ref, "10.0.0.3", lastEpoch: 1));
         Watch(controller);
         Sys.Stop(controller);
         ExpectTerminated(controller, Patience);
@@ -125,8 +158,8 @@ public sealed class ControllerActorTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(["node-c", "node-b"], group.Members.Select(m => m.NodeName));
         Assert.Equal("10.0.0.3:10912", group.Members[0].ReplicationAddress);
 
-        // The same node joining again keeps the recovered epoch.
-        Assert.Equal(2, Ask<BrokerGroupAssignment>(recovered, Join(0, "node-c", CreateTestProbe().Ref, "10.0.0.3")).MasterEpoch);
+        // The same node joining again (its store started epoch 2) keeps the recovered epoch.
+        Assert.Equal(2, Ask<BrokerGroupAssignment>(recovered, Join(0, "node-c", CreateTestProbe().Ref, "10.0.0.3", lastEpoch: 2)).MasterEpoch);
     }
 
     [Fact]
@@ -154,6 +187,6 @@ public sealed class ControllerActorTests : Akka.TestKit.Xunit2.TestKit
         return ExpectMsg<T>(Patience);
     }
 
-    private JoinBrokerGroup Join(long id, string node, IActorRef member, string host = "10.0.0.1") =>
-        new("C1", "broker-a", id, node, NodeAddress, host + ":10911", host + ":10912", 0, 0, member);
+    private JoinBrokerGroup Join(long id, string node, IActorRef member, string host = "10.0.0.1", int lastEpoch = 0) =>
+        new("C1", "broker-a", id, node, NodeAddress, host + ":10911", host + ":10912", 0, lastEpoch, member);
 }
