@@ -71,6 +71,7 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
             RequestCode.InvokeBrokerToGetConsumerStatus => p.OffsetResets.GetConsumerStatusAsync(request, cancellationToken),
             RequestCode.CloneGroupOffset => p.OffsetResets.CloneGroupOffsetAsync(request, cancellationToken),
             (RequestCode)Replication.HaStatusProcessor.GetBrokerHaStatus => Done(p.HaStatus.GetHaStatus(request)),
+            (RequestCode)Replication.EpochCacheProcessor.GetBrokerEpochCache => Done(p.EpochCache.GetEpochCache(request)),
             _ => Done(p.Unsupported.Answer(connection, request)),
         };
     }
@@ -112,5 +113,7 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
         public OffsetResetProcessor OffsetResets { get; } = new(context);
 
         public Replication.HaStatusProcessor HaStatus { get; } = new(context);
+
+        public Replication.EpochCacheProcessor EpochCache { get; } = new(context);
     }
 }

@@ -57,5 +57,6 @@ internal static class AdminCommand
         OffsetCommands.GetConsumerStatus(),
         ConsumerStatusCommand.ConsumerStatus(),
         HaStatusCommand.HaStatus(),
+        BrokerEpochCommand.GetBrokerEpoch(),
     };
 }
