@@ -9,6 +9,9 @@ internal sealed class NameServerRequestHandler(RouteProcessor routes, KvConfigPr
     /// <summary>Namesrv config (318, 319).</summary>
     public required NameServerConfigProcessor Config { get; init; }
 
+    /// <summary>Where the Controller runs (1005).</summary>
+    public ControllerMetadataProcessor Controller { get; init; } = new(null);
+
     private readonly UnsupportedRequests _unsupported = new();
     private readonly BrokerPermProcessor _perm = new(routes.Routes, routes.Registry);
 
@@ -29,6 +32,7 @@ internal sealed class NameServerRequestHandler(RouteProcessor routes, KvConfigPr
 
             RequestCode.GetNamesrvConfig => Done(Config.GetConfig(request)),
             RequestCode.UpdateNamesrvConfig => Done(Config.UpdateConfig(connection, request)),
+            (RequestCode)ControllerMetadataProcessor.ControllerGetMetadataInfo => Done(Controller.GetMetadata(request)),
 
             // Our brokers register in-process through the route registry; external brokers are not served yet.
             _ => Done(_unsupported.Answer(connection, request)),

@@ -20,13 +20,15 @@ public sealed class NameServerRole : IAsyncDisposable
     /// <summary>The bound endpoint (the real port when configured with port 0).</summary>
     public IPEndPoint LocalEndPoint => _server.LocalEndPoint;
 
+    /// <param name="controllerPlacement">Where the Controller runs, for CONTROLLER_GET_METADATA_INFO; none outside a node.</param>
     public static Task<NameServerRole> StartAsync(
         NameServerSettings settings,
         RouteTableFeed routes,
         IActorRef routeRegistry,
         ILoggerFactory loggers,
         CancellationToken ct,
-        RemotingSettings? remoting = null)
+        RemotingSettings? remoting = null,
+        Func<Cluster.Coordination.ControllerPlacement>? controllerPlacement = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ct.ThrowIfCancellationRequested();
@@ -37,6 +39,7 @@ public sealed class NameServerRole : IAsyncDisposable
             new KvConfigProcessor(routes, routeRegistry))
         {
             Config = config,
+            Controller = new ControllerMetadataProcessor(controllerPlacement),
         };
         var server = new RemotingServer(endPoint, handler, remoting, loggers.CreateLogger("AkkaMq.NameServer"));
         server.Start();

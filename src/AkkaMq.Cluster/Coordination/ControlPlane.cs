@@ -39,13 +39,17 @@ public sealed class ControlPlane
     /// <summary>The Akka cluster role of nodes that may host the singletons.</summary>
     public const string ControllerRole = "controller";
 
-    private ControlPlane(IActorRef registry, IActorRef controller, IActorRef replica, RouteTableFeed feed)
+    private ControlPlane(IActorRef registry, IActorRef controller, IActorRef replica, RouteTableFeed feed, string? singletonRole)
     {
         Registry = registry;
         Controller = controller;
         Replica = replica;
         Feed = feed;
+        SingletonRole = singletonRole;
     }
+
+    /// <summary>The role of the nodes that host the singletons here; null: any node (a node that formed a cluster of its own).</summary>
+    public string? SingletonRole { get; }
 
     /// <summary>Akka settings the control plane needs (singletons, publish-subscribe, their serializers); add them to the system's configuration.</summary>
     public static AkkaConfig DefaultConfig { get; } = ClusterSingleton.DefaultConfig()
@@ -115,7 +119,7 @@ public sealed class ControlPlane
 
         var controller = system.ActorOf(ClusterSingletonProxy.Props("/user/controller", proxySettings), "controller-proxy");
         var replica = system.ActorOf(RouteReplicaActor.Props(feed, registry, log, options.RefreshInterval), "routes-replica");
-        return new ControlPlane(registry, controller, replica, feed);
+        return new ControlPlane(registry, controller, replica, feed, role);
     }
 
     /// <summary>

@@ -66,7 +66,8 @@ public sealed class NodeRoles
         NameServerRole? nameServer = null;
         if (settings.Has(NodeRole.Namesrv))
         {
-            nameServer = await NameServerRole.StartAsync(settings.Namesrv, routes, registry, loggers, ct, settings.RemotingSettings).ConfigureAwait(false);
+            nameServer = await NameServerRole.StartAsync(settings.Namesrv, routes, registry, loggers, ct, settings.RemotingSettings,
+                () => ControllerPlacement.Of(system, settings.ClusterName, controlPlane.SingletonRole)).ConfigureAwait(false);
             log.LogInformation("namesrv listening on {EndPoint}", nameServer.LocalEndPoint);
         }
 

@@ -51,6 +51,12 @@ public sealed class ControlPlaneClusterTests : IAsyncDisposable
         Assert.True((await RouteRegistryRequests.ChangeAsync(host.ControlPlane.Registry, Topic("Kept"), CancellationToken.None)).IsAccepted);
         var joined = await host.ControlPlane.Controller.Ask<BrokerGroupAssignment>(Join("broker-a", 0, "node-a", host), TimeSpan.FromSeconds(10));
         Assert.Equal(1, joined.MasterEpoch);
+        foreach (var node in nodes)
+        {
+            var placement = ControllerPlacement.Of(node.System, "C", node.ControlPlane.SingletonRole);
+            Assert.Equal((host.Address, node == host), (placement.LeaderAddress, placement.IsLeader));
+            Assert.Equal(nodes.Select(n => n.Address), placement.Peers);
+        }
 
         await CoordinatedShutdown.Get(host.System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).WaitAsync(ClusterNodes.Deadline);
 
@@ -60,6 +66,9 @@ public sealed class ControlPlaneClusterTests : IAsyncDisposable
         var state = await ClusterNodes.AskUntilAsync<ControllerState>(survivor.ControlPlane.Controller, new GetControllerState("broker-a"), s => s.Groups.Count == 1, "controller after hand-over");
         Assert.Equal(0, state.Groups[0].MasterBrokerId);
         Assert.Equal(1, state.Groups[0].MasterEpoch);
+        await ClusterNodes.WaitUntilAsync(
+            () => ControllerPlacement.Of(survivor.System, "C", survivor.ControlPlane.SingletonRole) is { IsLeader: true, Peers.Count: 2 },
+            "the oldest survivor named as the controller's host");
         var after = await RouteRegistryRequests.ChangeAsync(nodes[2].ControlPlane.Registry, Topic("AfterMove"), CancellationToken.None);
         Assert.True(after.IsAccepted, after.Rejection);
         Assert.Equal(table.Version + 1, after.Table!.Version);

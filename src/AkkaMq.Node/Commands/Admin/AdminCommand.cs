@@ -58,5 +58,6 @@ internal static class AdminCommand
         ConsumerStatusCommand.ConsumerStatus(),
         HaStatusCommand.HaStatus(),
         BrokerEpochCommand.GetBrokerEpoch(),
+        ControllerCommands.GetControllerMetaData(),
     };
 }
