@@ -12,7 +12,7 @@ public sealed partial class BrokerRole
 {
     private readonly ReplicationEndpoints? _replication;
 
-    /// <summary>This node's Akka address as registered in routes (null outside a node).</summary>
+    /// <summary>This node's incarnation as registered in routes (null outside a node).</summary>
     public string? NodeAddress { get; private init; }
 
     /// <summary>The store this role writes; the group member hands it to the replication follower.</summary>

@@ -42,7 +42,7 @@ public sealed record BrokerRoleOptions(string ClusterName, BrokerSettings Settin
     /// </summary>
     public bool AwaitAssignment { get; init; }
 
-    /// <summary>This node's Akka address, registered with the broker so routes leave it out once the node is unreachable.</summary>
+    /// <summary>This node's incarnation (ClusterNodeId), registered with the broker so routes leave it out once that incarnation is not serving.</summary>
     public string? NodeAddress { get; init; }
 }
 

@@ -17,9 +17,11 @@ namespace AkkaMq.Cluster.Routing;
 /// also asks the registry (through its singleton proxy) for the table when it starts and every
 /// <see cref="RefreshInterval"/>: a missed or reordered publish heals within one interval, and the
 /// feed ignores any table not newer than the one it holds.
-/// Liveness: the replica follows reachability and membership and hands the feed the Akka addresses of
-/// nodes that are unreachable or gone, so nameservers stop listing brokers on them; a node that comes
-/// back (reachable again, or Up again after a restart) is listed again.
+/// Liveness: brokers register with their node's incarnation (<see cref="ClusterNodeId"/>). The replica
+/// follows reachability and membership and hands the feed the incarnations the table names that are not
+/// serving members, so nameservers stop listing brokers on them; a node that becomes reachable again is
+/// listed again, and a node restarted on the same address is listed once its broker registers anew (it
+/// does so after the Controller gave it its role), never on the strength of its former incarnation.
 /// It also warns when fewer than <see cref="MinimumForFailover"/> members are Up.
 /// </remarks>
 public sealed class RouteReplicaActor : ReceiveActor, IWithTimers
@@ -38,8 +40,10 @@ public sealed class RouteReplicaActor : ReceiveActor, IWithTimers
     private readonly ILogger _log;
     private readonly TimeSpan _refresh;
     private readonly HashSet<string> _unreachable = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _gone = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _members = new(StringComparer.Ordinal);
     private readonly HashSet<Address> _up = [];
+    private bool _knowsMembership;
+    private IDisposable? _feedSubscription;
     private bool _warnedFewMembers;
 
     /// <summary>Public for Akka's <see cref="Akka.Actor.Props"/>; use <see cref="Props"/>.</summary>
@@ -57,6 +61,7 @@ public sealed class RouteReplicaActor : ReceiveActor, IWithTimers
         Receive<ClusterEvent.IMemberEvent>(OnMemberEvent);
         Receive<ClusterEvent.UnreachableMember>(m => ChangeLiveness(() => _unreachable.Add(Key(m.Member))));
         Receive<ClusterEvent.ReachableMember>(m => ChangeLiveness(() => _unreachable.Remove(Key(m.Member))));
+        Receive<TableChanged>(_ => ChangeLiveness(static () => { }));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -83,11 +88,18 @@ public sealed class RouteReplicaActor : ReceiveActor, IWithTimers
             Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
         _registry.Tell(GetRouteTable.Instance, Self);
         Timers.StartPeriodicTimer("refresh", Refresh.Instance, _refresh);
+        // A new table may name members on nodes this replica already knows to be gone.
+        var self = Self;
+        _feedSubscription = _feed.Subscribe(_ => self.Tell(TableChanged.Instance));
     }
 
-    protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+    protected override void PostStop()
+    {
+        _feedSubscription?.Dispose();
+        Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+    }
 
-    private static string Key(Member member) => member.Address.ToString();
+    private static string Key(Member member) => ClusterNodeId.Of(member.UniqueAddress);
 
     private void OnClusterState(ClusterEvent.CurrentClusterState state)
     {
@@ -102,6 +114,9 @@ public sealed class RouteReplicaActor : ReceiveActor, IWithTimers
 
         ChangeLiveness(() =>
         {
+            _knowsMembership = true;
+            _members.Clear();
+            _members.UnionWith(state.Members.Where(IsServing).Select(Key));
             _unreachable.Clear();
             _unreachable.UnionWith(state.Unreachable.Select(Key));
         });
@@ -123,17 +138,17 @@ public sealed class RouteReplicaActor : ReceiveActor, IWithTimers
                     _warnedFewMembers &= _up.Count < MinimumForFailover;
                 }
 
-                ChangeLiveness(() => _gone.Remove(key));
+                ChangeLiveness(() => _members.Add(key));
                 return;
             case ClusterEvent.MemberRemoved:
                 ChangeLiveness(() =>
                 {
-                    _gone.Add(key);
+                    _members.Remove(key);
                     _unreachable.Remove(key);
                 });
                 break;
             case ClusterEvent.MemberLeft or ClusterEvent.MemberExited or ClusterEvent.MemberDowned:
-                ChangeLiveness(() => _gone.Add(key));
+                ChangeLiveness(() => _members.Remove(key));
                 break;
         }
 
@@ -156,10 +171,41 @@ public sealed class RouteReplicaActor : ReceiveActor, IWithTimers
             _up.Count);
     }
 
+    private static bool IsServing(Member member) =>
+        member.Status is MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Up;
+
+    /// <summary>
+    /// Applies <paramref name="change"/> and hands the feed the node incarnations the table names that
+    /// are not serving members now: unreachable, leaving, gone — or an earlier incarnation of a node that
+    /// restarted, whose registrations the new one has not renewed. Until the first cluster state
+    /// arrives nothing is left out.
+    /// </summary>
     private void ChangeLiveness(Action change)
     {
         change();
-        _feed.SetUnavailableNodes(_unreachable.Concat(_gone));
+        if (!_knowsMembership)
+        {
+            return;
+        }
+
+        var unavailable = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in _feed.Source.Groups.Values)
+        {
+            foreach (var node in group.NodeAddresses.Values)
+            {
+                if (!_members.Contains(node) || _unreachable.Contains(node))
+                {
+                    unavailable.Add(node);
+                }
+            }
+        }
+
+        _feed.SetUnavailableNodes(unavailable);
+    }
+
+    private sealed class TableChanged
+    {
+        public static readonly TableChanged Instance = new();
     }
 
     private sealed class Refresh

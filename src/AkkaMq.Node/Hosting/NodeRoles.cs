@@ -80,7 +80,7 @@ public sealed class NodeRoles
                 Remoting = settings.RemotingSettings,
                 ServeReplication = true,
                 AwaitAssignment = true,
-                NodeAddress = nodeAddress,
+                NodeAddress = AkkaMq.Cluster.ClusterNodeId.Of(system),
             };
             broker = await BrokerRole.StartAsync(spawn, configureBroker(brokerOptions), routes, registry, loggers, ct).ConfigureAwait(false);
             log.LogInformation("broker listening on {EndPoint}, advertised as {Address}", broker.LocalEndPoint, broker.AdvertisedAddress);

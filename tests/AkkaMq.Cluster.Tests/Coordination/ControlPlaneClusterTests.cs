@@ -95,9 +95,12 @@ public sealed class ControlPlaneClusterTests : IAsyncDisposable
     {
         var nodes = await _cluster.StartAsync(3);
         var registry = nodes[0].ControlPlane.Registry;
-        Assert.True((await RouteRegistryRequests.ChangeAsync(registry, new RegisterBrokerMember("C1", "broker-b", 0, "127.0.0.1:10911", nodes[1].Address), CancellationToken.None)).IsAccepted);
-        Assert.True((await RouteRegistryRequests.ChangeAsync(registry, new RegisterBrokerMember("C1", "broker-c", 0, "127.0.0.1:10921", nodes[2].Address), CancellationToken.None)).IsAccepted);
+        Assert.True((await RouteRegistryRequests.ChangeAsync(registry, new RegisterBrokerMember("C1", "broker-b", 0, "127.0.0.1:10911", nodes[1].NodeId), CancellationToken.None)).IsAccepted);
+        Assert.True((await RouteRegistryRequests.ChangeAsync(registry, new RegisterBrokerMember("C1", "broker-c", 0, "127.0.0.1:10921", nodes[2].NodeId), CancellationToken.None)).IsAccepted);
         Assert.True((await RouteRegistryRequests.ChangeAsync(registry, new RegisterBrokerMember("C1", "broker-c", 1, "127.0.0.1:10931"), CancellationToken.None)).IsAccepted);
+        // Registered by an earlier incarnation of a node that is up again on the same address: not listed.
+        var earlier = nodes[1].Address + "#12345";
+        Assert.True((await RouteRegistryRequests.ChangeAsync(registry, new RegisterBrokerMember("C1", "broker-d", 0, "127.0.0.1:10941", earlier), CancellationToken.None)).IsAccepted);
         Assert.True((await RouteRegistryRequests.ChangeAsync(registry, new UpsertTopic("broker-c", new TopicConfig("OnC", 4, 4, Perm.ReadWrite)), CancellationToken.None)).IsAccepted);
         await ClusterNodes.WaitUntilAsync(() => nodes[0].Feed.Current.Topics.ContainsKey("OnC"), "topic in node 0's feed");
         var version = nodes[0].Feed.Current.Version;
@@ -109,6 +112,8 @@ public sealed class ControlPlaneClusterTests : IAsyncDisposable
                 && nodes[1].Feed.Current.Groups.TryGetValue("broker-c", out var h) && !h.Addresses.ContainsKey(0),
             "broker on the crashed node left out");
         var view = nodes[0].Feed.Current;
+        Assert.False(view.Groups.ContainsKey("broker-d"));
+        Assert.True(nodes[0].Feed.Source.Groups.ContainsKey("broker-d"));
         Assert.Equal("127.0.0.1:10931", view.Groups["broker-c"].Addresses[1]);
         Assert.Equal("127.0.0.1:10911", view.Groups["broker-b"].MasterAddress);
         Assert.Equal(version, view.Version);

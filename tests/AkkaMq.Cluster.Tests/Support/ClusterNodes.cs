@@ -29,6 +29,9 @@ public sealed class ClusterNodes : IAsyncDisposable
         public RouteTableFeed Feed => ControlPlane.Feed;
 
         public string Address => Akka.Cluster.Cluster.Get(System).SelfAddress.ToString();
+
+        /// <summary>This node's incarnation, as brokers register it in routes.</summary>
+        public string NodeId => ClusterNodeId.Of(System);
     }
 
     /// <summary>Settings for test clusters: quick failure detection and a short SBR wait.</summary>

@@ -9,7 +9,7 @@ public sealed class ControllerCommandTests
     public async Task GetControllerMetaData_NamesTheNodeHostingTheController()
     {
         await using var node = await NodeFixture.StartAsync();
-        string self = node.Roles.Broker!.NodeAddress!;
+        string self = node.Roles.Broker!.NodeAddress!.Split('#')[0];
 
         var result = await CliRun.AdminAsync(node.NameServer, "getControllerMetaData", "-a", node.NameServer);
 
