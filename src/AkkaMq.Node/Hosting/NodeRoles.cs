@@ -99,7 +99,7 @@ public sealed class NodeRoles
     /// <summary>
     /// Waits until the group member has taken the role the Controller assigns (master, or follower
     /// of a known master), so a started node serves as what it is. Without an answer in time the
-    /// node serves in its configured role and the member keeps asking.
+    /// node starts anyway: its broker takes no writes and stays out of routes while the member keeps asking.
     /// </summary>
     private static async Task WaitForAssignmentAsync(IActorRef member, string group, ILogger log, CancellationToken ct)
     {
@@ -117,7 +117,7 @@ public sealed class NodeRoles
             await Task.Delay(AssignmentPoll, ct).ConfigureAwait(false);
         }
 
-        log.LogWarning("broker {Group}: no role from the controller within {Timeout}; serving in the configured role while the member keeps asking",
+        log.LogWarning("broker {Group}: no role from the controller within {Timeout}; it takes no writes and is not in routes until it has one (the member keeps asking; its log says why)",
             group, AssignmentTimeout);
     }
 
