@@ -22,6 +22,7 @@ internal sealed class ReplicationProbe : IAsyncDisposable
     private readonly ReplicationLag _lag = new();
     private readonly CancellationTokenSource _loadOver = new();
     private readonly HashSet<string> _followers = [];
+    private string? _lastFollower;
     private Task? _sampling;
     private int _failures;
     private string? _firstFailure;
@@ -70,7 +71,13 @@ internal sealed class ReplicationProbe : IAsyncDisposable
         var c = CultureInfo.InvariantCulture;
         var line = summary.Samples == 0
             ? string.Create(c, $"Replication lag: no sample with a follower from {_master}")
-            : string.Create(c, $"Replication lag of {string.Join(", ", _followers.Order())} behind {_master} ({summary.Samples} samples every {_interval.TotalMilliseconds:0} ms): {summary.Format()}");
+            : string.Create(c, $"Replication lag of {_lastFollower} behind {_master} ({summary.Samples} samples every {_interval.TotalMilliseconds:0} ms): {summary.Format()}");
+        if (_followers.Count > 1)
+        {
+            // The master names a follower by its connection, so a follower that reconnected shows up again.
+            line += string.Create(c, $"; {_followers.Count} follower connections seen");
+        }
+
         if (_withoutFollower > 0)
         {
             line += string.Create(c, $"; {_withoutFollower} samples showed no follower");
@@ -136,6 +143,7 @@ internal sealed class ReplicationProbe : IAsyncDisposable
 
             var slowest = status.HaConnectionInfo.MinBy(f => f.SlaveAckOffset)!;
             _followers.Add(slowest.Addr);
+            _lastFollower = slowest.Addr;
             _lag.Record((sent + received) / 2.0 * 1000.0 / Stopwatch.Frequency, status.MasterCommitLogMaxOffset, slowest.SlaveAckOffset);
             return true;
         }
