@@ -56,11 +56,13 @@ internal static partial class ProduceBench
         await output.WriteLineAsync($"produce: topic {s.Topic}, {s.Size} B bodies, {s.Connections} connections, {s.InFlight} in flight, " +
             (s.Count > 0 ? $"{s.Count} messages" : $"{s.Duration.TotalSeconds:0} s") + (s.Rate > 0 ? $", {s.Rate} msgs/s" : "")).ConfigureAwait(false);
         var producers = new List<Producer>();
+        // Unique per run: two runs in one process (tests) must not register the same group and instance.
+        var run = Guid.NewGuid().ToString("N")[..8];
         try
         {
             for (var i = 0; i < s.Connections; i++)
             {
-                var producer = new Producer("akkamq-bench-producer", new ClientOptions { NameServerAddresses = s.NameServers, InstanceName = $"bench-{Environment.ProcessId}-{i}", SerializeType = s.SerializeType });
+                var producer = new Producer("akkamq-bench-producer", new ClientOptions { NameServerAddresses = s.NameServers, InstanceName = $"bench-{Environment.ProcessId}-{run}-{i}", SerializeType = s.SerializeType });
                 await producer.StartAsync(ct).ConfigureAwait(false);
                 producers.Add(producer);
             }
