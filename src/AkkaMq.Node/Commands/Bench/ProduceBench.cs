@@ -24,32 +24,45 @@ internal static partial class ProduceBench
         var rate = new Option<int>("--rate") { Description = "Total messages a second (0: as fast as possible)." };
         var warmup = new Option<int>("--warmup") { Description = "Seconds of the same load first, not counted (JIT compilation, connections, caches)." };
         var serialize = BenchCommand.SerializeTypeOption();
+        var replication = new Option<string>("--replication") { Description = "Master broker address (host:port): sample its replication status during the run and report its follower's lag in bytes and ms." };
+        var replicationInterval = new Option<int>("--replication-interval") { Description = "Milliseconds between replication status samples.", DefaultValueFactory = _ => 10 };
         var command = new Command("produce", "Send messages as fast as allowed and report TPS and latency.")
         {
-            ns, topic, size, connections, inflight, duration, count, rate, warmup, serialize,
+            ns, topic, size, connections, inflight, duration, count, rate, warmup, serialize, replication, replicationInterval,
         };
         command.SetAction(async (parse, ct) =>
         {
+            string? master = null;
+            if (parse.GetValue(replication) is { } given && (master = ReplicationProbe.ParseAddress(given, out var invalid)) is null)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"akkamq bench produce: {invalid}").ConfigureAwait(false);
+                return 1;
+            }
+
             var settings = new Settings(parse.GetValue(ns)!, parse.GetValue(topic)!, parse.GetValue(size), Math.Max(1, parse.GetValue(connections)),
                 Math.Max(1, parse.GetValue(inflight)), TimeSpan.FromSeconds(parse.GetValue(duration)), parse.GetValue(count), parse.GetValue(rate), parse.GetValue(serialize),
-                TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(warmup))));
+                TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(warmup))),
+                master, TimeSpan.FromMilliseconds(Math.Max(1, parse.GetValue(replicationInterval))));
             return await RunAsync(settings, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct).ConfigureAwait(false);
         });
         return command;
     }
 
-    private sealed record Settings(string NameServers, string Topic, int Size, int Connections, int InFlight, TimeSpan Duration, long Count, int Rate, AkkaMq.Remoting.Protocol.SerializeType SerializeType, TimeSpan Warmup);
+    private sealed record Settings(string NameServers, string Topic, int Size, int Connections, int InFlight, TimeSpan Duration, long Count, int Rate, AkkaMq.Remoting.Protocol.SerializeType SerializeType, TimeSpan Warmup,
+        string? ReplicationMaster, TimeSpan ReplicationInterval);
 
     private static async Task<int> RunAsync(Settings s, TextWriter output, TextWriter error, CancellationToken ct)
     {
         await output.WriteLineAsync($"produce: topic {s.Topic}, {s.Size} B bodies, {s.Connections} connections, {s.InFlight} in flight, " +
             (s.Count > 0 ? $"{s.Count} messages" : $"{s.Duration.TotalSeconds:0} s") + (s.Rate > 0 ? $", {s.Rate} msgs/s" : "")).ConfigureAwait(false);
         var producers = new List<Producer>();
+        // Unique per run: two runs in one process (tests) must not register the same group and instance.
+        var run = Guid.NewGuid().ToString("N")[..8];
         try
         {
             for (var i = 0; i < s.Connections; i++)
             {
-                var producer = new Producer("akkamq-bench-producer", new ClientOptions { NameServerAddresses = s.NameServers, InstanceName = $"bench-{Environment.ProcessId}-{i}", SerializeType = s.SerializeType });
+                var producer = new Producer("akkamq-bench-producer", new ClientOptions { NameServerAddresses = s.NameServers, InstanceName = $"bench-{Environment.ProcessId}-{run}-{i}", SerializeType = s.SerializeType });
                 await producer.StartAsync(ct).ConfigureAwait(false);
                 producers.Add(producer);
             }
@@ -57,7 +70,7 @@ internal static partial class ProduceBench
             if (s.Warmup > TimeSpan.Zero)
             {
                 await output.WriteLineAsync($"warm-up: {s.Warmup.TotalSeconds:0} s of the same load, not counted").ConfigureAwait(false);
-                await MeasureAsync(s with { Duration = s.Warmup, Count = 0 }, producers, TextWriter.Null, TextWriter.Null, ct).ConfigureAwait(false);
+                await MeasureAsync(s with { Duration = s.Warmup, Count = 0, ReplicationMaster = null }, producers, TextWriter.Null, TextWriter.Null, ct).ConfigureAwait(false);
             }
 
             return await MeasureAsync(s, producers, output, error, ct).ConfigureAwait(false);
@@ -84,6 +97,8 @@ internal static partial class ProduceBench
             stop.CancelAfter(s.Duration);
         }
 
+        await using var probe = s.ReplicationMaster is null ? null : new ReplicationProbe(s.NameServers, s.ReplicationMaster, s.ReplicationInterval);
+        probe?.Start(ct);
         var reporter = new BenchReporter(output, "Send");
         var reporting = reporter.RunAsync(stop.Token);
         var body = new byte[s.Size];
@@ -116,6 +131,17 @@ internal static partial class ProduceBench
 
         await reporter.SummaryAsync(all, "messages sent").ConfigureAwait(false);
         await reporter.ExplainFailuresAsync(error, "produce", "sends").ConfigureAwait(false);
+        if (probe is not null)
+        {
+            var lag = await probe.StopAsync().ConfigureAwait(false);
+            await output.WriteLineAsync(probe.Describe(lag)).ConfigureAwait(false);
+            if (lag.Samples == 0)
+            {
+                await error.WriteLineAsync($"akkamq bench produce: --replication: no replication status with a follower from {s.ReplicationMaster}").ConfigureAwait(false);
+                return 1;
+            }
+        }
+
         return reporter.Failed == 0 ? 0 : 1;
     }
 
