@@ -106,5 +106,13 @@ public sealed class BrokerProbe : IAsyncDisposable
         return answer.Offset;
     }
 
+    /// <summary>UPDATE_CONSUMER_OFFSET at exactly <paramref name="brokerAddress"/>; returns the answer code (0 = stored).</summary>
+    public async Task<int> UpdateConsumerOffsetAsync(string brokerAddress, string group, string topic, int queueId, long offset)
+    {
+        var header = new UpdateConsumerOffsetRequestHeader { ConsumerGroup = group, Topic = topic, QueueId = queueId, CommitOffset = offset };
+        var response = await _client.InvokeAsync(brokerAddress, CommandHeader.CreateRequest(RequestCode.UpdateConsumerOffset, header), Timeout);
+        return response.Code;
+    }
+
     public ValueTask DisposeAsync() => _client.DisposeAsync();
 }
