@@ -128,7 +128,17 @@ public sealed class ClusterFixture : IAsyncDisposable
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails with <paramref name="what"/> after <paramref name="deadline"/>.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan deadline)
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan deadline) =>
+        WaitUntilAsync(condition, () => what, deadline);
+
+    public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan deadline) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), () => what, deadline);
+
+    public static Task WaitUntilAsync(Func<bool> condition, Func<string> what, TimeSpan deadline) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), what, deadline);
+
+    /// <summary>As the other overloads; <paramref name="what"/> is described at the failure, so it can tell the last state seen.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<string> what, TimeSpan deadline)
     {
         var until = DateTime.UtcNow + deadline;
         Exception? last = null;
@@ -148,15 +158,12 @@ public sealed class ClusterFixture : IAsyncDisposable
 
             if (DateTime.UtcNow > until)
             {
-                Assert.Fail($"not within {deadline}: {what}" + (last is null ? string.Empty : $" (last error: {last.Message})"));
+                Assert.Fail($"not within {deadline}: {what()}" + (last is null ? string.Empty : $" (last error: {last.Message})"));
             }
 
             await Task.Delay(100);
         }
     }
-
-    public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan deadline) =>
-        WaitUntilAsync(() => Task.FromResult(condition()), what, deadline);
 
     private async Task StartAsync(ClusterNode node)
     {
