@@ -120,9 +120,7 @@ public sealed class NodeLeavesTests
         var cluster = new ClusterFixture(name);
         try
         {
-            await cluster.StartNodeAsync("node-a", "broker-a", 0);
-            await Task.WhenAll(cluster.StartNodeAsync("node-b", "broker-a", 1), cluster.StartNodeAsync("node-c", "broker-b", 0));
-            await cluster.WaitUntilEveryNameServerListsEveryBrokerAsync(Deadline);
+            await ClusterScenarios.StartThreeAsync(cluster);
             return cluster;
         }
         catch
