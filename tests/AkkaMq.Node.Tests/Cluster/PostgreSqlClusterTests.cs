@@ -1,4 +1,5 @@
 using AkkaMq.Cluster.Tests.Support;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace AkkaMq.Node.Tests.Cluster;
@@ -30,5 +31,13 @@ public sealed class PostgreSqlClusterTests(ITestOutputHelper output)
 
         await ClusterScenarios.TopicCreatedThroughOneNodeIsRoutedByEveryNameServerAsync(cluster, "EveryNodePg");
         await ClusterScenarios.FollowerHoldsTheMastersLogAndServesItAsync(cluster, "ReplicatedPg");
+
+        // The registry's and the Controller's events are in the server's journal.
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand("SELECT count(DISTINCT persistence_id), count(*) FROM journal", connection);
+        await using var reader = await query.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.True(reader.GetInt64(0) >= 2 && reader.GetInt64(1) >= 4, $"journal holds {reader.GetInt64(1)} events of {reader.GetInt64(0)} persistent actors");
     }
 }
