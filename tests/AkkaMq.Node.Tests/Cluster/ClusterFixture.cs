@@ -23,12 +23,14 @@ public sealed class ClusterFixture : IAsyncDisposable
     private readonly TempDir _dir = new();
     private readonly string _controlState;
     private readonly List<ClusterNode> _nodes = [];
+    private readonly System.Diagnostics.Stopwatch _clock = new();
 
     /// <param name="controlState">
     /// The <c>akkamq.control-state</c> block's content; null: SQLite in one directory of this fixture.
     /// </param>
     public ClusterFixture(string clusterName = "ClusterTest", string? controlState = null)
     {
+        _clock.Start();
         ClusterName = clusterName;
         _controlState = controlState ?? $"""
             kind = sqlite
@@ -37,6 +39,9 @@ public sealed class ClusterFixture : IAsyncDisposable
     }
 
     public string ClusterName { get; }
+
+    /// <summary>Receives a line per node start, stop and crash, with the time since the fixture was made (e.g. a test's output).</summary>
+    public Action<string>? Log { get; set; }
 
     public IReadOnlyList<ClusterNode> Nodes => _nodes;
 
@@ -63,10 +68,20 @@ public sealed class ClusterFixture : IAsyncDisposable
         node.IsRunning ? throw new InvalidOperationException(node.Name + " is running") : StartAsync(node);
 
     /// <summary>Stops a node gracefully (coordinated shutdown: it leaves the cluster, its singletons hand over).</summary>
-    public Task StopAsync(ClusterNode node) => node.StopAsync();
+    public async Task StopAsync(ClusterNode node)
+    {
+        Note(node.Name + " stopping");
+        await node.StopAsync();
+        Note(node.Name + " stopped");
+    }
 
     /// <summary>Aborts a node's actor system without leaving the cluster; the others' resolver downs it.</summary>
-    public Task CrashAsync(ClusterNode node) => node.CrashAsync();
+    public async Task CrashAsync(ClusterNode node)
+    {
+        Note(node.Name + " crashing");
+        await node.CrashAsync();
+        Note(node.Name + " crashed");
+    }
 
     /// <summary>The oldest Up controller node as the running nodes see it: where the singletons run.</summary>
     public ClusterNode SingletonHost()
@@ -119,9 +134,9 @@ public sealed class ClusterFixture : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var node in _nodes.AsEnumerable().Reverse())
+        foreach (var node in _nodes.AsEnumerable().Reverse().Where(n => n.IsRunning))
         {
-            await node.StopAsync();
+            await StopAsync(node);
         }
 
         _dir.Dispose();
@@ -165,8 +180,12 @@ public sealed class ClusterFixture : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes <paramref name="line"/> to <see cref="Log"/> with the time since the fixture was made.</summary>
+    public void Note(string line) => Log?.Invoke($"{_clock.Elapsed.TotalSeconds,7:F2}s {line}");
+
     private async Task StartAsync(ClusterNode node)
     {
+        Note(node.Name + " starting");
         var seed = Running.FirstOrDefault()?.Address;
         var conf = _dir.Write(node.Name + ".conf", $$"""
             akkamq {
@@ -191,6 +210,9 @@ public sealed class ClusterFixture : IAsyncDisposable
             }
             akka.remote.dot-netty.tcp.port = 0
             akka.cluster.split-brain-resolver.stable-after = 2s
+            # A crash (Abort) runs no shutdown task, as a killed process runs none; a node stops
+            # gracefully by running its coordinated shutdown itself, which this does not affect.
+            akka.coordinated-shutdown.run-by-actor-system-terminate = off
             {{node.ExtraConfig}}
             """);
         var (system, settings) = EndToEnd.NodeFixture.CreateSystem(conf, seed);
@@ -201,5 +223,6 @@ public sealed class ClusterFixture : IAsyncDisposable
         var guardian = system.ActorOf(NodeGuardianActor.Props(settings, NullLogger.Instance), "node");
         var roles = await NodeRoles.StartAsync(settings, system, guardian, NullLoggerFactory.Instance, deadline.Token);
         node.Started(system, settings, roles);
+        Note(node.Name + " started");
     }
 }

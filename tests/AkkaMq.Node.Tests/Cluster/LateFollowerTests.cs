@@ -4,18 +4,20 @@ using AkkaMq.Broker;
 using AkkaMq.Client;
 using AkkaMq.Remoting.Protocol.Json;
 
+using Xunit.Abstractions;
+
 namespace AkkaMq.Node.Tests.Cluster;
 
 /// <summary>A follower that joins later with an empty store copies its master and serves the group as it is.</summary>
 [Trait("Category", "Cluster")]
-public sealed class LateFollowerTests
+public sealed class LateFollowerTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task FollowerStartedEmpty_CatchesUp_AndServesTopicsGroupsAndOffsets()
     {
-        await using var cluster = new ClusterFixture("LateFollower");
+        await using var cluster = new ClusterFixture("LateFollower") { Log = output.WriteLine };
         var a = await cluster.StartNodeAsync("node-a", "broker-a", 0);
         var c = await cluster.StartNodeAsync("node-c", "broker-b", 0);
         const string topic = "BeforeTheFollower";
@@ -35,10 +37,12 @@ public sealed class LateFollowerTests
         await offsets.Ask<OffsetsPersisted>(PersistOffsets.Instance, Deadline);
 
         var b = await cluster.StartNodeAsync("node-b", "broker-a", 1);
+        cluster.Note("follower caught up?");
 
         var end = await ClusterClients.WaitUntilCaughtUpAsync(admin, a, b, Deadline);
         Assert.Equal(BrokerProbe.ReadCommitLog(a.CommitLogDir, end), BrokerProbe.ReadCommitLog(b.CommitLogDir, end));
 
+        cluster.Note("follower caught up");
         // The topic is routed with the follower as broker id 1, by every nameserver.
         foreach (var node in new[] { a, b, c })
         {
@@ -54,6 +58,7 @@ public sealed class LateFollowerTests
                 Deadline);
         }
 
+        cluster.Note("routes checked");
         // Asked at the follower's own address: the group, the messages and the master's committed offsets.
         var groups = await admin.GetAllSubscriptionGroupConfigAsync(b.BrokerAddress);
         Assert.True(groups.ContainsKey(group), $"the follower does not know {group}: {string.Join(", ", groups.Keys)}");
