@@ -23,6 +23,18 @@ public static class ClusterScenarios
     public static async Task TopicCreatedThroughOneNodeIsRoutedByEveryNameServerAsync(ClusterFixture cluster, string topic)
     {
         var (a, b, c) = (cluster["node-a"], cluster["node-b"], cluster["node-c"]);
+        // One cluster formed from the seed: every node sees the three nodes Up.
+        var addresses = new[] { a.Address, b.Address, c.Address }.Order().ToList();
+        foreach (var node in new[] { a, b, c })
+        {
+            await ClusterFixture.WaitUntilAsync(
+                () => Akka.Cluster.Cluster.Get(node.System!).State.Members
+                    .Where(m => m.Status == Akka.Cluster.MemberStatus.Up)
+                    .Select(m => m.Address.ToString()).Order().SequenceEqual(addresses),
+                $"{node.Name} sees node-a, node-b and node-c Up",
+                Deadline);
+        }
+
         await using (var admin = new AdminClient(cluster.ClientOptions("create", c)))
         {
             var masters = await admin.CreateOrUpdateTopicInClusterAsync(cluster.ClusterName, new TopicConfigOptions(topic) { ReadQueueNums = 4, WriteQueueNums = 4 });
@@ -44,7 +56,7 @@ public static class ClusterScenarios
                         && brokers["broker-b"].BrokerAddrs.SequenceEqual([KeyValuePair.Create(0L, c.BrokerAddress)])
                         && route.QueueDatas.Count == 2 && route.QueueDatas.All(q => q.ReadQueueNums == 4 && q.WriteQueueNums == 4);
                 },
-                $"{node.Name}'s nameserver routes EveryNode to broker-a {{0: {a.BrokerAddress}, 1: {b.BrokerAddress}}} and broker-b {{0: {c.BrokerAddress}}}",
+                $"{node.Name}'s nameserver routes {topic} to broker-a {{0: {a.BrokerAddress}, 1: {b.BrokerAddress}}} and broker-b {{0: {c.BrokerAddress}}}",
                 Deadline);
         }
     }
@@ -55,7 +67,7 @@ public static class ClusterScenarios
         var (a, b) = (cluster["node-a"], cluster["node-b"]);
         await using var admin = new AdminClient(cluster.ClientOptions("replicated-admin"));
         await admin.CreateOrUpdateTopicAsync(a.BrokerAddress, new TopicConfigOptions(topic) { ReadQueueNums = 2, WriteQueueNums = 2 });
-        await ClusterFixture.WaitUntilAsync(async () => (await admin.GetTopicRouteAsync(topic)).QueueDatas.Count == 1, "Replicated routed", Deadline);
+        await ClusterFixture.WaitUntilAsync(async () => (await admin.GetTopicRouteAsync(topic)).QueueDatas.Count == 1, topic + " routed", Deadline);
 
         var sent = new Dictionary<string, string>();
         await using (var producer = new Producer("replicated-producer", cluster.ClientOptions("replicated-p")))

@@ -5,6 +5,7 @@ namespace AkkaMq.Node.Tests.Cluster;
 
 /// <summary>A node crashes (no leave; the others' split-brain resolver downs it) and starts again on its store.</summary>
 [Trait("Category", "Cluster")]
+[Collection(MultiNodeCollection.Name)]
 public sealed class CrashRestartTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);

@@ -10,6 +10,7 @@ namespace AkkaMq.Node.Tests.Cluster;
 
 /// <summary>A follower that joins later with an empty store copies its master and serves the group as it is.</summary>
 [Trait("Category", "Cluster")]
+[Collection(MultiNodeCollection.Name)]
 public sealed class LateFollowerTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);

@@ -11,6 +11,7 @@ namespace AkkaMq.Node.Tests.Cluster;
 
 /// <summary>A node of a three-node cluster stops: what runs on it moves or is served by what is left.</summary>
 [Trait("Category", "Cluster")]
+[Collection(MultiNodeCollection.Name)]
 public sealed class NodeLeavesTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);

@@ -6,6 +6,7 @@ namespace AkkaMq.Node.Tests.Cluster;
 
 /// <summary>The three-node cluster with its control state in PostgreSQL (control-state.kind = postgresql), as nodes on several hosts run.</summary>
 [Trait("Category", "PostgreSQL")]
+[Collection(MultiNodeCollection.Name)]
 public sealed class PostgreSqlClusterTests(ITestOutputHelper output)
 {
     [Fact]

@@ -15,6 +15,7 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
 /// nameserver, and broker-a's follower holds its master's log byte for byte and serves it.
 /// </summary>
 [Trait("Category", "Cluster")]
+[Collection(MultiNodeCollection.Name)]
 public sealed class ThreeNodeClusterTests(ThreeNodeCluster shared) : IClassFixture<ThreeNodeCluster>
 {
     private readonly ClusterFixture _cluster = shared.Cluster;
