@@ -52,7 +52,7 @@ public sealed class ClusterFixture : IAsyncDisposable
     /// <summary>
     /// Starts a new node with an empty store: broker <paramref name="brokerId"/> of <paramref name="group"/>.
     /// It joins the first running node (or forms the cluster when none runs) and returns once its roles
-    /// have started and its broker has its role from the Controller.
+    /// have started, which includes waiting (up to NodeRoles' own limit) for its broker's role from the Controller.
     /// </summary>
     /// <param name="extraConfig">HOCON placed last in the node file (overrides).</param>
     public async Task<ClusterNode> StartNodeAsync(string name, string group, long brokerId, string extraConfig = "")

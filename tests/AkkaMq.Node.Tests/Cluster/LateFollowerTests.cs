@@ -38,7 +38,6 @@ public sealed class LateFollowerTests(ITestOutputHelper output)
         await offsets.Ask<OffsetsPersisted>(PersistOffsets.Instance, Deadline);
 
         var b = await cluster.StartNodeAsync("node-b", "broker-a", 1);
-        cluster.Note("follower caught up?");
 
         var end = await ClusterClients.WaitUntilCaughtUpAsync(admin, a, b, Deadline);
         Assert.Equal(BrokerProbe.ReadCommitLog(a.CommitLogDir, end), BrokerProbe.ReadCommitLog(b.CommitLogDir, end));

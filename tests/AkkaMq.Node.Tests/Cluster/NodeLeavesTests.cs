@@ -48,8 +48,18 @@ public sealed class NodeLeavesTests(ITestOutputHelper output)
         cluster.Note("AfterTheMove created");
         await WaitForRouteAsync(cluster, "AfterTheMove", [b, c], new() { ["broker-b"] = [(0, c)] });
 
-        // The Controller recovered its groups and epochs on its new host.
-        var after = await ControllerStateAsync(host == b ? c : b);
+        // The Controller recovered its groups and epochs on its new host (asked through another node's proxy);
+        // the member of the node that left is offline there.
+        var proxyNode = host == b ? c : b;
+        ControllerState after = before;
+        await ClusterFixture.WaitUntilAsync(
+            async () =>
+            {
+                after = await ControllerStateAsync(proxyNode);
+                return after.Groups.Any(g => g.Group == "broker-a" && g.Members.Any(m => m.BrokerId == 0 && !m.Online));
+            },
+            () => "the Controller shows broker-a's master member offline: " + string.Join("; ", after.Groups.Select(g => $"{g.Group} epoch {g.MasterEpoch} [{string.Join(", ", g.Members.Select(m => $"{m.BrokerId}:{(m.Online ? "online" : "offline")}"))}]")),
+            Deadline);
         Assert.Equal(before.Groups.Select(g => g.Group), after.Groups.Select(g => g.Group));
         foreach (var group in after.Groups)
         {
