@@ -24,7 +24,7 @@ public sealed class NodeRoles
     private static readonly TimeSpan RegistryTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>How long start-up waits for the Controller to give the broker its role, and how often it looks.</summary>
-    private static readonly TimeSpan AssignmentTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan AssignmentTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan AssignmentPoll = TimeSpan.FromMilliseconds(50);
 
     private NodeRoles(NameServerRole? nameServer, BrokerRole? broker, ControlPlane controlPlane)
