@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace AkkaMq.Broker.Replication;
 
 /// <summary>One follower connection on the master: identity from HELLO, progress from FETCH, the batch held for it.</summary>
@@ -5,6 +7,7 @@ internal sealed class FollowerSession(string address)
 {
     private readonly object _lock = new();
     private int _fetching;
+    private ArrayBufferWriter<byte>? _batchBuffer;
     private long _outstanding;
     private long _written;
     private long _flushed;
@@ -37,6 +40,20 @@ internal sealed class FollowerSession(string address)
     }
 
     public bool TryBeginFetch() => Interlocked.CompareExchange(ref _fetching, 1, 0) == 0;
+
+    /// <summary>
+    /// The buffer this follower's batches are read into, emptied: one per session, reused by every
+    /// fetch, so a busy stream does not allocate (and zero) a large array per answer. The follower
+    /// sends its next fetch only after it has the previous answer, so the answer's bytes have been
+    /// written out before they are overwritten; a peer that sends fetches without waiting for the
+    /// answers can only spoil its own batches, which a follower's CRC checks refuse.
+    /// </summary>
+    public ArrayBufferWriter<byte> BatchBuffer(int capacity)
+    {
+        var buffer = _batchBuffer ??= new ArrayBufferWriter<byte>(capacity);
+        buffer.ResetWrittenCount();
+        return buffer;
+    }
 
     public void EndFetch() => Volatile.Write(ref _fetching, 0);
 

@@ -49,7 +49,7 @@ public sealed partial class ReplicationServer
         long offset, CancellationToken cancellationToken)
     {
         long deadline = _time.GetTimestamp() + (long)(_options.FetchWait.TotalSeconds * _time.TimestampFrequency);
-        var buffer = new ArrayBufferWriter<byte>();
+        var buffer = session.BatchBuffer(_options.MaxBatchSize);
         while (true)
         {
             EpochEntry epoch = EpochAt(offset, out long limit);
