@@ -40,6 +40,25 @@ public sealed class PostgresServer : IDisposable
                 .FirstOrDefault()
             : null;
 
+    /// <summary>
+    /// The server binaries for a test; null, said through <paramref name="log"/>, when they are missing
+    /// outside CI. CI installs the package (tests/run-all.sh), so there a missing server fails the test.
+    /// </summary>
+    public static string? RequireBinaries(Action<string> log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var bin = FindBinaries();
+        if (bin is null)
+        {
+            Assert.False(
+                string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase),
+                "PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb) not found; install Debian's postgresql package");
+            log("PostgreSQL server binaries not found; test not run (install Debian's postgresql package)");
+        }
+
+        return bin;
+    }
+
     public static async Task<PostgresServer> StartAsync(string bin)
     {
         var server = new PostgresServer(bin);
