@@ -18,7 +18,7 @@ public sealed class PostgreSqlControlStateTests(ITestOutputHelper output)
             return;
         }
 
-        using var server = await PostgresServer.StartAsync(bin);
+        await using var server = await PostgresServer.StartAsync(bin);
         var persistence = ControlStatePersistence.PostgreSql(server.ConnectionString);
 
         await using (var first = new ClusterNodes(persistence))

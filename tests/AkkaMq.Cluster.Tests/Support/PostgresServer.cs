@@ -9,7 +9,7 @@ namespace AkkaMq.Cluster.Tests.Support;
 /// a temporary directory, listening on a free loopback port, stopped and deleted on dispose. As root
 /// (CI), initdb and the server run as the package's <c>postgres</c> user, which owns the directory.
 /// </summary>
-public sealed class PostgresServer : IDisposable
+public sealed class PostgresServer : IAsyncDisposable
 {
     private readonly string _bin;
     private readonly string _directory;
@@ -69,16 +69,16 @@ public sealed class PostgresServer : IDisposable
         }
         catch
         {
-            server.Dispose();
+            await server.DisposeAsync();
             throw;
         }
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         if (_started)
         {
-            RunAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"]).GetAwaiter().GetResult();
+            await RunAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"]);
         }
 
         if (Directory.Exists(_directory))

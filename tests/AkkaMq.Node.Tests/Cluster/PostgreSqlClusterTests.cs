@@ -17,7 +17,7 @@ public sealed class PostgreSqlClusterTests(ITestOutputHelper output)
             return;
         }
 
-        using var server = await PostgresServer.StartAsync(bin);
+        await using var server = await PostgresServer.StartAsync(bin);
         await using var cluster = new ClusterFixture("InPostgres", $"""
             kind = postgresql
             connection-string = "{server.ConnectionString}"
