@@ -44,7 +44,7 @@ public sealed partial class BrokerRole
                 await TakeOverStateFromLogAsync(store, ct).ConfigureAwait(false);
             }
 
-            _context.Membership.Publish(new MembershipState(0, true, epoch, _context.BrokerAddress));
+            Publish(new MembershipState(0, true, epoch, _context.BrokerAddress));
             _context.Log.LogInformation(
                 "Broker {Group} is master of epoch {Epoch} from log offset {Offset} (was {Was})",
                 _context.Group, epoch, store.MaxPhysicalOffset, before.IsMaster ? "master" : "follower " + before.BrokerId);
@@ -70,7 +70,7 @@ public sealed partial class BrokerRole
         try
         {
             var before = _context.Membership.State;
-            _context.Membership.Publish(new MembershipState(brokerId, false, masterEpoch, masterBrokerAddress));
+            Publish(new MembershipState(brokerId, false, masterEpoch, masterBrokerAddress));
             await _context.StoreActor.Ask<StoreFlushed>(FlushStore.Instance, BrokerContext.AskTimeout, ct).ConfigureAwait(false);
             _context.Log.LogInformation(
                 "Broker {Group} is follower {Id} of the master of epoch {Epoch} at {Master} (was {Was})",
@@ -105,6 +105,13 @@ public sealed partial class BrokerRole
         var props = BrokerMemberActor.Props(this, controller, options, log);
         var started = await _context.Broker.Ask<MemberStarted>(new StartMember(props), BrokerContext.AskTimeout, ct).ConfigureAwait(false);
         return started.Member;
+    }
+
+    /// <summary>The one place a role takes effect: the processors' view and the store's fence on local appends.</summary>
+    private void Publish(MembershipState state)
+    {
+        _context.Membership.Publish(state);
+        _context.Store.AcceptsLocalAppends = state.IsMaster;
     }
 
     /// <summary>The tables a follower only read from the master's records become this broker's own.</summary>

@@ -139,6 +139,7 @@ public sealed partial class BrokerRole : IAsyncDisposable
         var membership = new Membership.BrokerMembership(settings.BrokerId == 0 && !options.AwaitAssignment
             ? new Membership.MembershipState(0, true, 0, address)
             : new Membership.MembershipState(settings.BrokerId, false, 0, null));
+        store.AcceptsLocalAppends = membership.IsMaster;
         var replication = options.ServeReplication ? StartReplication(store, settings.Replication, loggers) : null;
         var setup = new BrokerActorSetup(store, settings, storeHost, subscriptions, groupFeed, options.Time, log, sendQueue, options.BeforeFlush, membership,
             replication is null ? null : replication.Server.NotifyAppended);

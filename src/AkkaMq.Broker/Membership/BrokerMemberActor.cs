@@ -134,7 +134,6 @@ public sealed class BrokerMemberActor : ReceiveActor, IWithTimers
         if (a.IsMaster)
         {
             await StopFollowerAsync();
-            _role.Store.AcceptsLocalAppends = true;
             await _role.BecomeMasterAsync(a.MasterEpoch);
             _role.SetLeadership(new ReplicationLeadership(a.Group, a.MasterEpoch));
             return;
