@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Runtime.Serialization;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Serialization;
@@ -24,6 +22,7 @@ public sealed class ControllerSerializer : SerializerWithStringManifest
     private const string JoinedManifest = "CJ1";
     private const string MasterManifest = "CM1";
     private const string SnapshotManifest = "CS1";
+    private const string Owner = "controller";
 
     public ControllerSerializer(ExtendedActorSystem system)
         : base(system)
@@ -40,85 +39,71 @@ public sealed class ControllerSerializer : SerializerWithStringManifest
         _ => throw new ArgumentException($"controller serializer cannot write {o.GetType().FullName}", nameof(o)),
     };
 
-    public override byte[] ToBinary(object obj)
+    public override byte[] ToBinary(object obj) => JsonRecords.Write(256, w =>
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
+        switch (obj)
         {
-            switch (obj)
-            {
-                case BrokerMemberJoined j:
+            case BrokerMemberJoined j:
+                w.WriteStartObject();
+                w.WriteString("cluster", j.Cluster);
+                w.WriteString("group", j.Group);
+                WriteMember(w, new ControllerMemberRecord(j.BrokerId, j.NodeName, j.NodeAddress, j.BrokerAddress, j.ReplicationAddress));
+                w.WriteEndObject();
+                break;
+            case BrokerGroupMasterChanged c:
+                w.WriteStartObject();
+                w.WriteString("group", c.Group);
+                w.WriteNumber("masterBrokerId", c.MasterBrokerId);
+                w.WriteNumber("masterEpoch", c.MasterEpoch);
+                w.WriteString("masterNodeName", c.MasterNodeName);
+                w.WriteEndObject();
+                break;
+            case ControllerSnapshot s:
+                w.WriteStartObject();
+                w.WriteStartArray("groups");
+                foreach (var g in s.Groups)
+                {
                     w.WriteStartObject();
-                    w.WriteString("cluster", j.Cluster);
-                    w.WriteString("group", j.Group);
-                    WriteMember(w, new ControllerMemberRecord(j.BrokerId, j.NodeName, j.NodeAddress, j.BrokerAddress, j.ReplicationAddress));
-                    w.WriteEndObject();
-                    break;
-                case BrokerGroupMasterChanged c:
-                    w.WriteStartObject();
-                    w.WriteString("group", c.Group);
-                    w.WriteNumber("masterBrokerId", c.MasterBrokerId);
-                    w.WriteNumber("masterEpoch", c.MasterEpoch);
-                    w.WriteString("masterNodeName", c.MasterNodeName);
-                    w.WriteEndObject();
-                    break;
-                case ControllerSnapshot s:
-                    w.WriteStartObject();
-                    w.WriteStartArray("groups");
-                    foreach (var g in s.Groups)
+                    w.WriteString("cluster", g.Cluster);
+                    w.WriteString("group", g.Group);
+                    w.WriteNumber("masterBrokerId", g.MasterBrokerId);
+                    w.WriteNumber("masterEpoch", g.MasterEpoch);
+                    w.WriteString("masterNodeName", g.MasterNodeName);
+                    w.WriteStartArray("members");
+                    foreach (var m in g.Members)
                     {
                         w.WriteStartObject();
-                        w.WriteString("cluster", g.Cluster);
-                        w.WriteString("group", g.Group);
-                        w.WriteNumber("masterBrokerId", g.MasterBrokerId);
-                        w.WriteNumber("masterEpoch", g.MasterEpoch);
-                        w.WriteString("masterNodeName", g.MasterNodeName);
-                        w.WriteStartArray("members");
-                        foreach (var m in g.Members)
-                        {
-                            w.WriteStartObject();
-                            WriteMember(w, m);
-                            w.WriteEndObject();
-                        }
-
-                        w.WriteEndArray();
+                        WriteMember(w, m);
                         w.WriteEndObject();
                     }
 
                     w.WriteEndArray();
                     w.WriteEndObject();
-                    break;
-                default:
-                    throw new ArgumentException($"controller serializer cannot write {obj.GetType().FullName}", nameof(obj));
-            }
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+                break;
+            default:
+                throw new ArgumentException($"controller serializer cannot write {obj.GetType().FullName}", nameof(obj));
         }
+    });
 
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    public override object FromBinary(byte[] bytes, string manifest)
+    public override object FromBinary(byte[] bytes, string manifest) => JsonRecords.Decode(Owner, manifest, () =>
     {
-        try
+        using var doc = JsonDocument.Parse(bytes);
+        var e = doc.RootElement;
+        return manifest switch
         {
-            using var doc = JsonDocument.Parse(bytes);
-            var e = doc.RootElement;
-            return manifest switch
-            {
-                JoinedManifest => Joined(e),
-                MasterManifest => new BrokerGroupMasterChanged(
-                    Text(e, "group"), e.GetProperty("masterBrokerId").GetInt64(), e.GetProperty("masterEpoch").GetInt32(), Text(e, "masterNodeName")),
-                SnapshotManifest => new ControllerSnapshot([.. e.GetProperty("groups").EnumerateArray().Select(g => new ControllerGroupRecord(
-                    Text(g, "cluster"), Text(g, "group"), g.GetProperty("masterBrokerId").GetInt64(), g.GetProperty("masterEpoch").GetInt32(),
-                    g.GetProperty("masterNodeName").GetString(), [.. g.GetProperty("members").EnumerateArray().Select(ReadMember)]))]),
-                _ => throw new SerializationException(
-                    $"controller: unknown manifest '{manifest}' ({bytes.Length} bytes); it was written by a newer version of AkkaMq or is damaged"),
-            };
-        }
-        catch (Exception ex) when (ex is FormatException or JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            throw new SerializationException($"controller: damaged '{manifest}' record: {ex.Message}", ex);
-        }
-    }
+            JoinedManifest => Joined(e),
+            MasterManifest => new BrokerGroupMasterChanged(
+                Text(e, "group"), e.GetProperty("masterBrokerId").GetInt64(), e.GetProperty("masterEpoch").GetInt32(), Text(e, "masterNodeName")),
+            SnapshotManifest => new ControllerSnapshot([.. e.GetProperty("groups").EnumerateArray().Select(g => new ControllerGroupRecord(
+                Text(g, "cluster"), Text(g, "group"), g.GetProperty("masterBrokerId").GetInt64(), g.GetProperty("masterEpoch").GetInt32(),
+                g.GetProperty("masterNodeName").GetString(), [.. g.GetProperty("members").EnumerateArray().Select(ReadMember)]))]),
+            _ => throw JsonRecords.UnknownManifest(Owner, manifest, bytes.Length),
+        };
+    });
 
     private static BrokerMemberJoined Joined(JsonElement e)
     {
@@ -138,6 +123,5 @@ public sealed class ControllerSerializer : SerializerWithStringManifest
     private static ControllerMemberRecord ReadMember(JsonElement e) => new(
         e.GetProperty("brokerId").GetInt64(), Text(e, "nodeName"), Text(e, "nodeAddress"), Text(e, "brokerAddress"), Text(e, "replicationAddress"));
 
-    private static string Text(JsonElement e, string name) =>
-        e.GetProperty(name).GetString() ?? throw new FormatException($"\"{name}\" is null");
+    private static string Text(JsonElement e, string name) => JsonRecords.Text(e, name);
 }

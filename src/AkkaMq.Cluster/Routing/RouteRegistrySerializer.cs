@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Runtime.Serialization;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Serialization;
@@ -47,6 +45,7 @@ public sealed class RouteRegistrySerializer : SerializerWithStringManifest
     private const string BrokerWritePermManifest = "BW1";
     private const string ImportedManifest = "RI1";
     private const string SnapshotManifest = "RS1";
+    private const string Owner = "route registry";
 
     public RouteRegistrySerializer(ExtendedActorSystem system)
         : base(system)
@@ -80,100 +79,86 @@ public sealed class RouteRegistrySerializer : SerializerWithStringManifest
         _ => throw CannotSerialize(obj),
     };
 
-    public override object FromBinary(byte[] bytes, string manifest)
+    public override object FromBinary(byte[] bytes, string manifest) => JsonRecords.Decode(Owner, manifest, () =>
     {
-        try
+        switch (manifest)
         {
-            switch (manifest)
-            {
-                case ImportedManifest:
-                    return new RouteTableImported(RouteTableCodec.Decode(bytes, manifest));
-                case SnapshotManifest:
-                    return new RouteRegistrySnapshot(RouteTableCodec.Decode(bytes, manifest));
-                case RouteTableManifest:
-                    return RouteTableCodec.Decode(bytes, manifest);
-                case ChangeResultManifest:
-                    using (var doc = JsonDocument.Parse(bytes))
-                    {
-                        var root = doc.RootElement;
-                        return root.TryGetProperty("table", out var table)
-                            ? RouteChangeResult.Accepted(RouteTableCodec.ReadTable(table))
-                            : RouteChangeResult.Rejected(Text(root, "rejection"));
-                    }
+            case ImportedManifest:
+                return new RouteTableImported(RouteTableCodec.Decode(bytes, manifest));
+            case SnapshotManifest:
+                return new RouteRegistrySnapshot(RouteTableCodec.Decode(bytes, manifest));
+            case RouteTableManifest:
+                return RouteTableCodec.Decode(bytes, manifest);
+            case ChangeResultManifest:
+                using (var doc = JsonDocument.Parse(bytes))
+                {
+                    var root = doc.RootElement;
+                    return root.TryGetProperty("table", out var table)
+                        ? RouteChangeResult.Accepted(RouteTableCodec.ReadTable(table))
+                        : RouteChangeResult.Rejected(Text(root, "rejection"));
+                }
 
-                case TopicUpsertedManifest or TopicDeletedManifest or BrokerMemberRegisteredManifest or BrokerMemberRegisteredWithNodeManifest or KvPutManifest or KvDeletedManifest or BrokerWritePermManifest:
-                    using (var doc = JsonDocument.Parse(bytes))
-                    {
-                        return ReadEvent(doc.RootElement, manifest);
-                    }
+            case TopicUpsertedManifest or TopicDeletedManifest or BrokerMemberRegisteredManifest or BrokerMemberRegisteredWithNodeManifest or KvPutManifest or KvDeletedManifest or BrokerWritePermManifest:
+                using (var doc = JsonDocument.Parse(bytes))
+                {
+                    return ReadEvent(doc.RootElement, manifest);
+                }
 
-                default:
-                    throw new SerializationException(
-                        $"route registry: unknown manifest '{manifest}' ({bytes.Length} bytes); it was written by a newer version of AkkaMq or is damaged");
-            }
+            default:
+                throw JsonRecords.UnknownManifest(Owner, manifest, bytes.Length);
         }
-        catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            throw new SerializationException($"route registry: damaged '{manifest}' record: {e.Message}", e);
-        }
-    }
+    });
 
-    private static byte[] WriteEvent(object e)
+    private static byte[] WriteEvent(object e) => JsonRecords.Write(256, w =>
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
+        switch (e)
         {
-            switch (e)
-            {
-                case TopicUpserted u:
-                    RouteTableCodec.WriteTopic(w, u.Group, u.Config);
-                    break;
-                case TopicDeleted d:
-                    w.WriteStartObject();
-                    w.WriteString("topic", d.Topic);
-                    w.WriteEndObject();
-                    break;
-                case BrokerMemberRegistered r:
-                    w.WriteStartObject();
-                    w.WriteString("cluster", r.Cluster);
-                    w.WriteString("group", r.Group);
-                    w.WriteNumber("brokerId", r.BrokerId);
-                    w.WriteString("address", r.Address);
-                    if (r.NodeAddress is null)
-                    {
-                        w.WriteNull("nodeAddress");
-                    }
-                    else
-                    {
-                        w.WriteString("nodeAddress", r.NodeAddress);
-                    }
+            case TopicUpserted u:
+                RouteTableCodec.WriteTopic(w, u.Group, u.Config);
+                break;
+            case TopicDeleted d:
+                w.WriteStartObject();
+                w.WriteString("topic", d.Topic);
+                w.WriteEndObject();
+                break;
+            case BrokerMemberRegistered r:
+                w.WriteStartObject();
+                w.WriteString("cluster", r.Cluster);
+                w.WriteString("group", r.Group);
+                w.WriteNumber("brokerId", r.BrokerId);
+                w.WriteString("address", r.Address);
+                if (r.NodeAddress is null)
+                {
+                    w.WriteNull("nodeAddress");
+                }
+                else
+                {
+                    w.WriteString("nodeAddress", r.NodeAddress);
+                }
 
-                    w.WriteEndObject();
-                    break;
-                case KvPut p:
-                    w.WriteStartObject();
-                    w.WriteString("namespace", p.Namespace);
-                    w.WriteString("key", p.Key);
-                    w.WriteString("value", p.Value);
-                    w.WriteEndObject();
-                    break;
-                case KvDeleted d:
-                    w.WriteStartObject();
-                    w.WriteString("namespace", d.Namespace);
-                    w.WriteString("key", d.Key);
-                    w.WriteEndObject();
-                    break;
-                case BrokerWritePermChanged p:
-                    w.WriteStartObject();
-                    w.WriteString("group", p.Group);
-                    w.WriteBoolean("writable", p.Writable);
-                    w.WriteEndObject();
-                    break;
-            }
+                w.WriteEndObject();
+                break;
+            case KvPut p:
+                w.WriteStartObject();
+                w.WriteString("namespace", p.Namespace);
+                w.WriteString("key", p.Key);
+                w.WriteString("value", p.Value);
+                w.WriteEndObject();
+                break;
+            case KvDeleted d:
+                w.WriteStartObject();
+                w.WriteString("namespace", d.Namespace);
+                w.WriteString("key", d.Key);
+                w.WriteEndObject();
+                break;
+            case BrokerWritePermChanged p:
+                w.WriteStartObject();
+                w.WriteString("group", p.Group);
+                w.WriteBoolean("writable", p.Writable);
+                w.WriteEndObject();
+                break;
         }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+    });
 
     private static IRouteRegistryEvent ReadEvent(JsonElement e, string manifest) => manifest switch
     {
@@ -187,30 +172,23 @@ public sealed class RouteRegistrySerializer : SerializerWithStringManifest
         _ => new KvDeleted(Text(e, "namespace"), Text(e, "key")),
     };
 
-    private static byte[] WriteChangeResult(RouteChangeResult result)
+    private static byte[] WriteChangeResult(RouteChangeResult result) => JsonRecords.Write(1024, w =>
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer))
+        w.WriteStartObject();
+        if (result.Table is { } table)
         {
-            w.WriteStartObject();
-            if (result.Table is { } table)
-            {
-                w.WritePropertyName("table");
-                RouteTableCodec.WriteTable(w, table);
-            }
-            else
-            {
-                w.WriteString("rejection", result.Rejection ?? string.Empty);
-            }
-
-            w.WriteEndObject();
+            w.WritePropertyName("table");
+            RouteTableCodec.WriteTable(w, table);
+        }
+        else
+        {
+            w.WriteString("rejection", result.Rejection ?? string.Empty);
         }
 
-        return buffer.WrittenSpan.ToArray();
-    }
+        w.WriteEndObject();
+    });
 
-    private static string Text(JsonElement e, string name) =>
-        e.GetProperty(name).GetString() ?? throw new FormatException($"\"{name}\" is null");
+    private static string Text(JsonElement e, string name) => JsonRecords.Text(e, name);
 
     private static ArgumentException CannotSerialize(object o) =>
         new($"route registry serializer cannot write {o.GetType().FullName}", nameof(o));
