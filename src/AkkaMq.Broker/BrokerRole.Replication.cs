@@ -24,19 +24,31 @@ public sealed partial class BrokerRole
     /// <summary>The replication server (null when not served): its followers and their progress.</summary>
     public ReplicationServer? ReplicationServer => _replication?.Server;
 
+    /// <summary>The stream this node follows while it is a follower (null otherwise); GET_BROKER_HA_STATUS reads it.</summary>
+    public ReplicationFollower? Follower => _replication?.Follower;
+
     /// <summary>
-    /// The stream this node follows while it is a follower (null otherwise); the group member sets
-    /// it, GET_BROKER_HA_STATUS reads it.
+    /// Copies the master's log through a new <see cref="ReplicationFollower"/> (the previous one
+    /// stopped first); each append wakes held pulls and reloads replicated tables
+    /// (<see cref="OnReplicatedAppend"/>). The role owns the stream: it stops with the role.
     /// </summary>
-    public ReplicationFollower? Follower
+    public async Task FollowAsync(ReplicationFollowerOptions options, ILogger log)
     {
-        get => _replication?.Follower;
-        set
+        var r = _replication ?? throw new InvalidOperationException("this broker does not serve replication");
+        await StopFollowingAsync().ConfigureAwait(false);
+        var follower = new ReplicationFollower(Store, options, log);
+        follower.Appended += range => OnReplicatedAppend(range.From, range.To);
+        r.Follower = follower;
+        follower.Start();
+    }
+
+    /// <summary>Stops the stream this node follows, if any.</summary>
+    public async Task StopFollowingAsync()
+    {
+        if (_replication is { Follower: { } follower } r)
         {
-            if (_replication is { } r)
-            {
-                r.Follower = value;
-            }
+            r.Follower = null;
+            await follower.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -69,14 +81,9 @@ public sealed partial class BrokerRole
 
     private async Task StopReplicationAsync()
     {
+        await StopFollowingAsync().ConfigureAwait(false);
         if (_replication is { } r)
         {
-            if (r.Follower is { } follower)
-            {
-                r.Follower = null;
-                await follower.DisposeAsync().ConfigureAwait(false);
-            }
-
             await r.Server.DisposeAsync().ConfigureAwait(false);
         }
     }

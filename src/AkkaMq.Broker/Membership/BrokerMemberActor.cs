@@ -32,7 +32,6 @@ public sealed class BrokerMemberActor : ReceiveActor, IWithTimers
     private readonly BrokerMemberOptions _options;
     private readonly ILogger _log;
     private BrokerGroupAssignment? _applied;
-    private ReplicationFollower? _follower;
     private string? _lastRefusal;
 
     public BrokerMemberActor(BrokerRole role, IActorRef controller, BrokerMemberOptions options, ILogger log)
@@ -56,15 +55,6 @@ public sealed class BrokerMemberActor : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer("report", ReportTick.Instance, _options.ReportInterval);
     }
 
-    protected override void PostStop()
-    {
-        // The stream stops with the member; the store is closed by the broker role afterwards.
-        _follower?.DisposeAsync().AsTask().ContinueWith(
-            t => _log.LogWarning(t.Exception, "Replication follower of {Group} did not stop cleanly", _options.Group),
-            TaskContinuationOptions.OnlyOnFaulted);
-        _follower = null;
-    }
-
     private void Ready()
     {
         Receive<JoinTick>(_ => Join());
@@ -86,7 +76,7 @@ public sealed class BrokerMemberActor : ReceiveActor, IWithTimers
 
     private void Report()
     {
-        if (_applied is { IsMaster: false } a && _follower is { } follower)
+        if (_applied is { IsMaster: false } a && _role.Follower is { } follower)
         {
             var status = follower.Status;
             _controller.Tell(new ReportReplicaProgress(_options.Group, a.BrokerId, follower.KnownEpoch, status.WrittenOffset, status.FlushedOffset), Self);
@@ -133,7 +123,7 @@ public sealed class BrokerMemberActor : ReceiveActor, IWithTimers
     {
         if (a.IsMaster)
         {
-            await StopFollowerAsync();
+            await _role.StopFollowingAsync();
             await _role.BecomeMasterAsync(a.MasterEpoch);
             _role.SetLeadership(new ReplicationLeadership(a.Group, a.MasterEpoch));
             return;
@@ -141,35 +131,19 @@ public sealed class BrokerMemberActor : ReceiveActor, IWithTimers
 
         _role.SetLeadership(null);
         await _role.BecomeFollowerAsync(a.BrokerId, a.MasterEpoch, a.MasterBrokerAddress);
-        bool sameStream = _follower is not null && _applied is { IsMaster: false } prev
+        bool sameStream = _role.Follower is not null && _applied is { IsMaster: false } prev
             && prev.MasterReplicationAddress == a.MasterReplicationAddress && prev.MasterEpoch == a.MasterEpoch;
         if (sameStream)
         {
             return;
         }
 
-        await StopFollowerAsync();
+        await _role.StopFollowingAsync();
         if (a.MasterReplicationAddress is { Length: > 0 } master)
         {
-            var follower = new ReplicationFollower(_role.Store,
-                new ReplicationFollowerOptions(master, a.Group, a.BrokerId, _options.NodeName) { KnownEpoch = a.MasterEpoch },
-                _log);
-            follower.Appended += range => _role.OnReplicatedAppend(range.From, range.To);
-            _role.Follower = follower;
-            follower.Start();
-            _follower = follower;
+            await _role.FollowAsync(new ReplicationFollowerOptions(master, a.Group, a.BrokerId, _options.NodeName) { KnownEpoch = a.MasterEpoch }, _log);
             _log.LogInformation("Broker {Group} follower {Id} copies the log of its master at {Master} (epoch {Epoch})",
                 a.Group, a.BrokerId, master, a.MasterEpoch);
-        }
-    }
-
-    private async Task StopFollowerAsync()
-    {
-        if (_follower is { } follower)
-        {
-            _follower = null;
-            _role.Follower = null;
-            await follower.DisposeAsync();
         }
     }
 
