@@ -12,6 +12,9 @@ internal sealed class NameServerRequestHandler(RouteProcessor routes, KvConfigPr
     /// <summary>Where the Controller runs (1005).</summary>
     public ControllerMetadataProcessor Controller { get; init; } = new(null);
 
+    /// <summary>The controller's in-sync sets and elections (1006, 1002).</summary>
+    public ControllerAdminProcessor ControllerAdmin { get; init; } = new(null);
+
     private readonly UnsupportedRequests _unsupported = new();
     private readonly BrokerPermProcessor _perm = new(routes.Routes, routes.Registry);
 
@@ -33,6 +36,8 @@ internal sealed class NameServerRequestHandler(RouteProcessor routes, KvConfigPr
             RequestCode.GetNamesrvConfig => Done(Config.GetConfig(request)),
             RequestCode.UpdateNamesrvConfig => Done(Config.UpdateConfig(connection, request)),
             (RequestCode)ControllerMetadataProcessor.ControllerGetMetadataInfo => Done(Controller.GetMetadata(request)),
+            (RequestCode)ControllerAdminProcessor.ControllerGetSyncStateData => ControllerAdmin.GetSyncStateDataAsync(request, cancellationToken),
+            (RequestCode)ControllerAdminProcessor.ControllerElectMaster => ControllerAdmin.ElectMasterAsync(request, cancellationToken),
 
             // Our brokers register in-process through the route registry; external brokers are not served yet.
             _ => Done(_unsupported.Answer(connection, request)),

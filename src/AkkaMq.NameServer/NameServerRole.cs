@@ -21,6 +21,7 @@ public sealed class NameServerRole : IAsyncDisposable
     public IPEndPoint LocalEndPoint => _server.LocalEndPoint;
 
     /// <param name="controllerPlacement">Where the Controller runs, for CONTROLLER_GET_METADATA_INFO; none outside a node.</param>
+    /// <param name="controller">The Controller's singleton proxy, for CONTROLLER_GET_SYNC_STATE_DATA and CONTROLLER_ELECT_MASTER; none outside a node.</param>
     public static Task<NameServerRole> StartAsync(
         NameServerSettings settings,
         RouteTableFeed routes,
@@ -28,7 +29,8 @@ public sealed class NameServerRole : IAsyncDisposable
         ILoggerFactory loggers,
         CancellationToken ct,
         RemotingSettings? remoting = null,
-        Func<Cluster.Coordination.ControllerPlacement>? controllerPlacement = null)
+        Func<Cluster.Coordination.ControllerPlacement>? controllerPlacement = null,
+        IActorRef? controller = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ct.ThrowIfCancellationRequested();
@@ -40,6 +42,7 @@ public sealed class NameServerRole : IAsyncDisposable
         {
             Config = config,
             Controller = new ControllerMetadataProcessor(controllerPlacement),
+            ControllerAdmin = new ControllerAdminProcessor(controller),
         };
         var server = new RemotingServer(endPoint, handler, remoting, loggers.CreateLogger("AkkaMq.NameServer"));
         server.Start();

@@ -67,7 +67,8 @@ public sealed class NodeRoles
         if (settings.Has(NodeRole.Namesrv))
         {
             nameServer = await NameServerRole.StartAsync(settings.Namesrv, routes, registry, loggers, ct, settings.RemotingSettings,
-                () => ControllerPlacement.Of(system, settings.ClusterName, controlPlane.SingletonRole)).ConfigureAwait(false);
+                () => ControllerPlacement.Of(system, settings.ClusterName, controlPlane.SingletonRole),
+                controlPlane.Controller).ConfigureAwait(false);
             log.LogInformation("namesrv listening on {EndPoint}", nameServer.LocalEndPoint);
         }
 

@@ -59,5 +59,7 @@ internal static class AdminCommand
         HaStatusCommand.HaStatus(),
         BrokerEpochCommand.GetBrokerEpoch(),
         ControllerCommands.GetControllerMetaData(),
+        SyncStateCommands.GetSyncStateSet(),
+        SyncStateCommands.ElectMaster(),
     };
 }
