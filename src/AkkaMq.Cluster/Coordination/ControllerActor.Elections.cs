@@ -61,7 +61,7 @@ public sealed partial class ControllerActor
         {
             refusal = $"the new in-sync set [{string.Join(", ", proposed)}] of {group.Name} leaves out its master {group.MasterBrokerId}";
         }
-        else if (proposed.FirstOrDefault(id => !group.Members.ContainsKey(id), -1) is var stranger and >= 0)
+        else if (proposed.Where(id => !group.Members.ContainsKey(id)).Select(id => (long?)id).FirstOrDefault() is { } stranger)
         {
             refusal = $"member {stranger} in the new in-sync set of {group.Name} has never joined";
         }

@@ -151,8 +151,26 @@ public sealed partial class ControllerActor : ReceivePersistentActor
             events.Add(new BrokerSyncStateSetChanged(m.Group, epoch, (group?.SyncSetEpoch ?? 0) + 1, [0]));
         }
 
+        // A follower of the in-sync set that comes back (a new member actor) with an empty store while the master
+        // holds messages no longer has what it acknowledged: it leaves the set (the master is told) and re-enters
+        // once it has copied the log.
+        var emptied = group is { HasMaster: true, Master.WrittenOffset: > 0 } && !recordedMaster && group.SyncSet.Contains(m.BrokerId)
+            && m.LastEpoch == 0 && m.MaxOffset == 0 && !Equals(existing?.Ref, m.Member);
+        if (emptied)
+        {
+            events.Add(new BrokerSyncStateSetChanged(m.Group, group!.MasterEpoch, group.SyncSetEpoch + 1, [.. group.SyncSet.Where(id => id != m.BrokerId)]));
+        }
+
         var sender = Sender;
-        PersistThen(events, () => Joined(m, sender, firstMaster));
+        PersistThen(events, () =>
+        {
+            Joined(m, sender, firstMaster);
+            if (emptied)
+            {
+                _log.LogWarning("Broker {BrokerId} of group {Group} joined with an empty store: it left the in-sync set", m.BrokerId, m.Group);
+                Announce(_groups[m.Group], skip: m.Member);
+            }
+        });
     }
 
     private void Joined(JoinBrokerGroup m, IActorRef sender, bool firstMaster)

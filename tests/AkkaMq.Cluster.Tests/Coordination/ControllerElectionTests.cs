@@ -42,6 +42,7 @@ public sealed class ControllerElectionTests : ControllerTestKit
         Assert.StartsWith("CONTROLLER_FENCED_SYNC_STATE_SET_EPOCH: in-sync set epoch 0 of broker-a is not the current 1", Refused(new("broker-a", 0, 1, 0, [0, 1])));
         Assert.Contains("leaves out its master 0", Refused(new("broker-a", 0, 1, 1, [1, 2])));
         Assert.Contains("member 7 in the new in-sync set of broker-a has never joined", Refused(new("broker-a", 0, 1, 1, [0, 7])));
+        Assert.Contains("member -3 in the new in-sync set of broker-a has never joined", Refused(new("broker-a", 0, 1, 1, [0, -3])));
         Assert.Contains("unknown broker group", Refused(new("nope", 0, 1, 1, [0])));
 
         // None of those changed anything: the set epoch the master knows still works.
@@ -148,6 +149,25 @@ public sealed class ControllerElectionTests : ControllerTestKit
         var group = Ask<ControllerState>(controller, new GetControllerState("broker-a")).Groups[0];
         Assert.Equal((1L, 2), (group.MasterBrokerId, group.MasterEpoch));
         m1.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void InSyncFollowerBackWithAnEmptyStore_LeavesTheSet_SoItCannotBeElected()
+    {
+        var controller = StartController();
+        var (m0, m1, m2) = JoinThree(controller);
+        Widen(controller, [m0, m1, m2], [0, 1]);
+        Ask<BrokerGroupAssignment>(controller, Join(0, "node-a", m0.Ref, lastEpoch: 1, maxOffset: 4096));
+
+        // The same member actor asking again changes nothing; a new one with an empty store is out of sync.
+        Assert.Equal("0,1", Ids(Ask<BrokerGroupAssignment>(controller, Join(1, "node-b", m1.Ref, "10.0.0.2")).SyncStateSet!.Members));
+        Sys.Stop(m1.Ref);
+        AwaitOffline(controller, 1);
+        var back = Ask<BrokerGroupAssignment>(controller, Join(1, "node-b", CreateTestProbe().Ref, "10.0.0.2"));
+
+        Assert.Equal((3, "0"), (back.SyncStateSet!.SyncStateSetEpoch, Ids(back.SyncStateSet.Members)));
+        Assert.Equal("0", Ids(m0.ExpectMsg<BrokerGroupAssignment>(Patience).SyncStateSet!.Members));
+        Assert.Contains("no in-sync member of broker-a other than 0", Ask<ControlRefused>(controller, new ElectMaster("broker-a")).Reason);
     }
 
     private static string Ids(IEnumerable<long> ids) => string.Join(",", ids);
