@@ -204,7 +204,7 @@ public sealed partial class ControllerActor
         var epoch = Math.Max(group.MasterEpoch, target.LastEpoch) + 1;
         var previous = group.MasterBrokerId;
         PersistThen(
-            [new BrokerGroupMasterChanged(group.Name, target.BrokerId, epoch, target.NodeName),
+            [new BrokerGroupMasterChanged(group.Name, target.BrokerId, epoch, target.NodeName) { MasterStoreEpoch = target.LastEpoch },
              new BrokerSyncStateSetChanged(group.Name, epoch, group.SyncSetEpoch + 1, [target.BrokerId])],
             () =>
             {

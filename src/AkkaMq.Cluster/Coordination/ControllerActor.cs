@@ -123,8 +123,7 @@ public sealed partial class ControllerActor : ReceivePersistentActor
 
         var firstMaster = m.BrokerId == 0 && group is not { HasMaster: true };
         var recordedMaster = group is { HasMaster: true } && m.BrokerId == group.MasterBrokerId;
-        if ((firstMaster || recordedMaster) && group is { MasterEpoch: > 0 } && m.LastEpoch < group.MasterEpoch
-            && !(existing?.Ref is { } holder && Equals(holder, m.Member)))
+        if (recordedMaster && group!.StaleMasterStore(m.LastEpoch) && !(existing?.Ref is { } holder && Equals(holder, m.Member)))
         {
             // An empty or stale store as master would make the followers truncate their logs to match it.
             // The member actor the epoch was given to may ask again before its store has started the epoch.
@@ -147,7 +146,7 @@ public sealed partial class ControllerActor : ReceivePersistentActor
             // Past every epoch the controller or the new master's store has seen: epochs only grow, even
             // when the control state was lost and a store remembers more than the journal.
             var epoch = Math.Max(group?.MasterEpoch ?? 0, m.LastEpoch) + 1;
-            events.Add(new BrokerGroupMasterChanged(m.Group, 0, epoch, m.NodeName));
+            events.Add(new BrokerGroupMasterChanged(m.Group, 0, epoch, m.NodeName) { MasterStoreEpoch = m.LastEpoch });
             events.Add(new BrokerSyncStateSetChanged(m.Group, epoch, (group?.SyncSetEpoch ?? 0) + 1, [0]));
         }
 
@@ -320,6 +319,7 @@ public sealed partial class ControllerActor : ReceivePersistentActor
             case BrokerGroupMasterChanged c:
                 var changed = _groups[c.Group];
                 (changed.MasterBrokerId, changed.MasterEpoch, changed.MasterNodeName) = (c.MasterBrokerId, c.MasterEpoch, c.MasterNodeName);
+                (changed.MasterStoreEpoch, changed.MasterTold) = (c.MasterStoreEpoch, false);
 
                 // Journals written before in-sync sets were recorded hold no set: the master alone is in sync.
                 // Since then a set change follows every master change in the same write.
@@ -348,7 +348,7 @@ public sealed partial class ControllerActor : ReceivePersistentActor
             var group = new ControllerGroup(g.Group)
             {
                 Cluster = g.Cluster, MasterBrokerId = g.MasterBrokerId, MasterEpoch = g.MasterEpoch, MasterNodeName = g.MasterNodeName,
-                SyncSetEpoch = g.SyncStateSetEpoch,
+                SyncSetEpoch = g.SyncStateSetEpoch, MasterStoreEpoch = g.MasterStoreEpoch,
             };
             if (g.SyncStateSet is { } set)
             {
@@ -385,6 +385,7 @@ public sealed partial class ControllerActor : ReceivePersistentActor
         {
             SyncStateSet = [.. g.SyncSet],
             SyncStateSetEpoch = g.SyncSetEpoch,
+            MasterStoreEpoch = g.MasterStoreEpoch,
         })]));
     }
 }

@@ -12,7 +12,14 @@ public sealed record BrokerMemberJoined(
     : IControllerPersisted;
 
 /// <summary>The group's master is now broker <paramref name="MasterBrokerId"/> on node <paramref name="MasterNodeName"/>, under <paramref name="MasterEpoch"/>.</summary>
-public sealed record BrokerGroupMasterChanged(string Group, long MasterBrokerId, int MasterEpoch, string MasterNodeName) : IControllerPersisted;
+public sealed record BrokerGroupMasterChanged(string Group, long MasterBrokerId, int MasterEpoch, string MasterNodeName) : IControllerPersisted
+{
+    /// <summary>
+    /// The last epoch the master's store held when it was made master (-1: not recorded, an event of layout <c>CM1</c>).
+    /// A store of the master's id that comes back with less is not the store that was chosen.
+    /// </summary>
+    public int MasterStoreEpoch { get; init; } = -1;
+}
 
 /// <summary>
 /// The in-sync set of <paramref name="Group"/> is now <paramref name="Members"/> (member ids, the master's included)
@@ -36,6 +43,9 @@ public sealed record ControllerGroupRecord(
 
     /// <summary>The in-sync set's epoch.</summary>
     public int SyncStateSetEpoch { get; init; }
+
+    /// <summary>As <see cref="BrokerGroupMasterChanged.MasterStoreEpoch"/> (-1: not recorded).</summary>
+    public int MasterStoreEpoch { get; init; } = -1;
 }
 
 /// <summary>Every group at the snapshot's sequence number.</summary>

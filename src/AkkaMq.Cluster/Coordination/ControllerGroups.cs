@@ -18,6 +18,12 @@ internal sealed class ControllerGroup(string name)
 
     public string? MasterNodeName { get; set; }
 
+    /// <summary>The last epoch the master's store held when it was made master; -1: not recorded (an older journal).</summary>
+    public int MasterStoreEpoch { get; set; } = -1;
+
+    /// <summary>This controller instance has told the current master that it is master (not persisted).</summary>
+    public bool MasterTold { get; set; }
+
     public SortedSet<long> SyncSet { get; } = [];
 
     public int SyncSetEpoch { get; set; }
@@ -92,11 +98,21 @@ internal sealed class ControllerGroup(string name)
         return best;
     }
 
+    /// <summary>
+    /// A store joining under the recorded master's id cannot be that master's store: its last epoch is below the
+    /// master epoch although the master was told (so its store has started the epoch), or below the epoch its
+    /// store held when it was made master. (After a controller restart, a master that was elected but never told
+    /// still holds the epoch it had then; it may take up its post.)
+    /// </summary>
+    public bool StaleMasterStore(int lastEpoch) =>
+        lastEpoch < MasterEpoch && (MasterStoreEpoch < 0 || MasterTold || lastEpoch < MasterStoreEpoch);
+
     /// <summary>What member <paramref name="brokerId"/> is told: its role, the master, the epoch, its route id and the set.</summary>
     public BrokerGroupAssignment Assignment(long brokerId)
     {
         var master = Master;
         var isMaster = brokerId == MasterBrokerId && master is not null;
+        MasterTold |= isMaster;
 
         // Member 0 as a follower takes the master's member id in routes, which the master left free by registering as 0.
         var route = isMaster ? 0 : brokerId == 0 && master is not null && MasterBrokerId > 0 ? MasterBrokerId : brokerId;

@@ -9,11 +9,13 @@ namespace AkkaMq.Cluster.Coordination;
 /// Manifests never change meaning; a changed layout gets a new one and the old stays readable:
 /// <list type="bullet">
 /// <item><c>CJ1</c> <see cref="BrokerMemberJoined"/>: <c>{"cluster","group","brokerId","nodeName","nodeAddress","brokerAddress","replicationAddress"}</c>.</item>
-/// <item><c>CM1</c> <see cref="BrokerGroupMasterChanged"/>: <c>{"group","masterBrokerId","masterEpoch","masterNodeName"}</c>.</item>
+/// <item><c>CM1</c> <see cref="BrokerGroupMasterChanged"/>: <c>{"group","masterBrokerId","masterEpoch","masterNodeName"}</c>. Read only.</item>
+/// <item><c>CM2</c> <see cref="BrokerGroupMasterChanged"/>: as <c>CM1</c> with <c>"masterStoreEpoch"</c>.</item>
 /// <item><c>CS1</c> <see cref="ControllerSnapshot"/>: <c>{"groups":[{"cluster","group","masterBrokerId","masterEpoch","masterNodeName","members":[member...]}]}</c>,
 /// each member as in <c>CJ1</c> without cluster and group. Read only: the set is then the master alone.</item>
 /// <item><c>CSS1</c> <see cref="BrokerSyncStateSetChanged"/>: <c>{"group","masterEpoch","syncStateSetEpoch","members":[id...]}</c>.</item>
-/// <item><c>CS2</c> <see cref="ControllerSnapshot"/>: as <c>CS1</c>, each group also with <c>"syncStateSet":[id...]</c> and <c>"syncStateSetEpoch"</c>.</item>
+/// <item><c>CS2</c> <see cref="ControllerSnapshot"/>: as <c>CS1</c>, each group also with <c>"syncStateSet":[id...]</c>, <c>"syncStateSetEpoch"</c>
+/// and <c>"masterStoreEpoch"</c>.</item>
 /// </list>
 /// The serializer id, <see cref="SerializerId"/> = 4712, is stored with every row and must never change.
 /// </summary>
@@ -22,7 +24,8 @@ public sealed class ControllerSerializer : SerializerWithStringManifest
     public const int SerializerId = 4712;
 
     private const string JoinedManifest = "CJ1";
-    private const string MasterManifest = "CM1";
+    private const string MasterV1Manifest = "CM1";
+    private const string MasterManifest = "CM2";
     private const string SnapshotV1Manifest = "CS1";
     private const string SyncStateSetManifest = "CSS1";
     private const string SnapshotManifest = "CS2";
@@ -61,6 +64,7 @@ public sealed class ControllerSerializer : SerializerWithStringManifest
                 w.WriteNumber("masterBrokerId", c.MasterBrokerId);
                 w.WriteNumber("masterEpoch", c.MasterEpoch);
                 w.WriteString("masterNodeName", c.MasterNodeName);
+                w.WriteNumber("masterStoreEpoch", c.MasterStoreEpoch);
                 w.WriteEndObject();
                 break;
             case BrokerSyncStateSetChanged c:
@@ -93,6 +97,7 @@ public sealed class ControllerSerializer : SerializerWithStringManifest
                     w.WriteEndArray();
                     WriteIds(w, "syncStateSet", g.SyncStateSet ?? (g.MasterBrokerId >= 0 ? [g.MasterBrokerId] : []));
                     w.WriteNumber("syncStateSetEpoch", g.SyncStateSetEpoch);
+                    w.WriteNumber("masterStoreEpoch", g.MasterStoreEpoch);
                     w.WriteEndObject();
                 }
 
@@ -111,8 +116,8 @@ public sealed class ControllerSerializer : SerializerWithStringManifest
         return manifest switch
         {
             JoinedManifest => Joined(e),
-            MasterManifest => new BrokerGroupMasterChanged(
-                Text(e, "group"), e.GetProperty("masterBrokerId").GetInt64(), e.GetProperty("masterEpoch").GetInt32(), Text(e, "masterNodeName")),
+            MasterV1Manifest => MasterChanged(e),
+            MasterManifest => MasterChanged(e) with { MasterStoreEpoch = e.GetProperty("masterStoreEpoch").GetInt32() },
             SyncStateSetManifest => new BrokerSyncStateSetChanged(
                 Text(e, "group"), e.GetProperty("masterEpoch").GetInt32(), e.GetProperty("syncStateSetEpoch").GetInt32(), ReadIds(e, "members")),
             SnapshotV1Manifest => new ControllerSnapshot([.. e.GetProperty("groups").EnumerateArray().Select(GroupV1)]),
@@ -120,10 +125,14 @@ public sealed class ControllerSerializer : SerializerWithStringManifest
             {
                 SyncStateSet = ReadIds(g, "syncStateSet"),
                 SyncStateSetEpoch = g.GetProperty("syncStateSetEpoch").GetInt32(),
+                MasterStoreEpoch = g.GetProperty("masterStoreEpoch").GetInt32(),
             })]),
             _ => throw JsonRecords.UnknownManifest(Owner, manifest, bytes.Length),
         };
     });
+
+    private static BrokerGroupMasterChanged MasterChanged(JsonElement e) => new(
+        Text(e, "group"), e.GetProperty("masterBrokerId").GetInt64(), e.GetProperty("masterEpoch").GetInt32(), Text(e, "masterNodeName"));
 
     private static ControllerGroupRecord GroupV1(JsonElement g) => new(
         Text(g, "cluster"), Text(g, "group"), g.GetProperty("masterBrokerId").GetInt64(), g.GetProperty("masterEpoch").GetInt32(),

@@ -39,6 +39,26 @@ public sealed class ControllerRecoveryTests : ControllerTestKit
     }
 
     [Fact]
+    public void MasterElectedButNeverTold_TakesUpItsPostAfterAControllerRestart_AnEmptyStoreUnderItsIdDoesNot()
+    {
+        var controller = StartController();
+        Ask<BrokerGroupAssignment>(controller, Join(0, "node-a", CreateTestProbe().Ref, lastEpoch: 0));
+        Ask<BrokerGroupAssignment>(controller, Join(1, "node-b", CreateTestProbe().Ref, "10.0.0.2", lastEpoch: 1));
+        Ask<SyncStateSetChanged>(controller, new AlterSyncStateSet("broker-a", 0, 1, 1, [0, 1]));
+        Assert.Equal(2, Ask<MasterElected>(controller, new ElectMaster("broker-a", 1)).MasterEpoch);
+        StopController(controller);
+
+        // Member 1's broker restarts before its store started epoch 2 (the news was lost with the old controller's node).
+        var recovered = StartController();
+        var emptyStore = Ask<ControlRefused>(recovered, Join(1, "node-b", CreateTestProbe().Ref, "10.0.0.2", lastEpoch: 0));
+        Assert.Contains("holds no record of master epoch 2 (its last epoch is 0)", emptyStore.Reason);
+
+        var master = Ask<BrokerGroupAssignment>(recovered, Join(1, "node-b", CreateTestProbe().Ref, "10.0.0.2", lastEpoch: 1));
+
+        Assert.Equal((true, 1L, 2, 0L), (master.IsMaster, master.MasterBrokerId, master.MasterEpoch, master.RouteBrokerId));
+    }
+
+    [Fact]
     public void NewControllerInstance_ElectsWhenAnInSyncMemberJoins_IfTheRecordedMastersNodeIsGone()
     {
         var controller = StartController();

@@ -99,8 +99,8 @@ public sealed class WireSerializationTests : Akka.TestKit.Xunit2.TestKit
             """{"cluster":"C1","group":"broker-a","brokerId":1,"nodeName":"node-b","nodeAddress":"akka.tcp://C1@10.0.0.2:2552","brokerAddress":"10.0.0.2:10911","replicationAddress":"10.0.0.2:10912"}"""
         },
         {
-            new BrokerGroupMasterChanged("broker-a", 0, 3, "node-a"), "CM1",
-            """{"group":"broker-a","masterBrokerId":0,"masterEpoch":3,"masterNodeName":"node-a"}"""
+            new BrokerGroupMasterChanged("broker-a", 0, 3, "node-a") { MasterStoreEpoch = 2 }, "CM2",
+            """{"group":"broker-a","masterBrokerId":0,"masterEpoch":3,"masterNodeName":"node-a","masterStoreEpoch":2}"""
         },
         {
             new BrokerSyncStateSetChanged("broker-a", 3, 5, [0, 2]), "CSS1",
@@ -122,8 +122,12 @@ public sealed class WireSerializationTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void SnapshotOfTheEarlierLayout_IsRead_WithTheMasterAloneInSync()
+    public void EarlierLayouts_AreRead_SnapshotWithTheMasterAloneInSync()
     {
+        var master = (BrokerGroupMasterChanged)((ControllerSerializer)Sys.Serialization.FindSerializerForType(typeof(BrokerGroupMasterChanged))).FromBinary(
+            Encoding.UTF8.GetBytes("""{"group":"broker-a","masterBrokerId":0,"masterEpoch":3,"masterNodeName":"node-a"}"""), "CM1");
+        Assert.Equal(("broker-a", 0L, 3, "node-a", -1), (master.Group, master.MasterBrokerId, master.MasterEpoch, master.MasterNodeName, master.MasterStoreEpoch));
+
         var serializer = (ControllerSerializer)Sys.Serialization.FindSerializerForType(typeof(ControllerSnapshot));
         var bytes = Encoding.UTF8.GetBytes("""{"groups":[{"cluster":"C1","group":"broker-a","masterBrokerId":0,"masterEpoch":2,"masterNodeName":"node-a","members":[]}]}""");
 
@@ -140,7 +144,7 @@ public sealed class WireSerializationTests : Akka.TestKit.Xunit2.TestKit
         var snapshot = new ControllerSnapshot([
             new ControllerGroupRecord("C1", "broker-a", 0, 2, "node-a", [new ControllerMemberRecord(0, "node-a", "akka.tcp://C1@10.0.0.1:2552", "10.0.0.1:10911", "10.0.0.1:10912")])
             {
-                SyncStateSet = [0, 1], SyncStateSetEpoch = 4,
+                SyncStateSet = [0, 1], SyncStateSetEpoch = 4, MasterStoreEpoch = 1,
             },
             new ControllerGroupRecord("C1", "broker-b", -1, 0, null, []) { SyncStateSet = [] }]);
 

@@ -63,9 +63,19 @@ public abstract class ControllerTestKit : Akka.TestKit.Xunit2.TestKit
     {
         base.AfterAll();
         SqliteConnection.ClearAllPools();
-        if (Directory.Exists(ControlDirectory))
+
+        // The journal's last connections may still be closing (and SQLite removing its side files) just after
+        // the system stopped: try again for a moment.
+        for (var attempt = 1; Directory.Exists(ControlDirectory); attempt++)
         {
-            Directory.Delete(ControlDirectory, recursive: true);
+            try
+            {
+                Directory.Delete(ControlDirectory, recursive: true);
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                Thread.Sleep(50);
+            }
         }
     }
 }
