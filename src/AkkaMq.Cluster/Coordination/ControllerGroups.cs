@@ -46,7 +46,7 @@ internal sealed class ControllerGroup(string name)
     /// </summary>
     public bool MasterAvailable => Master is { Available: true } master && master.NodeName == MasterNodeName;
 
-    public SyncStateSet Set => new(MasterEpoch, SyncSetEpoch, [.. SyncSet]);
+    public SyncStateSet Set => new(MasterEpoch, SyncSetEpoch, SyncSet.ToArray());
 
     public string SetText => "[" + string.Join(", ", SyncSet) + "]";
 
@@ -107,7 +107,10 @@ internal sealed class ControllerGroup(string name)
     public bool StaleMasterStore(int lastEpoch) =>
         lastEpoch < MasterEpoch && (MasterStoreEpoch < 0 || MasterTold || lastEpoch < MasterStoreEpoch);
 
-    /// <summary>What member <paramref name="brokerId"/> is told: its role, the master, the epoch, its route id and the set.</summary>
+    /// <summary>
+    /// What member <paramref name="brokerId"/> is told: its role, the master, the epoch, its route id and the set.
+    /// Built only to be sent: an assignment to the master marks it as told (<see cref="MasterTold"/>).
+    /// </summary>
     public BrokerGroupAssignment Assignment(long brokerId)
     {
         var master = Master;
