@@ -21,6 +21,9 @@ public sealed record ControlPlaneOptions
     /// <summary>The controller saves a snapshot after about this many events.</summary>
     public int ControllerSnapshotInterval { get; init; } = 100;
 
+    /// <summary>The controller's election settings wherever the singleton runs.</summary>
+    public ControllerOptions Controller { get; init; } = ControllerOptions.Default;
+
     /// <summary>
     /// The cluster role whose nodes host the singletons; null: any node. A node that forms a cluster of
     /// its own (no seed nodes) hosts them whatever its roles, as a standalone node always has.
@@ -114,7 +117,7 @@ public sealed class ControlPlane
         if (hosts)
         {
             system.ActorOf(
-                ClusterSingletonManager.Props(ControllerActor.Props(log, options.ControllerSnapshotInterval), PoisonPill.Instance, managerSettings), "controller");
+                ClusterSingletonManager.Props(ControllerActor.Props(log, options.ControllerSnapshotInterval, options.Controller), PoisonPill.Instance, managerSettings), "controller");
         }
 
         var controller = system.ActorOf(ClusterSingletonProxy.Props("/user/controller", proxySettings), "controller-proxy");

@@ -9,9 +9,13 @@ namespace AkkaMq.Cluster.Coordination;
 /// Manifests never change meaning; a changed layout gets a new one and the old stays readable:
 /// <list type="bullet">
 /// <item><c>CJ1</c> <see cref="BrokerMemberJoined"/>: <c>{"cluster","group","brokerId","nodeName","nodeAddress","brokerAddress","replicationAddress"}</c>.</item>
-/// <item><c>CM1</c> <see cref="BrokerGroupMasterChanged"/>: <c>{"group","masterBrokerId","masterEpoch","masterNodeName"}</c>.</item>
+/// <item><c>CM1</c> <see cref="BrokerGroupMasterChanged"/>: <c>{"group","masterBrokerId","masterEpoch","masterNodeName"}</c>. Read only.</item>
+/// <item><c>CM2</c> <see cref="BrokerGroupMasterChanged"/>: as <c>CM1</c> with <c>"masterStoreEpoch"</c>.</item>
 /// <item><c>CS1</c> <see cref="ControllerSnapshot"/>: <c>{"groups":[{"cluster","group","masterBrokerId","masterEpoch","masterNodeName","members":[member...]}]}</c>,
-/// each member as in <c>CJ1</c> without cluster and group.</item>
+/// each member as in <c>CJ1</c> without cluster and group. Read only: the set is then the master alone.</item>
+/// <item><c>CSS1</c> <see cref="BrokerSyncStateSetChanged"/>: <c>{"group","masterEpoch","syncStateSetEpoch","members":[id...]}</c>.</item>
+/// <item><c>CS2</c> <see cref="ControllerSnapshot"/>: as <c>CS1</c>, each group also with <c>"syncStateSet":[id...]</c>, <c>"syncStateSetEpoch"</c>
+/// and <c>"masterStoreEpoch"</c>.</item>
 /// </list>
 /// The serializer id, <see cref="SerializerId"/> = 4712, is stored with every row and must never change.
 /// </summary>
@@ -20,8 +24,11 @@ public sealed class ControllerSerializer : SerializerWithStringManifest
     public const int SerializerId = 4712;
 
     private const string JoinedManifest = "CJ1";
-    private const string MasterManifest = "CM1";
-    private const string SnapshotManifest = "CS1";
+    private const string MasterV1Manifest = "CM1";
+    private const string MasterManifest = "CM2";
+    private const string SnapshotV1Manifest = "CS1";
+    private const string SyncStateSetManifest = "CSS1";
+    private const string SnapshotManifest = "CS2";
     private const string Owner = "controller";
 
     public ControllerSerializer(ExtendedActorSystem system)
@@ -35,6 +42,7 @@ public sealed class ControllerSerializer : SerializerWithStringManifest
     {
         BrokerMemberJoined => JoinedManifest,
         BrokerGroupMasterChanged => MasterManifest,
+        BrokerSyncStateSetChanged => SyncStateSetManifest,
         ControllerSnapshot => SnapshotManifest,
         _ => throw new ArgumentException($"controller serializer cannot write {o.GetType().FullName}", nameof(o)),
     };
@@ -56,6 +64,15 @@ public sealed class ControllerSerializer : SerializerWithStringManifest
                 w.WriteNumber("masterBrokerId", c.MasterBrokerId);
                 w.WriteNumber("masterEpoch", c.MasterEpoch);
                 w.WriteString("masterNodeName", c.MasterNodeName);
+                w.WriteNumber("masterStoreEpoch", c.MasterStoreEpoch);
+                w.WriteEndObject();
+                break;
+            case BrokerSyncStateSetChanged c:
+                w.WriteStartObject();
+                w.WriteString("group", c.Group);
+                w.WriteNumber("masterEpoch", c.MasterEpoch);
+                w.WriteNumber("syncStateSetEpoch", c.SyncStateSetEpoch);
+                WriteIds(w, "members", c.Members);
                 w.WriteEndObject();
                 break;
             case ControllerSnapshot s:
@@ -78,6 +95,9 @@ public sealed class ControllerSerializer : SerializerWithStringManifest
                     }
 
                     w.WriteEndArray();
+                    WriteIds(w, "syncStateSet", g.SyncStateSet ?? (g.MasterBrokerId >= 0 ? [g.MasterBrokerId] : []));
+                    w.WriteNumber("syncStateSetEpoch", g.SyncStateSetEpoch);
+                    w.WriteNumber("masterStoreEpoch", g.MasterStoreEpoch);
                     w.WriteEndObject();
                 }
 
@@ -96,14 +116,40 @@ public sealed class ControllerSerializer : SerializerWithStringManifest
         return manifest switch
         {
             JoinedManifest => Joined(e),
-            MasterManifest => new BrokerGroupMasterChanged(
-                Text(e, "group"), e.GetProperty("masterBrokerId").GetInt64(), e.GetProperty("masterEpoch").GetInt32(), Text(e, "masterNodeName")),
-            SnapshotManifest => new ControllerSnapshot([.. e.GetProperty("groups").EnumerateArray().Select(g => new ControllerGroupRecord(
-                Text(g, "cluster"), Text(g, "group"), g.GetProperty("masterBrokerId").GetInt64(), g.GetProperty("masterEpoch").GetInt32(),
-                g.GetProperty("masterNodeName").GetString(), [.. g.GetProperty("members").EnumerateArray().Select(ReadMember)]))]),
+            MasterV1Manifest => MasterChanged(e),
+            MasterManifest => MasterChanged(e) with { MasterStoreEpoch = e.GetProperty("masterStoreEpoch").GetInt32() },
+            SyncStateSetManifest => new BrokerSyncStateSetChanged(
+                Text(e, "group"), e.GetProperty("masterEpoch").GetInt32(), e.GetProperty("syncStateSetEpoch").GetInt32(), ReadIds(e, "members")),
+            SnapshotV1Manifest => new ControllerSnapshot([.. e.GetProperty("groups").EnumerateArray().Select(GroupV1)]),
+            SnapshotManifest => new ControllerSnapshot([.. e.GetProperty("groups").EnumerateArray().Select(g => GroupV1(g) with
+            {
+                SyncStateSet = ReadIds(g, "syncStateSet"),
+                SyncStateSetEpoch = g.GetProperty("syncStateSetEpoch").GetInt32(),
+                MasterStoreEpoch = g.GetProperty("masterStoreEpoch").GetInt32(),
+            })]),
             _ => throw JsonRecords.UnknownManifest(Owner, manifest, bytes.Length),
         };
     });
+
+    private static BrokerGroupMasterChanged MasterChanged(JsonElement e) => new(
+        Text(e, "group"), e.GetProperty("masterBrokerId").GetInt64(), e.GetProperty("masterEpoch").GetInt32(), Text(e, "masterNodeName"));
+
+    private static ControllerGroupRecord GroupV1(JsonElement g) => new(
+        Text(g, "cluster"), Text(g, "group"), g.GetProperty("masterBrokerId").GetInt64(), g.GetProperty("masterEpoch").GetInt32(),
+        g.GetProperty("masterNodeName").GetString(), [.. g.GetProperty("members").EnumerateArray().Select(ReadMember)]);
+
+    private static void WriteIds(Utf8JsonWriter w, string name, IReadOnlyList<long> ids)
+    {
+        w.WriteStartArray(name);
+        foreach (var id in ids)
+        {
+            w.WriteNumberValue(id);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static long[] ReadIds(JsonElement e, string name) => [.. e.GetProperty(name).EnumerateArray().Select(i => i.GetInt64())];
 
     private static BrokerMemberJoined Joined(JsonElement e)
     {

@@ -51,6 +51,19 @@ public sealed class WireSerializationTests : Akka.TestKit.Xunit2.TestKit
         new ReportReplicaProgress("broker-a", 1, 3, 1000, 900),
         ControlAccepted.Instance,
         new ControlRefused("stale master epoch 1, current 2"),
+        new BrokerGroupAssignment("broker-a", 0, false, 2, "10.0.0.3:10911", "10.0.0.3:10912", 4)
+        {
+            RouteBrokerId = 2, SyncStateSet = new SyncStateSet(4, 7, [2, 1]),
+        },
+        new AlterSyncStateSet("broker-a", 0, 3, 5, [0, 1]),
+        new SyncStateSetChanged("broker-a", new SyncStateSet(3, 6, [0, 1])),
+        new ReportStoreFailure("broker-a", 0, 3, "read-only file system"),
+        new ElectMaster("broker-a", 1),
+        new ElectMaster("broker-a"),
+        new MasterElected("broker-a", 1, 4, "10.0.0.2:10911", new SyncStateSet(4, 7, [1])),
+        new GetSyncStateSet("broker-a"),
+        new SyncStateSetState("broker-a", -1, null, new SyncStateSet(3, 6, [0]), [
+            new BrokerMemberState(0, "node-a", "akka.tcp://C1@10.0.0.1:2552", "10.0.0.1:10911", "10.0.0.1:10912", false, 10, 9)], "master 0 of broker-a is offline"),
         new GetControllerState("broker-a"),
         new GetControllerState(),
         new ControllerState([new BrokerGroupState("broker-a", 0, 2, [
@@ -86,8 +99,12 @@ public sealed class WireSerializationTests : Akka.TestKit.Xunit2.TestKit
             """{"cluster":"C1","group":"broker-a","brokerId":1,"nodeName":"node-b","nodeAddress":"akka.tcp://C1@10.0.0.2:2552","brokerAddress":"10.0.0.2:10911","replicationAddress":"10.0.0.2:10912"}"""
         },
         {
-            new BrokerGroupMasterChanged("broker-a", 0, 3, "node-a"), "CM1",
-            """{"group":"broker-a","masterBrokerId":0,"masterEpoch":3,"masterNodeName":"node-a"}"""
+            new BrokerGroupMasterChanged("broker-a", 0, 3, "node-a") { MasterStoreEpoch = 2 }, "CM2",
+            """{"group":"broker-a","masterBrokerId":0,"masterEpoch":3,"masterNodeName":"node-a","masterStoreEpoch":2}"""
+        },
+        {
+            new BrokerSyncStateSetChanged("broker-a", 3, 5, [0, 2]), "CSS1",
+            """{"group":"broker-a","masterEpoch":3,"syncStateSetEpoch":5,"members":[0,2]}"""
         },
     };
 
@@ -101,17 +118,37 @@ public sealed class WireSerializationTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(4712, serializer.Identifier);
         Assert.Equal(manifest, Serialization.ManifestFor(serializer, e));
         Assert.Equal(json, Encoding.UTF8.GetString(bytes));
-        Assert.Equal(e, serializer.FromBinary(bytes, manifest));
+        Assert.Equal(JsonSerializer.Serialize(e, e.GetType()), JsonSerializer.Serialize(serializer.FromBinary(bytes, manifest), e.GetType()));
+    }
+
+    [Fact]
+    public void EarlierLayouts_AreRead_SnapshotWithTheMasterAloneInSync()
+    {
+        var master = (BrokerGroupMasterChanged)((ControllerSerializer)Sys.Serialization.FindSerializerForType(typeof(BrokerGroupMasterChanged))).FromBinary(
+            Encoding.UTF8.GetBytes("""{"group":"broker-a","masterBrokerId":0,"masterEpoch":3,"masterNodeName":"node-a"}"""), "CM1");
+        Assert.Equal(("broker-a", 0L, 3, "node-a", -1), (master.Group, master.MasterBrokerId, master.MasterEpoch, master.MasterNodeName, master.MasterStoreEpoch));
+
+        var serializer = (ControllerSerializer)Sys.Serialization.FindSerializerForType(typeof(ControllerSnapshot));
+        var bytes = Encoding.UTF8.GetBytes("""{"groups":[{"cluster":"C1","group":"broker-a","masterBrokerId":0,"masterEpoch":2,"masterNodeName":"node-a","members":[]}]}""");
+
+        var group = Assert.Single(((ControllerSnapshot)serializer.FromBinary(bytes, "CS1")).Groups);
+
+        Assert.Equal(("broker-a", 0L, 2, "node-a"), (group.Group, group.MasterBrokerId, group.MasterEpoch, group.MasterNodeName));
+        Assert.Null(group.SyncStateSet);
+        Assert.Contains("unknown manifest", Assert.ThrowsAny<Exception>(() => serializer.FromBinary(bytes, "CS9")).Message, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
     public void ControllerSnapshot_RoundTrips()
     {
         var snapshot = new ControllerSnapshot([
-            new ControllerGroupRecord("C1", "broker-a", 0, 2, "node-a", [new ControllerMemberRecord(0, "node-a", "akka.tcp://C1@10.0.0.1:2552", "10.0.0.1:10911", "10.0.0.1:10912")]),
-            new ControllerGroupRecord("C1", "broker-b", -1, 0, null, [])]);
+            new ControllerGroupRecord("C1", "broker-a", 0, 2, "node-a", [new ControllerMemberRecord(0, "node-a", "akka.tcp://C1@10.0.0.1:2552", "10.0.0.1:10911", "10.0.0.1:10912")])
+            {
+                SyncStateSet = [0, 1], SyncStateSetEpoch = 4, MasterStoreEpoch = 1,
+            },
+            new ControllerGroupRecord("C1", "broker-b", -1, 0, null, []) { SyncStateSet = [] }]);
 
-        var back = RoundTrip(snapshot, typeof(ControllerSerializer), "CS1");
+        var back = RoundTrip(snapshot, typeof(ControllerSerializer), "CS2");
 
         Assert.Equal(JsonSerializer.Serialize(snapshot), JsonSerializer.Serialize((ControllerSnapshot)back));
     }
