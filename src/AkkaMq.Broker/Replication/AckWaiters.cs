@@ -75,6 +75,9 @@ internal sealed class AckWaiterQueue
     /// <summary>Waiters not yet decided.</summary>
     public int Live { get; private set; }
 
+    /// <summary>No entries at all, live or stale (a sweep has nothing to drop).</summary>
+    public bool IsEmpty => _byArrival.Count == 0 && _byOffset.Count == 0;
+
     public void Add(AckEntry entry)
     {
         _byOffset.Enqueue(entry, entry.EndOffset);

@@ -188,7 +188,8 @@ public sealed partial class InSyncReplicas : IDisposable
         List<AckWaiter>? done = null;
         lock (_lock)
         {
-            if (_waiters.Live == 0 || _disposed)
+            // Stale entries (waiters acknowledged through the offset heap) are dropped here too, so sweep unless empty.
+            if (_waiters.IsEmpty || _disposed)
             {
                 return;
             }
