@@ -114,7 +114,7 @@ public sealed partial class InSyncReplicas
 
             if (Array.IndexOf(_required, progress.BrokerId) >= 0)
             {
-                Recompute(done);
+                Drain(done);
             }
             else if (_proposing && _pending is null && !current.Members.Contains(progress.BrokerId) && state.Acked >= _highestAcked && state.Acked >= _epochStart)
             {
@@ -257,9 +257,8 @@ public sealed partial class InSyncReplicas
     }
 
     /// <summary>
-    /// Recomputes the followers acks wait for (current ∪ pending, minus the master), the number of copies and the
-    /// confirmed offset, and decides the waiters that became acknowledgeable into <paramref name="done"/>. Under the lock.
-    /// When the set became too small, the waiting sends can never be acknowledged: they complete NotEnoughReplicas.
+    /// After a change of the current or pending set: recomputes the followers acks wait for (current ∪ pending, minus
+    /// the master) and the number of copies, then <see cref="Drain"/>s. Under the lock.
     /// </summary>
     private void Recompute(List<AckWaiter> done)
     {
@@ -272,6 +271,16 @@ public sealed partial class InSyncReplicas
         _copies = union.Count;
         union.Remove(_self);
         _required = [.. union];
+        Drain(done);
+    }
+
+    /// <summary>
+    /// Recomputes the confirmed offset (the lowest offset the required followers reported) and decides the waiters it
+    /// covers into <paramref name="done"/>. When the set is too small, the waiting sends can never be acknowledged: they
+    /// complete NotEnoughReplicas. Under the lock; allocates nothing on the progress path.
+    /// </summary>
+    private void Drain(List<AckWaiter> done)
+    {
         long confirmed = long.MaxValue;
         foreach (long follower in _required)
         {
