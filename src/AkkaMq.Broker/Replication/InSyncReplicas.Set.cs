@@ -17,7 +17,11 @@ public sealed partial class InSyncReplicas
         List<AckWaiter> done = [];
         lock (_lock)
         {
-            if (!_leading || _current is not { } current || set.MasterEpoch > current.MasterEpoch)
+            if (_disposed)
+            {
+                _log.LogWarning("In-sync set of master epoch {Epoch} ignored: the gate is stopped", set.MasterEpoch);
+            }
+            else if (!_leading || _current is not { } current || set.MasterEpoch > current.MasterEpoch)
             {
                 StartLeading(selfMemberId, set, done);
             }

@@ -300,4 +300,31 @@ public sealed class InSyncReplicasTests : IDisposable
         Assert.All(rest, r => Assert.Equal(ReplicaAck.Timeout, r));
         Assert.Equal(0, gate.Waiting);
     }
+
+    [Fact]
+    public async Task Dispose_AnswersWaitersNotMaster_AndTheGateStaysStopped()
+    {
+        var gate = Gate();
+        gate.Lead(0, Set(1, 0, 1));
+        var wait = gate.WaitAsync(1000);
+
+        gate.Dispose();
+        gate.Lead(0, Set(1, 0));
+
+        Assert.Equal(ReplicaAck.NotMaster, await Done(wait));
+        Assert.Equal(ReplicaAck.NotMaster, await gate.WaitAsync(1000));
+    }
+
+    [Fact]
+    public async Task LeadingTheSameEpochAgain_AppliesTheNewerSet()
+    {
+        var gate = Gate();
+        gate.Lead(0, Set(1, 0, 1));
+        var wait = gate.WaitAsync(1000);
+
+        gate.Lead(0, Set(2, 0));
+
+        Assert.Equal(ReplicaAck.Ok, await Done(wait));
+        Assert.Equal(new long[] { 0 }, gate.Current!.Members);
+    }
 }
