@@ -16,7 +16,7 @@ namespace AkkaMq.Broker.Tests.Replication;
 public sealed class InSyncSendTests
 {
     private const string Group = "isr-group";
-    private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(3);
 
     [Fact]
     public async Task SendOkOnlyAfterTheFollowerHasTheMessage_FlushSlaveTimeoutWhenTheFollowerStopped()
@@ -84,6 +84,18 @@ public sealed class InSyncSendTests
         var refused = await fixture.Client.InvokeAsync(address, Requests.SendV2("IsrTopic", "r", queueId: 0), TimeSpan.FromSeconds(10));
         Assert.Equal((int)ResponseCode.SlaveNotAvailable, refused.Code);
         Assert.True(CommandHeader.TryDecode<SendMessageResponseHeader>(refused, out _, out _));
+
+        // A consumer's send-back is refused as RocketMQ refuses any put that is not PUT_OK.
+        var sendBack = CommandHeader.CreateRequest(RequestCode.ConsumerSendMsgBack, new ConsumerSendMsgBackRequestHeader
+        {
+            Offset = OffsetOf(refused),
+            Group = "isr-consumers",
+            DelayLevel = 0,
+            MaxReconsumeTimes = 16,
+        });
+        sendBack.Version = 121;
+        var back = await fixture.Client.InvokeAsync(address, sendBack, TimeSpan.FromSeconds(10));
+        Assert.Equal(((int)ResponseCode.SystemError, "SLAVE_NOT_AVAILABLE"), (back.Code, back.Remark));
     }
 
     private static long OffsetOf(RemotingCommand response)
