@@ -85,6 +85,9 @@ internal sealed class BrokerContext
     /// <summary>How long a processor waits for one of the broker's actors.</summary>
     public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>The in-sync replication gate sends wait on before SEND_OK; null when this broker does not serve replication.</summary>
+    public Replication.InSyncReplicas? InSync { get; init; }
+
     /// <summary>The running replication server or follower's status, for GET_BROKER_HA_STATUS; null: not replicating.</summary>
     public Func<Replication.ReplicationStatus?>? ReplicationStatus { get; init; }
 }

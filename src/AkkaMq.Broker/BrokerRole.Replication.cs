@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using AkkaMq.Broker.Replication;
+using AkkaMq.Cluster.Coordination;
 using AkkaMq.Remoting.Transport;
 using AkkaMq.Store;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,13 @@ public sealed partial class BrokerRole
 
     /// <summary>The replication server (null when not served): its followers and their progress.</summary>
     public ReplicationServer? ReplicationServer => _replication?.Server;
+
+    /// <summary>
+    /// The in-sync replication gate (null when replication is not served): sends wait on it before SEND_OK in
+    /// sync mode. The group member leads it with the controller's in-sync set (<see cref="SetLeadership(ReplicationLeadership?, SyncStateSet?)"/>),
+    /// asks it for changes (<see cref="InSyncReplicas.ProposeChange"/>) and reports the controller's answers.
+    /// </summary>
+    public InSyncReplicas? InSync => _replication?.InSync;
 
     /// <summary>The stream this node follows while it is a follower (null otherwise); GET_BROKER_HA_STATUS reads it.</summary>
     public ReplicationFollower? Follower => _replication?.Follower;
@@ -52,16 +60,46 @@ public sealed partial class BrokerRole
         }
     }
 
-    /// <summary>Lets the replication server answer followers as master of <paramref name="leadership"/>'s epoch; null refuses them (not master).</summary>
-    public void SetLeadership(ReplicationLeadership? leadership)
+    /// <summary>
+    /// Lets the replication server answer followers as master of <paramref name="leadership"/>'s epoch; null refuses
+    /// them (not master) and resigns the in-sync gate (waiting sends answer "not master"). A master whose in-sync set
+    /// is not known leads with the set of itself alone (see the overload).
+    /// </summary>
+    public void SetLeadership(ReplicationLeadership? leadership) => SetLeadership(leadership, null);
+
+    /// <summary>
+    /// As <see cref="SetLeadership(ReplicationLeadership?)"/>, and leads the in-sync gate with <paramref name="syncStateSet"/>
+    /// (the assignment's set). Null, or a set of another epoch, leads with this member alone, unless the gate already
+    /// leads this epoch (then its set is kept).
+    /// </summary>
+    public void SetLeadership(ReplicationLeadership? leadership, SyncStateSet? syncStateSet)
     {
-        if (_replication is { } r)
+        if (_replication is not { } r)
         {
-            r.Server.Leadership = leadership;
+            return;
         }
+
+        if (leadership is null)
+        {
+            r.Server.Leadership = null;
+            r.InSync.Resign();
+            return;
+        }
+
+        long self = _context.Settings.BrokerId;
+        if (syncStateSet is { } set && set.MasterEpoch == leadership.Epoch)
+        {
+            r.InSync.Lead(self, set);
+        }
+        else if (r.InSync.Current?.MasterEpoch != leadership.Epoch)
+        {
+            r.InSync.Lead(self, new SyncStateSet(leadership.Epoch, 0, [self]));
+        }
+
+        r.Server.Leadership = leadership;
     }
 
-    private static ReplicationEndpoints StartReplication(MessageStore store, ReplicationSettings settings, ILoggerFactory loggers)
+    private static ReplicationEndpoints StartReplication(MessageStore store, ReplicationSettings settings, ILoggerFactory loggers, TimeProvider? time)
     {
         var listen = HostPort.Parse(settings.Listen, "akkamq.broker.replication.listen");
         var advertise = HostPort.Parse(settings.Advertise, "akkamq.broker.replication.advertise");
@@ -70,13 +108,19 @@ public sealed partial class BrokerRole
             MaxBatchSize = settings.MaxBatchBytes,
             FetchWait = settings.FetchWaitOrDefault,
         }, loggers.CreateLogger("AkkaMq.Broker.Replication"));
+        var inSync = new InSyncReplicas(
+            new InSyncOptions(settings.Mode, settings.MinInSyncReplicas, settings.MaxLagTimeOrDefault, settings.AckTimeoutOrDefault,
+                UseFlushedOffsets: store.Settings.FlushMode == FlushMode.GroupCommit),
+            () => store.MaxPhysicalOffset, time, loggers.CreateLogger("AkkaMq.Broker.InSync"));
+        server.ProgressReported += inSync.OnProgress;
+        server.FollowerDisconnected += inSync.OnFollowerGone;
         server.Start();
         if (advertise.Port == 0)
         {
             advertise = new IPEndPoint(advertise.Address, server.LocalEndPoint.Port);
         }
 
-        return new ReplicationEndpoints(server, advertise.Address + ":" + advertise.Port.ToString(CultureInfo.InvariantCulture));
+        return new ReplicationEndpoints(server, advertise.Address + ":" + advertise.Port.ToString(CultureInfo.InvariantCulture), inSync);
     }
 
     private async Task StopReplicationAsync()
@@ -84,19 +128,22 @@ public sealed partial class BrokerRole
         await StopFollowingAsync().ConfigureAwait(false);
         if (_replication is { } r)
         {
+            r.InSync.Dispose();
             await r.Server.DisposeAsync().ConfigureAwait(false);
         }
     }
 }
 
 /// <summary>The running replication server of a broker and, while it follows, its follower stream.</summary>
-internal sealed class ReplicationEndpoints(ReplicationServer server, string address)
+internal sealed class ReplicationEndpoints(ReplicationServer server, string address, InSyncReplicas inSync)
 {
     private ReplicationFollower? _follower;
 
     public ReplicationServer Server { get; } = server;
 
     public string Address { get; } = address;
+
+    public InSyncReplicas InSync { get; } = inSync;
 
     public ReplicationFollower? Follower
     {

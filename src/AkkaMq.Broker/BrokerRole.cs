@@ -140,7 +140,7 @@ public sealed partial class BrokerRole : IAsyncDisposable
             ? new Membership.MembershipState(0, true, 0, address)
             : new Membership.MembershipState(settings.BrokerId, false, 0, null));
         store.AcceptsLocalAppends = membership.IsMaster;
-        var replication = options.ServeReplication ? StartReplication(store, settings.Replication, loggers) : null;
+        var replication = options.ServeReplication ? StartReplication(store, settings.Replication, loggers, options.Time) : null;
         var setup = new BrokerActorSetup(store, settings, storeHost, subscriptions, groupFeed, options.Time, log, sendQueue, options.BeforeFlush, membership,
             replication is null ? null : replication.Server.NotifyAppended);
         var broker = await spawn(BrokerActor.Props(setup), ActorName).ConfigureAwait(false);
@@ -170,6 +170,7 @@ public sealed partial class BrokerRole : IAsyncDisposable
             SendQueue = sendQueue,
             Membership = membership,
             ReplicationStatus = options.ReplicationStatus ?? (replication is null ? null : replication.Status),
+            InSync = replication?.InSync,
         };
         foreach (var server in servers)
         {

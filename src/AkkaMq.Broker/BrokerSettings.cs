@@ -66,14 +66,24 @@ public sealed record StoreSettingsSection(
 /// <param name="Advertise">The address followers connect to, host:port (default 127.0.0.1:10912).</param>
 /// <param name="MaxBatchSize">Largest FETCH answer body (default 1m); one larger record still travels alone.</param>
 /// <param name="FetchWait">How long the master holds a FETCH with nothing new (default 500ms).</param>
+/// <param name="MaxLagTime">A follower not caught up for this long leaves the in-sync set (default 5s).</param>
+/// <param name="AckTimeout">How long a sync-mode send waits for its replicas before FLUSH_SLAVE_TIMEOUT (default 5s).</param>
 public sealed record ReplicationSettings(
     ReplicationMode Mode,
     [property: Range(1, 16)] int MinInSyncReplicas,
     string Listen = "0.0.0.0:10912",
     string Advertise = "127.0.0.1:10912",
     ByteSize? MaxBatchSize = null,
-    TimeSpan? FetchWait = null)
+    TimeSpan? FetchWait = null,
+    TimeSpan? MaxLagTime = null,
+    TimeSpan? AckTimeout = null)
 {
+    /// <summary><see cref="MaxLagTime"/>, 5 s when unset.</summary>
+    public TimeSpan MaxLagTimeOrDefault => MaxLagTime ?? TimeSpan.FromSeconds(5);
+
+    /// <summary><see cref="AckTimeout"/>, 5 s when unset.</summary>
+    public TimeSpan AckTimeoutOrDefault => AckTimeout ?? TimeSpan.FromSeconds(5);
+
     /// <summary><see cref="MaxBatchSize"/> in bytes (1 MiB when unset).</summary>
     public int MaxBatchBytes => MaxBatchSize is { } b ? checked((int)b.Bytes) : 1024 * 1024;
 

@@ -76,7 +76,10 @@ internal sealed class SendBackProcessor(BrokerContext context)
         }
 
         context.StatsService.OnSendBack(header.Group, MessageProperties.Get(original.Properties, MessageProperty.RetryTopic) ?? original.Topic);
-        return request.CreateResponse(ResponseCode.Success);
+        long endOffset = result.CommitLogOffset + result.StoredSize;
+        return Replication.ReplicaAckResponses.GateFor(context, endOffset) is { } gate
+            ? Replication.ReplicaAckResponses.ForSendBack(request, await gate.WaitAsync(endOffset).ConfigureAwait(false))
+            : request.CreateResponse(ResponseCode.Success);
     }
 
     private bool TryReadOriginal(long offset, out StoredMessage message)

@@ -159,9 +159,16 @@ internal sealed class SendProcessor(BrokerContext context)
         {
             long queuedAt = queue is null ? 0 : Stopwatch.GetTimestamp();
             context.StoreActor.Tell(new AppendMessages(completion.MessagesMemory, completion, queuedAt), ActorRefs.NoSender);
-            return await completion.WaitAsync().ConfigureAwait(false)
-                ? Respond(request, completion, queueId)
-                : Shed(request, completion.ShedAs);
+            if (!await completion.WaitAsync().ConfigureAwait(false))
+            {
+                return Shed(request, completion.ShedAs);
+            }
+
+            var response = Respond(request, completion, queueId, out long endOffset);
+            // In sync replication the answer waits until the in-sync replicas hold the send (none on a standalone broker).
+            return Replication.ReplicaAckResponses.GateFor(context, endOffset) is { } gate
+                ? Replication.ReplicaAckResponses.ForSend(response, await gate.WaitAsync(endOffset).ConfigureAwait(false))
+                : response;
         }
         finally
         {
@@ -233,16 +240,21 @@ internal sealed class SendProcessor(BrokerContext context)
     }
 
     /// <summary>The answer; <paramref name="queueId"/> is the queue the client addressed (a delayed message is parked elsewhere first).</summary>
-    private RemotingCommand Respond(RemotingCommand request, PooledAppendCompletion completion, int queueId)
+    /// <paramref name="endOffset"/>: where the stored records end in the commit log (-1 when not stored).
+    private RemotingCommand Respond(RemotingCommand request, PooledAppendCompletion completion, int queueId, out long endOffset)
     {
         var results = completion.Results;
+        endOffset = -1;
         for (int i = 0; i < results.Length; i++)
         {
             if (!results[i].IsOk)
             {
+                endOffset = -1;
                 var (code, remark) = BrokerResponses.ForAppend(results[i].Status, context.MaxMessageSize);
                 return request.CreateResponse(code, remark);
             }
+
+            endOffset = Math.Max(endOffset, results[i].CommitLogOffset + results[i].StoredSize);
         }
 
         context.StatsService.OnPut(completion.Messages[0].Topic, results);

@@ -16,6 +16,7 @@ internal sealed class FollowerSession(string address)
     private DateTimeOffset _speedSince;
     private long _speedFrom;
     private long _bytesPerSecond;
+    private long _endAtAnswer = long.MaxValue;
 
     public string Address { get; } = address;
 
@@ -25,11 +26,16 @@ internal sealed class FollowerSession(string address)
 
     public string NodeName { get; private set; } = "";
 
-    public void SayHello(long brokerId, string nodeName, long endOffset)
+    /// <summary>The master epoch this follower said HELLO in; its fetches count only in that epoch.</summary>
+    public int HelloEpoch { get; private set; }
+
+    public void SayHello(long brokerId, string nodeName, long endOffset, int masterEpoch = 0)
     {
         lock (_lock)
         {
             BrokerId = brokerId;
+            HelloEpoch = masterEpoch;
+            _endAtAnswer = long.MaxValue;
             NodeName = nodeName;
             _written = endOffset;
             _transferFrom = endOffset;
@@ -60,15 +66,30 @@ internal sealed class FollowerSession(string address)
     /// <summary>The batch now sent to the follower (held until its next FETCH).</summary>
     public void Hold(long bytes) => Interlocked.Exchange(ref _outstanding, bytes);
 
+    /// <summary>The master's end when the answer just sent was read: a report at or past it held everything the master had then.</summary>
+    public void Answered(long masterEnd)
+    {
+        lock (_lock)
+        {
+            _endAtAnswer = masterEnd;
+        }
+    }
+
     public long TakeOutstanding() => Interlocked.Exchange(ref _outstanding, 0);
 
-    public void Report(long written, long flushed, long masterEnd, DateTimeOffset now)
+    /// <summary>
+    /// Records a FETCH's report; true when the follower is caught up: it holds everything the master has now, or
+    /// everything the master had when it read the previous answer (under steady load the log grows during every
+    /// round trip, so a follower keeping up is rarely level with the master's end at the moment it reports).
+    /// </summary>
+    public bool Report(long written, long flushed, long masterEnd, DateTimeOffset now)
     {
         lock (_lock)
         {
             _written = written;
             _flushed = flushed;
-            if (written >= masterEnd)
+            bool caughtUp = written >= masterEnd || written >= _endAtAnswer;
+            if (caughtUp)
             {
                 _lastCaughtUp = now;
             }
@@ -81,6 +102,8 @@ internal sealed class FollowerSession(string address)
                 _bytesPerSecond = (long)((written - _speedFrom) / (now - _speedSince).TotalSeconds);
                 (_speedSince, _speedFrom) = (now, written);
             }
+
+            return caughtUp;
         }
     }
 

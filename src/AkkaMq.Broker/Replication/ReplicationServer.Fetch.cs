@@ -26,6 +26,12 @@ public sealed partial class ReplicationServer
         {
             return Refuse(request, ReplicationProtocol.HelloFirst, "say HELLO on this connection before fetching");
         }
+        if (session.HelloEpoch != leader.Epoch)
+        {
+            // This node leads a newer epoch than the one the follower said HELLO in: its log may have been truncated
+            // since; the follower must compare epochs again before its progress counts.
+            return Refuse(request, ReplicationProtocol.HelloFirst, $"this master now leads epoch {leader.Epoch}; say HELLO again");
+        }
         if (!session.TryBeginFetch())
         {
             return Refuse(request, ReplicationProtocol.FetchInFlight, "a fetch from this follower is already in flight");
@@ -35,8 +41,8 @@ public sealed partial class ReplicationServer
             // The follower fetching again confirms the previous answer: that batch is no longer held for it.
             Interlocked.Add(ref _bufferedBatchBytes, -session.TakeOutstanding());
             long end = _store.MaxPhysicalOffset;
-            session.Report(offset, flushed, end, _time.GetUtcNow());
-            ProgressReported?.Invoke(new FollowerProgress(session.BrokerId, offset, flushed, end));
+            bool caughtUp = session.Report(offset, flushed, end, _time.GetUtcNow());
+            ProgressReported?.Invoke(new FollowerProgress(session.BrokerId, offset, flushed, end) { MasterEpoch = leader.Epoch, CaughtUp = caughtUp });
             return await ReadBatchAsync(request, session, leader, offset, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -53,6 +59,7 @@ public sealed partial class ReplicationServer
         while (true)
         {
             EpochEntry epoch = EpochAt(offset, out long limit);
+            long endAtRead = _store.MaxPhysicalOffset;
             LogChunk chunk = _store.ReadLogChunk(offset, _options.MaxBatchSize, limit, buffer);
             if (chunk.Status != LogChunkStatus.Ok)
             {
@@ -63,6 +70,7 @@ public sealed partial class ReplicationServer
             if (chunk.Length > 0 || left <= TimeSpan.Zero || _leadership != leader || cancellationToken.IsCancellationRequested)
             {
                 session.Hold(chunk.Length);
+                session.Answered(endAtRead);
                 Interlocked.Add(ref _bufferedBatchBytes, chunk.Length);
                 RemotingCommand response = request.CreateResponse(ResponseCode.Success);
                 response.ExtFields[ReplicationProtocol.MasterEpoch] = ReplicationProtocol.Text(leader.Epoch);

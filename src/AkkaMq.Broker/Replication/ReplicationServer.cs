@@ -74,6 +74,9 @@ public sealed partial class ReplicationServer : IAsyncDisposable, IRemotingReque
     /// <summary>Raised on every FETCH (the follower's progress report), before the fetch is answered.</summary>
     public event Action<FollowerProgress>? ProgressReported;
 
+    /// <summary>Raised when the last connection of a follower (by its HELLO broker id) closed.</summary>
+    public event Action<long>? FollowerDisconnected;
+
     /// <summary>Bytes of FETCH answers read from the log and not yet confirmed by the follower's next FETCH (at most one batch per follower).</summary>
     public long BufferedBatchBytes => Interlocked.Read(ref _bufferedBatchBytes);
 
@@ -146,7 +149,7 @@ public sealed partial class ReplicationServer : IAsyncDisposable, IRemotingReque
             return Refuse(request, ReplicationProtocol.WrongGroup, $"this node is master of group {leader.Group}, not {group}");
         }
         FollowerSession session = _sessions.GetOrAdd(connection, c => new FollowerSession(c.RemoteAddress));
-        session.SayHello(brokerId, request.GetExtField(ReplicationProtocol.NodeName) ?? "", followerEnd);
+        session.SayHello(brokerId, request.GetExtField(ReplicationProtocol.NodeName) ?? "", followerEnd, leader.Epoch);
         long min = _store.MinPhysicalOffset;
         long end = _store.MaxPhysicalOffset;
         IReadOnlyList<EpochEntry> epochs = _store.Epochs.Entries;
@@ -195,6 +198,10 @@ public sealed partial class ReplicationServer : IAsyncDisposable, IRemotingReque
         if (_sessions.TryRemove(connection, out FollowerSession? session))
         {
             Interlocked.Add(ref _bufferedBatchBytes, -session.TakeOutstanding());
+            if (session.Hello && !_sessions.Values.Any(s => s.Hello && s.BrokerId == session.BrokerId))
+            {
+                FollowerDisconnected?.Invoke(session.BrokerId);
+            }
         }
     }
 

@@ -19,7 +19,17 @@ public sealed record FollowerStatus(
     bool InSync);
 
 /// <summary>One FETCH's progress report (raised per report, not per message, for acknowledgement waiters).</summary>
-public readonly record struct FollowerProgress(long BrokerId, long WrittenOffset, long FlushedOffset, long MasterEndOffset);
+public readonly record struct FollowerProgress(long BrokerId, long WrittenOffset, long FlushedOffset, long MasterEndOffset)
+{
+    /// <summary>The master epoch the follower said HELLO in (the epoch this master leads when it reports).</summary>
+    public int MasterEpoch { get; init; }
+
+    /// <summary>
+    /// The follower held everything the master had when the previous answer was read (or has everything now):
+    /// it keeps up, even if the log grew during the round trip.
+    /// </summary>
+    public bool CaughtUp { get; init; }
+}
 
 /// <summary>A follower's view of its stream.</summary>
 public sealed record ReplicationFollowerStatus(
