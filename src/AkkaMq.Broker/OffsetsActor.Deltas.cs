@@ -14,6 +14,7 @@ public sealed partial class OffsetsActor
     private bool _deltaInFlight;
     private bool _deltaDue;
     private bool _holdDelta;
+    private int _deltaFailures;
     private long _lastDeltaAt = long.MinValue;
 
     private bool IsFollower => _membership is { IsMaster: false };
@@ -122,28 +123,33 @@ public sealed partial class OffsetsActor
         _deltaInFlight = false;
         if (m.Result is { IsOk: true })
         {
+            _deltaFailures = 0;
             foreach (var waiting in m.Delta.Waiting)
             {
                 waiting.Tell(OffsetCommitOutcome.Done, Self);
             }
+
+            ScheduleDelta();
+            return;
         }
-        else
+
+        string reason = m.Error ?? ("store answered " + m.Result?.Status);
+        if (_deltaFailures++ == 0)
         {
-            string reason = m.Error ?? ("store answered " + m.Result?.Status);
-            _log.LogWarning("Consumer offsets delta not stored ({Reason}); its entries go with the next one", reason);
-            var outcome = new OffsetCommitOutcome(false, "consumer offset not stored: " + reason);
-            foreach (var waiting in m.Delta.Waiting)
-            {
-                waiting.Tell(outcome, Self);
-            }
-
-            if (!IsFollower)
-            {
-                _deltas.Restore(m.Delta);
-            }
+            _log.LogWarning("Consumer offsets delta not stored ({Reason}); its entries go with the next commit or the next persist tick", reason);
         }
 
-        ScheduleDelta();
+        var outcome = new OffsetCommitOutcome(false, "consumer offset not stored: " + reason);
+        foreach (var waiting in m.Delta.Waiting)
+        {
+            waiting.Tell(outcome, Self);
+        }
+
+        if (!IsFollower)
+        {
+            // Not retried at once: a store that refuses (failed, full, demoted) would be asked every interval.
+            _deltas.Restore(m.Delta);
+        }
     }
 
     /// <summary>Drops the pending changes (the table now comes from the log); whoever waited for them is told.</summary>

@@ -233,6 +233,8 @@ public sealed partial class OffsetsActor : ReceiveActor, IWithTimers
         }
 
         replyTo?.Tell(OffsetsPersisted.Instance, Self);
+        // Changes a refused delta left behind are tried again on each tick.
+        ScheduleDelta();
     }
 }
 
