@@ -118,6 +118,8 @@ public sealed partial class OffsetsActor : ReceiveActor, IWithTimers
             _table[key] = queues = [];
         }
 
+        // One delta for the whole reset, written once every queue is in.
+        _holdDelta = true;
         foreach (var (queueId, offset) in m.Offsets)
         {
             queues[queueId] = offset;
@@ -128,6 +130,8 @@ public sealed partial class OffsetsActor : ReceiveActor, IWithTimers
             }
         }
 
+        _holdDelta = false;
+        ScheduleDelta();
         _dirty = true;
         _log.LogInformation("Offsets of group {Group} on topic {Topic} reset to {Offsets}", m.Group, m.Topic, string.Join(", ", m.Offsets));
         Sender.Tell(OffsetsReset.Instance, Self);
