@@ -31,7 +31,7 @@ internal sealed class BrokerRequestHandler : IRemotingRequestHandler
             RequestCode.ConsumerSendMsgBack => p.SendBack.SendBackAsync(request, cancellationToken),
             RequestCode.PullMessage => p.Pull.PullAsync(request, cancellationToken),
             RequestCode.QueryConsumerOffset => p.Offsets.QueryConsumerOffsetAsync(request, cancellationToken),
-            RequestCode.UpdateConsumerOffset => Done(p.Offsets.UpdateConsumerOffset(request)),
+            RequestCode.UpdateConsumerOffset => p.Offsets.UpdateConsumerOffsetAsync(request, cancellationToken),
             RequestCode.GetMaxOffset => Done(p.Offsets.GetMaxOffset(request)),
             RequestCode.GetMinOffset => Done(p.Offsets.GetMinOffset(request)),
             RequestCode.SearchOffsetByTimestamp => Done(p.Offsets.SearchOffsetByTimestamp(request)),

@@ -150,6 +150,7 @@ internal static class BrokerResponses
         AppendStatus.InvalidMessage => (ResponseCode.MessageIllegal, "the message is illegal"),
         AppendStatus.AboveDiskWatermark or AppendStatus.DiskFull =>
             (ResponseCode.ServiceNotAvailable, "service not available now. It may be caused by one of the following reasons: the broker's disk is full, messages are put to the slave, message store has been shut down, etc."),
+        AppendStatus.StoreFailed => (ResponseCode.ServiceNotAvailable, "service not available now, the message store met a fatal disk error; send to another broker"),
         _ => (ResponseCode.ServiceNotAvailable, "service not available now, the message store is closed or read-only"),
     };
 

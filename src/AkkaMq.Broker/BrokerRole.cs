@@ -44,6 +44,9 @@ public sealed record BrokerRoleOptions(string ClusterName, BrokerSettings Settin
 
     /// <summary>This node's incarnation (ClusterNodeId), registered with the broker so routes leave it out once that incarnation is not serving.</summary>
     public string? NodeAddress { get; init; }
+
+    /// <summary>The storage under the broker's store (the local disk when null); tests pass a <see cref="FaultableDevice"/> to fail the disk of a running broker.</summary>
+    public StoreDevice? Device { get; init; }
 }
 
 /// <summary>Starts an actor under the node's guardian (or, in tests, at the top of a system) and returns it once it runs.</summary>
@@ -96,6 +99,20 @@ public sealed partial class BrokerRole : IAsyncDisposable
     /// <summary>The transactions actor (tests ask it how many halves are open).</summary>
     internal IActorRef Transactions => _context.Transactions;
 
+    /// <summary>Why the broker's store stopped taking writes (a fatal disk error), or null while it works.</summary>
+    public string? StoreFailure => _context.Store.FatalError;
+
+    /// <summary>
+    /// Raised once when the store meets a fatal disk error, with the reason (the group member
+    /// tells the Controller, which elects another master). Raised on the thread that met the
+    /// failure: handlers return quickly. Check <see cref="StoreFailure"/> after subscribing, in case it came first.
+    /// </summary>
+    public event Action<string>? StoreFailed
+    {
+        add => _context.Store.Failed += value;
+        remove => _context.Store.Failed -= value;
+    }
+
     /// <summary>The address published in routes and message ids (<c>ip:port</c>).</summary>
     public string AdvertisedAddress => _context.BrokerAddress;
 
@@ -123,7 +140,7 @@ public sealed partial class BrokerRole : IAsyncDisposable
             throw new ArgumentException("akkamq.broker.advertise must be an IPv4 host:port (4.x clients read 4-byte hosts), got " + settings.Advertise);
         }
 
-        var store = await Task.Run(() => MessageStore.Open(settings.Store.ToStoreSettings(), loggers.CreateLogger("AkkaMq.Store"), options.Time), ct).ConfigureAwait(false);
+        var store = await Task.Run(() => MessageStore.Open(options.Device is { } device ? settings.Store.ToStoreSettings() with { Device = device } : settings.Store.ToStoreSettings(), loggers.CreateLogger("AkkaMq.Store"), options.Time), ct).ConfigureAwait(false);
         var handler = new BrokerRequestHandler();
         var servers = StartServers(listen, handler, options.Remoting, loggers.CreateLogger("AkkaMq.Broker.Remoting"), log);
         if (advertise.Port == 0)

@@ -34,16 +34,31 @@ internal sealed class OffsetProcessor(BrokerContext context)
         return response;
     }
 
-    /// <summary>Java sends it one-way, ali-ons as a normal request: the reply is sent either way and dropped by the connection for one-way.</summary>
-    public RemotingCommand UpdateConsumerOffset(RemotingCommand request)
+    /// <summary>
+    /// Java sends it one-way, ali-ons as a normal request. One-way: applied in memory and in the
+    /// log within the offsets actor's delta interval, and the reply (dropped by the connection) goes
+    /// at once. A normal request is answered only once the record holding the commit is in the
+    /// log (durable per the store's flush mode), so a consumer that got the answer resumes from
+    /// that offset after a failover.
+    /// </summary>
+    public async ValueTask<RemotingCommand?> UpdateConsumerOffsetAsync(RemotingCommand request, CancellationToken ct)
     {
         if (!CommandHeader.TryDecode<UpdateConsumerOffsetRequestHeader>(request, out var header, out var error))
         {
             return BrokerResponses.BadHeader(request, error);
         }
 
-        context.Offsets.Tell(new CommitOffset(header.ConsumerGroup, header.Topic, header.QueueId, header.CommitOffset));
-        return request.CreateResponse(ResponseCode.Success);
+        var commit = new CommitOffset(header.ConsumerGroup, header.Topic, header.QueueId, header.CommitOffset);
+        if (request.IsOneway)
+        {
+            context.Offsets.Tell(commit);
+            return request.CreateResponse(ResponseCode.Success);
+        }
+
+        var outcome = await context.Offsets.Ask<OffsetCommitOutcome>(new CommitOffsetDurably(commit), BrokerContext.AskTimeout, ct).ConfigureAwait(false);
+        return outcome.Stored
+            ? request.CreateResponse(ResponseCode.Success)
+            : request.CreateResponse(ResponseCode.SystemError, outcome.Error);
     }
 
     public RemotingCommand GetMaxOffset(RemotingCommand request)

@@ -6,14 +6,21 @@ using AkkaMq.Store;
 namespace AkkaMq.Broker;
 
 /// <summary>
-/// Consumer offsets travel in the commit log: a snapshot of the whole table is stored as one
-/// record of <see cref="Topic"/> queue 0, body <c>{"offsetTable":{"topic@group":{"0":12}}}</c>
-/// (RocketMQ's consumerOffset.json shape). The newest record wins at start-up. The topic is never
-/// put in the route table, so clients cannot see or address it.
+/// Consumer offsets travel in the commit log, in <see cref="Topic"/> queue 0, as two kinds of
+/// record: a snapshot of the whole table, body <c>{"offsetTable":{"topic@group":{"0":12}}}</c>
+/// (RocketMQ's consumerOffset.json shape), and a delta holding only the entries changed since the
+/// record before it, <c>{"offsetDelta":{"topic@group":{"0":13}},"replaced":["topic@group"]}</c>
+/// (a key listed in <c>replaced</c> is set whole, as a clone does, instead of merged). The table is
+/// the newest snapshot with every later delta applied in log order. The topic is never put in the
+/// route table, so clients cannot see or address it.
 /// </summary>
 internal static class OffsetSnapshot
 {
     public const string Topic = "AKKAMQ_SYS_CONSUMER_OFFSETS";
+
+    private const string DeltaProperty = "offsetDelta";
+    private const string ReplacedProperty = "replaced";
+    private static ReadOnlySpan<byte> DeltaPrefix => "{\"offsetDelta\""u8;
 
     /// <summary>How often an unchanged snapshot is stored again when retention is long (RocketMQ's default is 72 h).</summary>
     private static readonly TimeSpan MaxRefreshInterval = TimeSpan.FromHours(1);
@@ -69,26 +76,133 @@ internal static class OffsetSnapshot
         return table;
     }
 
-    /// <summary>The table in the newest snapshot record, or an empty one when there is none.</summary>
+    /// <summary>
+    /// The delta of the <paramref name="changed"/> entries of <paramref name="table"/> (queue ids per
+    /// <c>topic@group</c>); a key in <paramref name="replaced"/> is written with all its entries and
+    /// listed so that loading sets it whole. Entries no longer in the table are left out.
+    /// </summary>
+    public static byte[] EncodeDelta(Dictionary<string, Dictionary<int, long>> table, Dictionary<string, HashSet<int>> changed, HashSet<string> replaced)
+    {
+        var json = new FastJsonWriter(128);
+        json.StartObject().PropertyName(DeltaProperty).StartObject();
+        foreach (var (key, queueIds) in changed)
+        {
+            if (!table.TryGetValue(key, out var queues))
+            {
+                continue;
+            }
+
+            json.PropertyName(key).StartObject();
+            if (replaced.Contains(key))
+            {
+                foreach (var (queueId, offset) in queues)
+                {
+                    json.PropertyName(queueId, quoted: true).Number(offset);
+                }
+            }
+            else
+            {
+                foreach (int queueId in queueIds)
+                {
+                    if (queues.TryGetValue(queueId, out long offset))
+                    {
+                        json.PropertyName(queueId, quoted: true).Number(offset);
+                    }
+                }
+            }
+
+            json.EndObject();
+        }
+
+        json.EndObject();
+        if (replaced.Count > 0)
+        {
+            json.PropertyName(ReplacedProperty).StartArray();
+            foreach (string key in replaced)
+            {
+                json.String(key);
+            }
+
+            json.EndArray();
+        }
+
+        return json.EndObject().ToArray();
+    }
+
+    /// <summary>
+    /// The table in the newest snapshot record with every later delta applied in log order, or an
+    /// empty one when there is none. A log with deltas but no snapshot (retention took it) yields
+    /// the deltas alone.
+    /// </summary>
     public static Dictionary<string, Dictionary<int, long>> LoadLatest(MessageStore store)
     {
         long max = store.GetMaxOffset(Topic, 0);
         long min = store.GetMinOffset(Topic, 0);
+        var deltas = new List<byte[]>();
+        Dictionary<string, Dictionary<int, long>>? table = null;
         Span<QueueEntry> entry = stackalloc QueueEntry[1];
-        for (long offset = max - 1; offset >= min; offset--)
+        for (long offset = max - 1; offset >= min && table is null; offset--)
         {
             if (store.ReadQueue(Topic, 0, offset, entry, default, 1).Count == 1
                 && store.TryGetMessage(entry[0].CommitLogOffset, entry[0].Size, out StoredBytes bytes))
             {
                 using (bytes)
                 {
-                    return Decode(MessageRecordLayout.Body(bytes.Span));
+                    ReadOnlySpan<byte> body = MessageRecordLayout.Body(bytes.Span);
+                    if (IsDelta(body))
+                    {
+                        deltas.Add(body.ToArray());
+                    }
+                    else
+                    {
+                        table = Decode(body);
+                    }
                 }
             }
         }
 
-        return new Dictionary<string, Dictionary<int, long>>(StringComparer.Ordinal);
+        table ??= new Dictionary<string, Dictionary<int, long>>(StringComparer.Ordinal);
+        for (int i = deltas.Count - 1; i >= 0; i--)
+        {
+            ApplyDelta(table, deltas[i]);
+        }
+
+        return table;
     }
+
+    /// <summary>Applies one delta record's body to <paramref name="table"/>.</summary>
+    public static void ApplyDelta(Dictionary<string, Dictionary<int, long>> table, ReadOnlySpan<byte> body)
+    {
+        using var document = FastJson.Parse(body);
+        var replaced = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in FastJson.GetArray(document.RootElement, ReplacedProperty))
+        {
+            if (FastJson.AsString(key) is { } name)
+            {
+                replaced.Add(name);
+            }
+        }
+
+        foreach (var entry in FastJson.GetObject(document.RootElement, DeltaProperty))
+        {
+            if (replaced.Contains(entry.Name) || !table.TryGetValue(entry.Name, out var queues))
+            {
+                table[entry.Name] = queues = [];
+            }
+
+            foreach (var queue in entry.Value.EnumerateObject())
+            {
+                if (int.TryParse(queue.Name, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int id)
+                    && FastJson.TryAsInt64(queue.Value, out long offset))
+                {
+                    queues[id] = offset;
+                }
+            }
+        }
+    }
+
+    /// <summary>True for a delta record's body (its first property is <c>offsetDelta</c>).</summary>
+    public static bool IsDelta(ReadOnlySpan<byte> body) => body.StartsWith(DeltaPrefix);
 
     public static string Key(string topic, string group) => topic + "@" + group;
 }

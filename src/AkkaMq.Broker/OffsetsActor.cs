@@ -5,16 +5,22 @@ using Microsoft.Extensions.Logging;
 namespace AkkaMq.Broker;
 
 /// <summary>
-/// Owns the consumer offset table (<c>topic@group</c> → queue → offset). Commits change memory;
-/// every <see cref="PersistInterval"/> when something changed, and on <see cref="PersistOffsets"/>,
-/// a snapshot is appended through the store actor to <see cref="OffsetSnapshot.Topic"/>, so offsets
-/// are durable (and replicated) with the log. An unchanged table is stored again once its last
-/// snapshot is a refresh interval old (see <see cref="OffsetSnapshot.RefreshIntervalFor"/>),
-/// so retention never deletes the segment that holds the newest snapshot.
+/// Owns the consumer offset table (<c>topic@group</c> → queue → offset). Commits change memory and
+/// reach the log (through the store actor, in <see cref="OffsetSnapshot.Topic"/>, so durable and
+/// replicated with it) within <see cref="DeltaInterval"/> as a small delta record of the entries
+/// that changed; at most one delta is written per interval and one is in flight at a time. Every
+/// <see cref="PersistInterval"/> when something changed, and on <see cref="PersistOffsets"/>, a
+/// snapshot of the whole table is stored, which bounds how many deltas loading applies. An
+/// unchanged table is stored again once its last snapshot is a refresh interval old (see
+/// <see cref="OffsetSnapshot.RefreshIntervalFor"/>), so retention never deletes the segment that
+/// holds the newest snapshot.
 /// </summary>
-public sealed class OffsetsActor : ReceiveActor, IWithTimers
+public sealed partial class OffsetsActor : ReceiveActor, IWithTimers
 {
     public static readonly TimeSpan PersistInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>The shortest time between two delta records (the longest a commit waits to reach the log).</summary>
+    public static readonly TimeSpan DeltaInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly Dictionary<string, Dictionary<int, long>> _table;
     private readonly IActorRef _storeActor;
@@ -34,9 +40,10 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
 
     public OffsetsActor(
         Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, OffsetResets resets, TimeProvider time, ILogger log,
-        Membership.BrokerMembership? membership = null)
+        Membership.BrokerMembership? membership = null, TimeSpan? deltaInterval = null)
     {
         _membership = membership;
+        _deltaInterval = deltaInterval ?? DeltaInterval;
         _table = initial;
         _resets = resets;
         _refreshMillis = (long)OffsetSnapshot.RefreshIntervalFor(fileReservedTime).TotalMilliseconds;
@@ -44,7 +51,10 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
         _storeHost = storeHost;
         _time = time;
         _log = log;
-        Receive<CommitOffset>(Commit);
+        Receive<CommitOffset>(m => Commit(m));
+        Receive<CommitOffsetDurably>(CommitDurably);
+        Receive<WriteDelta>(_ => OnWriteDelta());
+        Receive<DeltaStored>(OnDeltaStored);
         Receive<QueryOffset>(m => Sender.Tell(new StoredOffset(Find(m.Group, m.Topic, m.QueueId)), Self));
         Receive<GetGroupOffsets>(m => Sender.Tell(GroupOffsets(m.Group), Self));
         Receive<GetTopicGroups>(m => Sender.Tell(TopicGroups(m.Topic), Self));
@@ -57,21 +67,29 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
     }
 
     /// <param name="fileReservedTime">The store's retention: an unchanged table is stored again well within it.</param>
-    /// <param name="membership">While it says follower, no snapshot is stored: commits stay in memory and the table follows the master's replicated snapshots.</param>
+    /// <param name="membership">While it says follower, no record is stored: commits stay in memory and the table follows the master's replicated records.</param>
+    /// <param name="deltaInterval">The shortest time between two delta records (<see cref="DeltaInterval"/> when null).</param>
     public static Props Props(
         Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, OffsetResets resets, TimeProvider time, ILogger log,
-        Membership.BrokerMembership? membership = null) =>
+        Membership.BrokerMembership? membership = null, TimeSpan? deltaInterval = null) =>
         Akka.Actor.Props.Create(() => new OffsetsActor(
-            new Dictionary<string, Dictionary<int, long>>(initial, StringComparer.Ordinal), storeActor, storeHost, fileReservedTime, resets, time, log, membership));
+            new Dictionary<string, Dictionary<int, long>>(initial, StringComparer.Ordinal), storeActor, storeHost, fileReservedTime, resets, time, log, membership, deltaInterval));
 
     protected override void PreStart() => Timers.StartPeriodicTimer("persist", PersistTick.Instance, PersistInterval);
 
-    private void Commit(CommitOffset m)
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    /// <summary>Applies a commit; true when the entry changed.</summary>
+    private bool Commit(CommitOffset m)
     {
         if (_resets.IsPending(m.Topic, m.Group, m.QueueId))
         {
             // The consumer still reports its position from before an operator's reset.
-            return;
+            return false;
         }
 
         string key = OffsetSnapshot.Key(m.Topic, m.Group);
@@ -84,7 +102,11 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
         {
             queues[m.QueueId] = m.Offset;
             _dirty = true;
+            DeltaChanged(key, m.QueueId);
+            return true;
         }
+
+        return false;
     }
 
     /// <summary>Stores an operator's reset; with <see cref="ResetGroupOffsets.UntilPulled"/> it also waits for the consumers' next pulls.</summary>
@@ -96,15 +118,20 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
             _table[key] = queues = [];
         }
 
+        // One delta for the whole reset, written once every queue is in.
+        _holdDelta = true;
         foreach (var (queueId, offset) in m.Offsets)
         {
             queues[queueId] = offset;
+            DeltaChanged(key, queueId);
             if (m.UntilPulled)
             {
                 _resets.Assign(m.Topic, m.Group, queueId, offset);
             }
         }
 
+        _holdDelta = false;
+        ScheduleDelta();
         _dirty = true;
         _log.LogInformation("Offsets of group {Group} on topic {Topic} reset to {Offsets}", m.Group, m.Topic, string.Join(", ", m.Offsets));
         Sender.Tell(OffsetsReset.Instance, Self);
@@ -118,7 +145,9 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
         {
             if (_table.TryGetValue(OffsetSnapshot.Key(topic, m.SourceGroup), out var source))
             {
-                _table[OffsetSnapshot.Key(topic, m.DestinationGroup)] = new Dictionary<int, long>(source);
+                string destination = OffsetSnapshot.Key(topic, m.DestinationGroup);
+                _table[destination] = new Dictionary<int, long>(source);
+                DeltaReplaced(destination);
                 cloned.Add(topic);
                 _dirty = true;
             }
@@ -171,6 +200,7 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
 
         _dirty = false;
         _storedAt = long.MinValue;
+        ForgetDeltas("the offset table was replaced from the log");
         if (!Sender.IsNobody())
         {
             Sender.Tell(OffsetTableReplaced.Instance, Self);
@@ -207,6 +237,8 @@ public sealed class OffsetsActor : ReceiveActor, IWithTimers
         }
 
         replyTo?.Tell(OffsetsPersisted.Instance, Self);
+        // Changes a refused delta left behind are tried again on each tick.
+        ScheduleDelta();
     }
 }
 
@@ -219,6 +251,18 @@ public sealed record OffsetTableReplaced
 }
 
 public sealed record CommitOffset(string Group, string Topic, int QueueId, long Offset);
+
+/// <summary>
+/// A commit answered with <see cref="OffsetCommitOutcome"/> once the record holding it is in the
+/// log (durable per the store's flush mode): a two-way UPDATE_CONSUMER_OFFSET.
+/// </summary>
+public sealed record CommitOffsetDurably(CommitOffset Commit);
+
+/// <summary>Whether a <see cref="CommitOffsetDurably"/> reached the log; <paramref name="Error"/> says why not.</summary>
+public sealed record OffsetCommitOutcome(bool Stored, string? Error = null)
+{
+    public static OffsetCommitOutcome Done { get; } = new(true);
+}
 
 /// <summary>Replies <see cref="StoredOffset"/>; −1 when the group has no offset for the queue.</summary>
 public sealed record QueryOffset(string Group, string Topic, int QueueId);

@@ -68,7 +68,7 @@ public sealed class StoreActor : ReceiveActor
             WritePending();
             if (!_closed)
             {
-                _store.Flush();
+                FlushForShutdown();
             }
 
             Sender.Tell(StoreFlushed.Instance, Self);
@@ -90,6 +90,23 @@ public sealed class StoreActor : ReceiveActor
     public static Props Props(MessageStore store, IActorRef? partitions, ILogger log, SendQueue? sendQueue = null, Action? beforeFlush = null,
         Membership.BrokerMembership? membership = null, Action? afterAppend = null) =>
         Akka.Actor.Props.Create(() => new StoreActor(store, partitions, log, sendQueue, beforeFlush, membership, afterAppend));
+
+    /// <summary>
+    /// A flush asked for by the broker's shutdown or a test. A failure is logged, not thrown: the
+    /// actor must keep answering (a failed store's flush of data it could not write throws every
+    /// time, and the failure was reported when it happened).
+    /// </summary>
+    private void FlushForShutdown()
+    {
+        try
+        {
+            _store.Flush();
+        }
+        catch (IOException e)
+        {
+            _log.LogError(e, "Flush of the commit log failed{Failed}", _store.FatalError is null ? string.Empty : "; the store failed: " + _store.FatalError);
+        }
+    }
 
     private void Enqueue(AppendMessages append)
     {

@@ -55,6 +55,12 @@ public sealed class CommitLog : IDisposable
 
     public long SegmentSize => _file.SegmentSize;
 
+    /// <summary>The directory of the segments.</summary>
+    public string Directory => _file.Directory;
+
+    /// <summary>Told when a segment cannot be created (its start offset and the error), before the append is refused as DiskFull.</summary>
+    public Action<long, IOException>? SegmentCreateFailed { get; set; }
+
     /// <summary>End of the readable log (next record's offset once the writer publishes).</summary>
     public long MaxOffset => Volatile.Read(ref _publishedOffset);
 
@@ -295,6 +301,7 @@ public sealed class CommitLog : IDisposable
         {
             _logger.LogError(e, "Cannot create commit-log segment {Offset} in {Dir}: appends refused, earlier data stays readable",
                 offset, _file.Directory);
+            SegmentCreateFailed?.Invoke(offset, e);
             return null;
         }
     }

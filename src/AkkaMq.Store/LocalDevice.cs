@@ -121,14 +121,15 @@ internal sealed class LocalDevice : StoreDevice
         int fd = NativeMethods.open(directory, NativeMethods.ORdOnlyDirectory);
         if (fd < 0)
         {
-            throw new IOException($"Cannot open directory {directory} to fsync it (errno {Marshal.GetLastPInvokeError()}).");
+            int openErrno = Marshal.GetLastPInvokeError();
+            throw new IOException($"Cannot open directory {directory} to fsync it (errno {openErrno}).", openErrno);
         }
         int rc = NativeMethods.fsync(fd);
         int errno = Marshal.GetLastPInvokeError();
         NativeMethods.close(fd);
         if (rc != 0)
         {
-            throw new IOException($"fsync of directory {directory} failed with errno {errno}.");
+            throw new IOException($"fsync of directory {directory} failed with errno {errno}.", errno);
         }
     }
 
@@ -153,7 +154,7 @@ internal sealed class LocalDevice : StoreDevice
             File.Delete(path);
             return null;
         }
-        throw new IOException($"Cannot create {path} (errno {errno}).");
+        throw new IOException($"Cannot create {path} (errno {errno}).", errno);
     }
 
     private sealed unsafe class LocalFile : DeviceFile
@@ -194,7 +195,8 @@ internal sealed class LocalDevice : StoreDevice
             long pageStart = from & ~(Environment.SystemPageSize - 1L);
             if (NativeMethods.msync((nint)(_pointer + pageStart), (nuint)(to - pageStart), NativeMethods.MsSync) != 0)
             {
-                throw new IOException($"msync of {Path} failed with errno {Marshal.GetLastPInvokeError()}.");
+                int errno = Marshal.GetLastPInvokeError();
+                throw new IOException($"msync of {Path} failed with errno {errno}.", errno);
             }
         }
 
@@ -207,7 +209,8 @@ internal sealed class LocalDevice : StoreDevice
             }
             if (NativeMethods.fdatasync(_handle.DangerousGetHandle()) != 0)
             {
-                throw new IOException($"fdatasync of {Path} failed with errno {Marshal.GetLastPInvokeError()}.");
+                int errno = Marshal.GetLastPInvokeError();
+                throw new IOException($"fdatasync of {Path} failed with errno {errno}.", errno);
             }
         }
 
@@ -220,7 +223,8 @@ internal sealed class LocalDevice : StoreDevice
             }
             if (NativeMethods.sync_file_range(_handle.DangerousGetHandle(), from, to - from, NativeMethods.SyncFileRangeWriteAndWait) != 0)
             {
-                throw new IOException($"sync_file_range of {Path} failed with errno {Marshal.GetLastPInvokeError()}.");
+                int errno = Marshal.GetLastPInvokeError();
+                throw new IOException($"sync_file_range of {Path} failed with errno {errno}.", errno);
             }
         }
 

@@ -262,7 +262,11 @@ public sealed partial class MessageStore
             }
             catch (IOException e)
             {
-                _logger.LogError(e, "Background flush/checkpoint failed; retrying in {Interval}", _settings.FlushInterval);
+                if (FatalError is null)
+                {
+                    _logger.LogError(e, "Background flush/checkpoint failed; retrying in {Interval}", _settings.FlushInterval);
+                    OnBackgroundFailed(e);
+                }
             }
 
             // Armed before the pass counts, so whoever sees the count can move the clock to the next pass.

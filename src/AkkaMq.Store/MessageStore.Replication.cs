@@ -14,7 +14,7 @@ public sealed partial class MessageStore
     {
         lock (_writeLock)
         {
-            if (_closed || Corruption is not null)
+            if (_closed || Corruption is not null || FatalError is not null)
             {
                 return ReplicaAppendStatus.ServiceNotAvailable;
             }
@@ -30,8 +30,17 @@ public sealed partial class MessageStore
             {
                 return ReplicaAppendStatus.InvalidRecords;
             }
-            ReplicaAppendStatus status = WriteReplicated(records);
-            _log.Publish();
+            ReplicaAppendStatus status;
+            try
+            {
+                status = WriteReplicated(records);
+                _log.Publish();
+            }
+            catch (IOException e)
+            {
+                OnWriteFailed($"replicated commit-log write in {_log.Directory}", e, alwaysFatal: true);
+                throw;
+            }
             if (_settings.FlushMode == FlushMode.GroupCommit)
             {
                 FlushLog();

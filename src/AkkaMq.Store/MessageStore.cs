@@ -50,6 +50,7 @@ public sealed partial class MessageStore : IDisposable
         // (bench produce, 8 connections, 256 in flight).
         _log = new CommitLog(Path.Combine(settings.Dir, "commitlog"), settings.CommitLogSegmentSize, settings.MaxRecordSize, logger,
             writeByFile: true, prepareNext: settings.FlushMode == FlushMode.GroupCommit, device: _device);
+        _log.SegmentCreateFailed = (offset, e) => OnWriteFailed($"creating commit-log segment {offset} in {_log.Directory}", e, alwaysFatal: false);
         _index = new IndexService(Path.Combine(settings.Dir, "index"), settings.IndexHashSlots, settings.IndexEntriesPerFile, logger, _device);
         _checkpoint = new StoreCheckpoint(settings.Dir, _device);
         Epochs = new EpochTable(settings.Dir, _device);
@@ -134,6 +135,7 @@ public sealed partial class MessageStore : IDisposable
         lock (_writeLock)
         {
             AppendStatus refused = _closed || Corruption is not null ? AppendStatus.ServiceNotAvailable
+                : FatalError is not null ? AppendStatus.StoreFailed
                 : !_acceptsLocalAppends ? AppendStatus.NotMaster
                 : _aboveWatermark ? AppendStatus.AboveDiskWatermark : AppendStatus.Ok;
             if (refused != AppendStatus.Ok)
@@ -146,8 +148,16 @@ public sealed partial class MessageStore : IDisposable
                 _batchQueues = new ConsumeQueue?[Math.Max(batch.Length, _batchQueues.Length * 2)];
             }
             long start = _log.MaxOffset;
-            WriteRecords(batch, results);
-            _log.Publish();
+            try
+            {
+                WriteRecords(batch, results);
+                _log.Publish();
+            }
+            catch (IOException e)
+            {
+                OnWriteFailed($"commit-log write in {_log.Directory}", e, alwaysFatal: true);
+                throw;
+            }
             if (flush)
             {
                 FlushLog();
@@ -331,15 +341,6 @@ public sealed partial class MessageStore : IDisposable
 
     private static bool IsSafeTopicName(string topic) =>
         topic is not ("." or "..") && topic.AsSpan().IndexOfAny(['/', '\\', '\0']) < 0;
-
-    private void FlushLog()
-    {
-        long before = _log.FlushedOffset;
-        if (_log.Flush() > before)
-        {
-            Interlocked.Increment(ref _flushCount);
-        }
-    }
 
     private readonly record struct QueueKey(string Topic, int QueueId);
 }

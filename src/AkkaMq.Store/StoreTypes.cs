@@ -19,6 +19,8 @@ public enum AppendStatus
     InvalidMessage,
     /// <summary>This store is a replica (<see cref="MessageStore.AcceptsLocalAppends"/> is false): only replicated records are written.</summary>
     NotMaster,
+    /// <summary>The store met a fatal disk error (<see cref="MessageStore.FatalError"/>): it takes no more appends, reads go on.</summary>
+    StoreFailed,
 }
 
 /// <summary>Per-record result of an append.</summary>

@@ -158,7 +158,9 @@ public sealed class BrokerConfigTests
         node.AdvanceTime(OffsetsActor.PersistInterval);
         await node.BrokerAsync(OffsetTests.Query("KeepGroup", "KeptTopic", 0));
         var store = node.Broker.Store;
-        Assert.Equal(1, store.GetMaxOffset("AKKAMQ_SYS_CONSUMER_OFFSETS", 0));
+        // The snapshot and the delta records of the commits (the update's, and the scheduler's progress).
+        long offsetRecords = store.GetMaxOffset("AKKAMQ_SYS_CONSUMER_OFFSETS", 0);
+        Assert.True(offsetRecords >= 2, $"{offsetRecords} offset records");
         Assert.Equal(1, store.GetMaxOffset("SCHEDULE_TOPIC_XXXX", 2));
         Assert.Equal((int)ResponseCode.Success, (await node.BrokerAsync(CommandHeader.CreateRequest(
             RequestCode.DeleteTopicInBroker, new DeleteTopicRequestHeader { Topic = "GoneTopic" }))).Code);
@@ -168,7 +170,8 @@ public sealed class BrokerConfigTests
         Assert.Equal((int)ResponseCode.Success, cleaned.Code);
         Assert.Equal(0, store.GetMaxOffset("GoneTopic", 0));
         Assert.Equal(1, store.GetMaxOffset("KeptTopic", 0));
-        Assert.Equal(1, store.GetMaxOffset("AKKAMQ_SYS_CONSUMER_OFFSETS", 0));
+        Assert.True(store.GetMaxOffset("AKKAMQ_SYS_CONSUMER_OFFSETS", 0) >= offsetRecords);
+        Assert.Equal(0, store.GetMinOffset("AKKAMQ_SYS_CONSUMER_OFFSETS", 0));
         Assert.Equal(1, store.GetMaxOffset("SCHEDULE_TOPIC_XXXX", 2));
         await node.RestartBrokerAsync();
         Assert.Equal(1, Requests.Long(await node.BrokerAsync(OffsetTests.Query("KeepGroup", "KeptTopic", 0)), "offset"));

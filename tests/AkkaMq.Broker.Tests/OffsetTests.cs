@@ -125,10 +125,8 @@ public sealed class OffsetTests
         Assert.Equal(1, await SnapshotCountAsync(node));
     }
 
-    private static async Task<long> SnapshotCountAsync(BrokerFixture node) =>
-        Requests.Long(
-            await node.BrokerAsync(CommandHeader.CreateRequest(RequestCode.GetMaxOffset, new GetMaxOffsetRequestHeader { Topic = "AKKAMQ_SYS_CONSUMER_OFFSETS", QueueId = 0 })),
-            "offset");
+    /// <summary>Whole-table snapshots in the log; the delta records each commit also leaves there are not counted.</summary>
+    private static Task<long> SnapshotCountAsync(BrokerFixture node) => Task.FromResult(OffsetRecords.CountSnapshots(node.Broker.Store));
 
     internal static RemotingCommand Query(string group, string topic, int queueId) =>
         CommandHeader.CreateRequest(RequestCode.QueryConsumerOffset, new QueryConsumerOffsetRequestHeader { ConsumerGroup = group, Topic = topic, QueueId = queueId });
