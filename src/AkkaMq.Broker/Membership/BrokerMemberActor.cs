@@ -15,15 +15,24 @@ public sealed record BrokerMemberOptions(string Cluster, string Group, long Conf
 
     /// <summary>How often a follower reports its written and flushed offsets to the Controller.</summary>
     public TimeSpan ReportInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a master checks whether its in-sync set should shrink or grow.</summary>
+    public TimeSpan SyncStateInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long a master waits for the Controller's answer to a change of its in-sync set.</summary>
+    public TimeSpan ControllerTimeout { get; init; } = TimeSpan.FromSeconds(3);
 }
 
 /// <summary>
 /// The broker group member of this node (/user/node/broker/member): joins its group at the
 /// Controller (through the singleton proxy) and applies what the Controller assigns. As master
-/// it starts the master epoch in the store and lets the replication server answer followers; as
-/// follower it refuses writes and copies the master's log through a <see cref="ReplicationFollower"/>,
-/// reporting its offsets. Assignments are applied one at a time, in the order they arrive; one
-/// that is not newer than the applied one (same master, same epoch, same role) changes nothing.
+/// it starts the master epoch in the store, lets the replication server answer followers, leads
+/// the in-sync set (<see cref="InSyncReplicas"/>: it proposes shrinking or growing it, and only the
+/// Controller's persisted answer changes it); as follower it refuses writes and copies the master's
+/// log through a <see cref="ReplicationFollower"/>, reporting its offsets. A fatal store error is told
+/// to the Controller at once, which elects another master without waiting for the failure detector.
+/// Assignments are applied one at a time, in the order they arrive; one that names the same role
+/// (master, epoch, addresses, route id) as the applied one only updates the in-sync set.
 /// </summary>
 public sealed class BrokerMemberActor : ReceiveActor, IWithTimers
 {
@@ -33,6 +42,8 @@ public sealed class BrokerMemberActor : ReceiveActor, IWithTimers
     private readonly ILogger _log;
     private BrokerGroupAssignment? _applied;
     private string? _lastRefusal;
+    private bool _altering;
+    private Action<string>? _onStoreFailed;
 
     public BrokerMemberActor(BrokerRole role, IActorRef controller, BrokerMemberOptions options, ILogger log)
     {
@@ -48,19 +59,34 @@ public sealed class BrokerMemberActor : ReceiveActor, IWithTimers
     public static Props Props(BrokerRole role, IActorRef controller, BrokerMemberOptions options, ILogger log) =>
         Akka.Actor.Props.Create(() => new BrokerMemberActor(role, controller, options, log));
 
+    private long MemberId => _options.ConfiguredBrokerId;
+
     protected override void PreStart()
     {
+        var self = Self;
+        _onStoreFailed = reason => self.Tell(new StoreFailedNotice(reason), ActorRefs.NoSender);
+        _role.StoreFailed += _onStoreFailed;
         Join();
         Timers.StartPeriodicTimer("join", JoinTick.Instance, _options.JoinInterval);
         Timers.StartPeriodicTimer("report", ReportTick.Instance, _options.ReportInterval);
+        Timers.StartPeriodicTimer("sync-state", SyncStateTick.Instance, _options.SyncStateInterval);
+    }
+
+    protected override void PostStop()
+    {
+        _role.StoreFailed -= _onStoreFailed;
+        base.PostStop();
     }
 
     private void Ready()
     {
         Receive<JoinTick>(_ => Join());
         Receive<ReportTick>(_ => Report());
+        Receive<SyncStateTick>(_ => ProposeSyncStateChange());
+        Receive<StoreFailedNotice>(n => ReportStoreFailure(n.Reason));
         // Awaited in the actor: no other message is handled until the transition is done.
         ReceiveAsync<BrokerGroupAssignment>(OnAssignmentAsync);
+        Receive<AlterAnswer>(OnAlterAnswer);
         Receive<ControlRefused>(r => OnRefused(r.Reason));
         Receive<ControlAccepted>(_ => { });
         Receive<GetMemberAssignment>(_ => Sender.Tell(new MemberAssignment(_applied), Self));
@@ -68,18 +94,73 @@ public sealed class BrokerMemberActor : ReceiveActor, IWithTimers
 
     private void Join()
     {
+        if (_role.StoreFailure is { } failure)
+        {
+            ReportStoreFailure(failure);
+        }
+
         var store = _role.Store;
         var replication = _role.ReplicationAddress ?? string.Empty;
-        _controller.Tell(new JoinBrokerGroup(_options.Cluster, _options.Group, _options.ConfiguredBrokerId, _options.NodeName,
+        _controller.Tell(new JoinBrokerGroup(_options.Cluster, _options.Group, MemberId, _options.NodeName,
             _options.NodeAddress, _role.AdvertisedAddress, replication, store.MaxPhysicalOffset, store.Epochs.Last?.Epoch ?? 0, Self), Self);
     }
 
     private void Report()
     {
-        if (_applied is { IsMaster: false } a && _role.Follower is { } follower)
+        if (_applied is { IsMaster: false } && _role.Follower is { } follower)
         {
             var status = follower.Status;
-            _controller.Tell(new ReportReplicaProgress(_options.Group, a.BrokerId, follower.KnownEpoch, status.WrittenOffset, status.FlushedOffset), Self);
+            _controller.Tell(new ReportReplicaProgress(_options.Group, MemberId, follower.KnownEpoch, status.WrittenOffset, status.FlushedOffset), Self);
+        }
+    }
+
+    private void ReportStoreFailure(string reason)
+    {
+        if (_applied is { IsMaster: true } a)
+        {
+            _log.LogError("Broker {Group} member {Id}: the store failed ({Reason}); the Controller is asked to elect another master", a.Group, MemberId, reason);
+            _controller.Tell(new ReportStoreFailure(_options.Group, MemberId, a.MasterEpoch, reason), Self);
+        }
+    }
+
+    /// <summary>As master: asks the Controller to change the in-sync set when the gate wants to; one change in flight at a time.</summary>
+    private void ProposeSyncStateChange()
+    {
+        if (_altering || _applied is not { IsMaster: true } a || _role.InSync is not { Current: { } current } gate)
+        {
+            return;
+        }
+
+        if (gate.ProposeChange() is not { } proposed)
+        {
+            return;
+        }
+
+        _altering = true;
+        _log.LogInformation("Broker {Group} master asks to change its in-sync set from [{From}] to [{To}] (set epoch {SetEpoch})",
+            a.Group, string.Join(",", current.Members), string.Join(",", proposed), current.SyncStateSetEpoch);
+        _controller.Ask<object>(new AlterSyncStateSet(_options.Group, MemberId, a.MasterEpoch, current.SyncStateSetEpoch, proposed), _options.ControllerTimeout)
+            .PipeTo(Self, success: answer => new AlterAnswer(answer), failure: e => new AlterAnswer(new ControlRefused("the Controller did not answer: " + e.Message)));
+    }
+
+    private void OnAlterAnswer(AlterAnswer answer)
+    {
+        _altering = false;
+        var gate = _role.InSync;
+        switch (answer.Answer)
+        {
+            case SyncStateSetChanged changed when changed.Group == _options.Group:
+                gate?.ChangeAccepted(changed.Set);
+                _log.LogInformation("Broker {Group} in-sync set is [{Set}] (set epoch {SetEpoch})",
+                    changed.Group, string.Join(",", changed.Set.Members), changed.Set.SyncStateSetEpoch);
+                break;
+            case ControlRefused refused:
+                gate?.ChangeRefused(refused.Reason);
+                _log.LogWarning("Broker {Group} in-sync set not changed: {Reason}", _options.Group, refused.Reason);
+                break;
+            default:
+                gate?.ChangeRefused("unexpected answer " + answer.Answer.GetType().Name);
+                break;
         }
     }
 
@@ -88,13 +169,13 @@ public sealed class BrokerMemberActor : ReceiveActor, IWithTimers
         if (reason != _lastRefusal)
         {
             _lastRefusal = reason;
-            _log.LogWarning("Controller refused broker {Group} member {Id}: {Reason}", _options.Group, _options.ConfiguredBrokerId, reason);
+            _log.LogWarning("Controller refused broker {Group} member {Id}: {Reason}", _options.Group, MemberId, reason);
         }
     }
 
     private async Task OnAssignmentAsync(BrokerGroupAssignment a)
     {
-        if (a.Group != _options.Group || a == _applied)
+        if (a.Group != _options.Group)
         {
             return;
         }
@@ -106,6 +187,17 @@ public sealed class BrokerMemberActor : ReceiveActor, IWithTimers
         }
 
         _lastRefusal = null;
+        if (_applied is { } applied && SameRole(applied, a))
+        {
+            if (a.IsMaster && a.SyncStateSet is { } set)
+            {
+                _role.InSync?.ChangeAccepted(set);
+            }
+
+            _applied = a;
+            return;
+        }
+
         try
         {
             await ApplyAsync(a);
@@ -119,18 +211,23 @@ public sealed class BrokerMemberActor : ReceiveActor, IWithTimers
         }
     }
 
+    private static bool SameRole(BrokerGroupAssignment x, BrokerGroupAssignment y) =>
+        x.IsMaster == y.IsMaster && x.MasterBrokerId == y.MasterBrokerId && x.MasterEpoch == y.MasterEpoch && x.RouteBrokerId == y.RouteBrokerId
+        && x.MasterBrokerAddress == y.MasterBrokerAddress && x.MasterReplicationAddress == y.MasterReplicationAddress;
+
     private async Task ApplyAsync(BrokerGroupAssignment a)
     {
         if (a.IsMaster)
         {
             await _role.StopFollowingAsync();
             await _role.BecomeMasterAsync(a.MasterEpoch);
-            _role.SetLeadership(new ReplicationLeadership(a.Group, a.MasterEpoch));
+            _role.SetLeadership(new ReplicationLeadership(a.Group, a.MasterEpoch), a.SyncStateSet);
             return;
         }
 
-        _role.SetLeadership(null);
-        await _role.BecomeFollowerAsync(a.BrokerId, a.MasterEpoch, a.MasterBrokerAddress);
+        // Demoted or following: sends waiting for followers are answered at once, and no new one is acknowledged here.
+        _role.SetLeadership(null, null);
+        await _role.BecomeFollowerAsync(a.RouteBrokerId, a.MasterEpoch, a.MasterBrokerAddress);
         bool sameStream = _role.Follower is not null && _applied is { IsMaster: false } prev
             && prev.MasterReplicationAddress == a.MasterReplicationAddress && prev.MasterEpoch == a.MasterEpoch;
         if (sameStream)
@@ -141,9 +238,9 @@ public sealed class BrokerMemberActor : ReceiveActor, IWithTimers
         await _role.StopFollowingAsync();
         if (a.MasterReplicationAddress is { Length: > 0 } master)
         {
-            await _role.FollowAsync(new ReplicationFollowerOptions(master, a.Group, a.BrokerId, _options.NodeName) { KnownEpoch = a.MasterEpoch }, _log);
+            await _role.FollowAsync(new ReplicationFollowerOptions(master, a.Group, MemberId, _options.NodeName) { KnownEpoch = a.MasterEpoch }, _log);
             _log.LogInformation("Broker {Group} follower {Id} copies the log of its master at {Master} (epoch {Epoch})",
-                a.Group, a.BrokerId, master, a.MasterEpoch);
+                a.Group, MemberId, master, a.MasterEpoch);
         }
     }
 
@@ -156,6 +253,15 @@ public sealed class BrokerMemberActor : ReceiveActor, IWithTimers
     {
         public static readonly ReportTick Instance = new();
     }
+
+    private sealed class SyncStateTick
+    {
+        public static readonly SyncStateTick Instance = new();
+    }
+
+    private sealed record StoreFailedNotice(string Reason);
+
+    private sealed record AlterAnswer(object Answer);
 }
 
 /// <summary>Asks the member what it applied last; replies <see cref="MemberAssignment"/>.</summary>

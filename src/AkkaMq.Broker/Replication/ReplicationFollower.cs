@@ -57,6 +57,7 @@ public sealed class ReplicationFollower : IAsyncDisposable
     private string? _lastError;
     private long _refusedAnswers;
     private long _failures;
+    private TaskCompletionSource? _suspended;
 
     public ReplicationFollower(MessageStore store, ReplicationFollowerOptions options, ILogger? logger = null, TimeProvider? time = null)
     {
@@ -77,6 +78,15 @@ public sealed class ReplicationFollower : IAsyncDisposable
 
     /// <summary>Raised after each append of replicated records (wake long-polling pulls, reload state).</summary>
     public event Action<ReplicatedRange>? Appended;
+
+    /// <summary>
+    /// Stops fetching once the answer in flight is appended, keeping the connection: the follower falls
+    /// behind as a slow or cut-off one would (a fault hook for drills and tests). <see cref="Resume"/> goes on.
+    /// </summary>
+    public void Suspend() => Interlocked.CompareExchange(ref _suspended, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
+
+    /// <summary>Fetches again after <see cref="Suspend"/>.</summary>
+    public void Resume() => Interlocked.Exchange(ref _suspended, null)?.TrySetResult();
 
     /// <summary>The newest master epoch this follower has seen.</summary>
     public int KnownEpoch => Volatile.Read(ref _knownEpoch);
@@ -224,6 +234,11 @@ public sealed class ReplicationFollower : IAsyncDisposable
         long speedFrom = _store.MaxPhysicalOffset;
         while (!stop.IsCancellationRequested)
         {
+            if (Volatile.Read(ref _suspended) is { } suspended)
+            {
+                await suspended.Task.WaitAsync(stop).ConfigureAwait(false);
+            }
+
             long offset = _store.MaxPhysicalOffset;
             var request = RemotingCommand.CreateRequest(ReplicationProtocol.FetchRequest);
             request.ExtFields[ReplicationProtocol.Offset] = ReplicationProtocol.Text(offset);

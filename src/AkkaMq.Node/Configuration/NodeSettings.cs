@@ -24,7 +24,8 @@ public sealed record NodeSettings(
     BrokerSettings Broker,
     ShutdownSettings Shutdown,
     RemotingLimits? Remoting = null,
-    ControlStateSettings? ControlState = null)
+    ControlStateSettings? ControlState = null,
+    ControllerSettings? Controller = null)
 {
     public bool Has(NodeRole role) => Roles.Contains(role);
 
@@ -65,4 +66,14 @@ public sealed record ShutdownSettings(TimeSpan PhaseTimeout);
 public sealed record ControlStateSettings(string Kind, string Path, string ConnectionString)
 {
     public static ControlStateSettings Default { get; } = new("sqlite", string.Empty, string.Empty);
+}
+
+/// <summary>
+/// <c>akkamq.controller</c>: how the Controller elects a group's master.
+/// <see cref="AllowUncleanElection"/>: when no member of the in-sync set is online, elect another online
+/// member anyway (the group takes writes again, and messages only the lost members held are gone).
+/// </summary>
+public sealed record ControllerSettings(bool AllowUncleanElection)
+{
+    public static ControllerSettings Default { get; } = new(false);
 }

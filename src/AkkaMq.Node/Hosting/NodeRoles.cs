@@ -58,6 +58,7 @@ public sealed class NodeRoles
         var options = new ControlPlaneOptions
         {
             Registry = new RouteRegistryOptions { LegacyDirectory = ControlStatePersistence.DirectoryFor(settings.Broker.Store.Dir) },
+            Controller = new ControllerOptions((settings.Controller ?? ControllerSettings.Default).AllowUncleanElection),
         };
         var controlPlane = ControlPlane.Start(system, routes, loggers, options);
         await controlPlane.WaitUntilReadyAsync(RegistryTimeout, log, ct).ConfigureAwait(false);

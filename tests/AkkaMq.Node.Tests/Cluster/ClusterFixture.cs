@@ -55,9 +55,11 @@ public sealed class ClusterFixture : IAsyncDisposable
     /// have started, which includes waiting (up to NodeRoles' own limit) for its broker's role from the Controller.
     /// </summary>
     /// <param name="extraConfig">HOCON placed last in the node file (overrides).</param>
-    public async Task<ClusterNode> StartNodeAsync(string name, string group, long brokerId, string extraConfig = "")
+    /// <param name="configureBroker">Adjusts the broker role's options at every start (tests give it a disk that can fail).</param>
+    public async Task<ClusterNode> StartNodeAsync(
+        string name, string group, long brokerId, string extraConfig = "", Func<Broker.BrokerRoleOptions, Broker.BrokerRoleOptions>? configureBroker = null)
     {
-        var node = new ClusterNode(name, group, brokerId, Path.Combine(_dir.Path, name), extraConfig);
+        var node = new ClusterNode(name, group, brokerId, Path.Combine(_dir.Path, name), extraConfig) { ConfigureBroker = configureBroker };
         _nodes.Add(node);
         await StartAsync(node);
         return node;
@@ -180,6 +182,21 @@ public sealed class ClusterFixture : IAsyncDisposable
         }
     }
 
+    /// <summary>The Controller's view of <paramref name="group"/>'s in-sync set, asked through a running node's proxy.</summary>
+    public Task<SyncStateSetState> SyncStateAsync(string group) =>
+        Running.First().Roles.ControlPlane.Controller.Ask<SyncStateSetState>(new GetSyncStateSet(group), TimeSpan.FromSeconds(5));
+
+    /// <summary>Waits until the Controller's in-sync set of <paramref name="group"/> satisfies <paramref name="condition"/>; returns it.</summary>
+    public async Task<SyncStateSetState> WaitForSyncStateAsync(string group, Func<SyncStateSetState, bool> condition, string what, TimeSpan deadline)
+    {
+        SyncStateSetState? last = null;
+        await WaitUntilAsync(
+            async () => condition(last = await SyncStateAsync(group)),
+            () => $"{what} (last: master {last?.MasterMemberId}, epoch {last?.Set.MasterEpoch}, set [{string.Join(",", last?.Set.Members ?? [])}], {last?.NoMasterReason})",
+            deadline);
+        return last!;
+    }
+
     /// <summary>Writes <paramref name="line"/> to <see cref="Log"/> with the time since the fixture was made.</summary>
     public void Note(string line) => Log?.Invoke($"{_clock.Elapsed.TotalSeconds,7:F2}s {line}");
 
@@ -221,7 +238,7 @@ public sealed class ClusterFixture : IAsyncDisposable
         var stopping = Task.Delay(Timeout.Infinite, deadline.Token);
         Assert.True(await NodeHost.JoinClusterAsync(system, seed is null ? [] : [seed], stopping), $"{node.Name} did not join the cluster within {StartDeadline}");
         var guardian = system.ActorOf(NodeGuardianActor.Props(settings, NullLogger.Instance), "node");
-        var roles = await NodeRoles.StartAsync(settings, system, guardian, NullLoggerFactory.Instance, deadline.Token);
+        var roles = await NodeRoles.StartAsync(settings, system, guardian, NullLoggerFactory.Instance, deadline.Token, node.ConfigureBroker);
         node.Started(system, settings, roles);
         Note(node.Name + " started");
     }

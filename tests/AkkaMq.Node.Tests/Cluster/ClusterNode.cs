@@ -30,6 +30,9 @@ public sealed class ClusterNode
 
     public string StoreDir { get; }
 
+    /// <summary>Adjusts the broker role's options at every start (null: none).</summary>
+    internal Func<Broker.BrokerRoleOptions, Broker.BrokerRoleOptions>? ConfigureBroker { get; init; }
+
     /// <summary>HOCON placed after the harness's settings for this node.</summary>
     internal string ExtraConfig { get; }
 
