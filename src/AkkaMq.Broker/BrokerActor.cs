@@ -102,7 +102,8 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
         var storeActor = Context.ActorOf(StoreActor.Props(store, Self, s.Log, s.SendQueue, s.BeforeFlush, membership, s.AfterAppend), "store");
         var savedOffsets = OffsetSnapshot.LoadLatest(store);
         var resets = new OffsetResets(s.Time);
-        var offsets = Context.ActorOf(OffsetsActor.Props(savedOffsets, storeActor, s.StoreHost, settings.Store.FileReservedTime, resets, s.Time, s.Log, membership), "offsets");
+        var offsets = Context.ActorOf(OffsetsActor.Props(savedOffsets, storeActor, s.StoreHost, settings.Store.FileReservedTime, resets, s.Time, s.Log, membership,
+            readableOffset: () => store.ReadableOffset), "offsets");
         savedOffsets.TryGetValue(OffsetSnapshot.Key(TopicNames.Schedule, ScheduleActor.ProgressGroup), out var scheduleProgress);
         var schedule = Context.ActorOf(
             ScheduleActor.Props(store, storeActor, offsets, s.StoreHost, scheduleProgress, DelayLevels.Resolve(settings.MessageDelayLevels), s.Time, s.Log, membership), "schedule");

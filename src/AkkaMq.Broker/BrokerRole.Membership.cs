@@ -45,6 +45,12 @@ public sealed partial class BrokerRole
             }
 
             Publish(new MembershipState(0, true, epoch, _context.BrokerAddress));
+            if (!before.IsMaster)
+            {
+                // Commits consumers made here while following are in memory only: into the log now.
+                _context.Offsets.Tell(PersistOffsets.Instance, ActorRefs.NoSender);
+            }
+
             _context.Log.LogInformation(
                 "Broker {Group} is master of epoch {Epoch} from log offset {Offset} (was {Was})",
                 _context.Group, epoch, store.MaxPhysicalOffset, before.IsMaster ? "master" : "follower " + before.BrokerId);
@@ -92,6 +98,8 @@ public sealed partial class BrokerRole
     {
         if (toOffset > fromOffset && Volatile.Read(ref _disposed) == 0)
         {
+            // Following: the stream has truncated this log to the master's, which serves what it confirmed.
+            _context.Store.ReadableOffset = long.MaxValue;
             _context.Broker.Tell(ReplicatedDataArrived.Instance, ActorRefs.NoSender);
         }
     }
@@ -118,7 +126,7 @@ public sealed partial class BrokerRole
     private async Task TakeOverStateFromLogAsync(MessageStore store, CancellationToken ct)
     {
         var offsets = OffsetSnapshot.LoadLatest(store);
-        await _context.Offsets.Ask<OffsetTableReplaced>(new ReplaceOffsetTable(offsets), BrokerContext.AskTimeout, ct).ConfigureAwait(false);
+        await _context.Offsets.Ask<OffsetTableReplaced>(new ReplaceOffsetTable(offsets) { KeepHigherCommits = true }, BrokerContext.AskTimeout, ct).ConfigureAwait(false);
         _context.SubscriptionGroupsActor.Tell(new ReloadSubscriptionGroups(SubscriptionGroupsActor.LoadLatest(store)), ActorRefs.NoSender);
         offsets.TryGetValue(OffsetSnapshot.Key(TopicNames.Schedule, ScheduleActor.ProgressGroup), out var scheduleProgress);
         await _context.Schedule.Ask<DeliveriesResumed>(new ResumeDeliveries(scheduleProgress), BrokerContext.AskTimeout, ct).ConfigureAwait(false);

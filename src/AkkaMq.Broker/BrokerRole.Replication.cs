@@ -112,6 +112,7 @@ public sealed partial class BrokerRole
             new InSyncOptions(settings.Mode, settings.MinInSyncReplicas, settings.MaxLagTimeOrDefault, settings.AckTimeoutOrDefault,
                 UseFlushedOffsets: store.Settings.FlushMode == FlushMode.GroupCommit),
             () => store.MaxPhysicalOffset, time, loggers.CreateLogger("AkkaMq.Broker.InSync"));
+        inSync.ReadableChanged = offset => store.ReadableOffset = offset;
         server.ProgressReported += inSync.OnProgress;
         server.FollowerDisconnected += inSync.OnFollowerGone;
         server.Start();

@@ -107,6 +107,7 @@ public sealed partial class OffsetsActor
     private void StoreDelta()
     {
         PendingDelta delta = _deltas.Take(_table);
+        var values = ValuesOf(delta);
         long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var record = new MessageToStore(OffsetSnapshot.Topic, 0, 0, delta.Body, string.Empty, now, _storeHost, _storeHost);
         var completion = new TaskAppendCompletion();
@@ -114,16 +115,17 @@ public sealed partial class OffsetsActor
         _lastDeltaAt = Stopwatch.GetTimestamp();
         _storeActor.Tell(new AppendMessages(new[] { record }, completion));
         completion.Task.ContinueWith(
-            t => new DeltaStored(delta, t.IsCompletedSuccessfully ? t.Result[0] : null, t.Exception?.GetBaseException().Message),
+            t => new DeltaStored(delta, t.IsCompletedSuccessfully ? t.Result[0] : null, t.Exception?.GetBaseException().Message) { Values = values },
             CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).PipeTo(Self);
     }
 
     private void OnDeltaStored(DeltaStored m)
     {
         _deltaInFlight = false;
-        if (m.Result is { IsOk: true })
+        if (m.Result is { IsOk: true } stored)
         {
             _deltaFailures = 0;
+            Written(stored.CommitLogOffset + stored.StoredSize, m.Values, m.Delta.Replaced);
             foreach (var waiting in m.Delta.Waiting)
             {
                 waiting.Tell(OffsetCommitOutcome.Done, Self);
@@ -169,5 +171,9 @@ public sealed partial class OffsetsActor
     }
 
     /// <summary>The store actor's answer for a delta record (<paramref name="Result"/> null when the append failed with <paramref name="Error"/>).</summary>
-    private sealed record DeltaStored(PendingDelta Delta, AppendResult? Result, string? Error);
+    private sealed record DeltaStored(PendingDelta Delta, AppendResult? Result, string? Error)
+    {
+        /// <summary>The values the delta carried, for the confirmed view.</summary>
+        public Dictionary<string, Dictionary<int, long>> Values { get; init; } = [];
+    }
 }

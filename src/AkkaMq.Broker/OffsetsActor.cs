@@ -40,11 +40,13 @@ public sealed partial class OffsetsActor : ReceiveActor, IWithTimers
 
     public OffsetsActor(
         Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, OffsetResets resets, TimeProvider time, ILogger log,
-        Membership.BrokerMembership? membership = null, TimeSpan? deltaInterval = null)
+        Membership.BrokerMembership? membership = null, TimeSpan? deltaInterval = null, Func<long>? readableOffset = null)
     {
         _membership = membership;
+        _readableOffset = readableOffset ?? (static () => long.MaxValue);
         _deltaInterval = deltaInterval ?? DeltaInterval;
         _table = initial;
+        VisibleIsTable();
         _resets = resets;
         _refreshMillis = (long)OffsetSnapshot.RefreshIntervalFor(fileReservedTime).TotalMilliseconds;
         _storeActor = storeActor;
@@ -69,11 +71,12 @@ public sealed partial class OffsetsActor : ReceiveActor, IWithTimers
     /// <param name="fileReservedTime">The store's retention: an unchanged table is stored again well within it.</param>
     /// <param name="membership">While it says follower, no record is stored: commits stay in memory and the table follows the master's replicated records.</param>
     /// <param name="deltaInterval">The shortest time between two delta records (<see cref="DeltaInterval"/> when null).</param>
+    /// <param name="readableOffset">The store's readable offset: queries answer offsets whose records lie below it (null: everything written).</param>
     public static Props Props(
         Dictionary<string, Dictionary<int, long>> initial, IActorRef storeActor, IPv4Endpoint storeHost, TimeSpan fileReservedTime, OffsetResets resets, TimeProvider time, ILogger log,
-        Membership.BrokerMembership? membership = null, TimeSpan? deltaInterval = null) =>
+        Membership.BrokerMembership? membership = null, TimeSpan? deltaInterval = null, Func<long>? readableOffset = null) =>
         Akka.Actor.Props.Create(() => new OffsetsActor(
-            new Dictionary<string, Dictionary<int, long>>(initial, StringComparer.Ordinal), storeActor, storeHost, fileReservedTime, resets, time, log, membership, deltaInterval));
+            new Dictionary<string, Dictionary<int, long>>(initial, StringComparer.Ordinal), storeActor, storeHost, fileReservedTime, resets, time, log, membership, deltaInterval, readableOffset));
 
     protected override void PreStart() => Timers.StartPeriodicTimer("persist", PersistTick.Instance, PersistInterval);
 
@@ -157,13 +160,13 @@ public sealed partial class OffsetsActor : ReceiveActor, IWithTimers
     }
 
     private long Find(string group, string topic, int queueId) =>
-        _table.TryGetValue(OffsetSnapshot.Key(topic, group), out var queues) && queues.TryGetValue(queueId, out long offset) ? offset : -1;
+        ReadTable().TryGetValue(OffsetSnapshot.Key(topic, group), out var queues) && queues.TryGetValue(queueId, out long offset) ? offset : -1;
 
     private GroupOffsetTable GroupOffsets(string group)
     {
         var result = new Dictionary<string, IReadOnlyDictionary<int, long>>(StringComparer.Ordinal);
         string suffix = "@" + group;
-        foreach (var (key, queues) in _table)
+        foreach (var (key, queues) in ReadTable())
         {
             if (key.EndsWith(suffix, StringComparison.Ordinal))
             {
@@ -192,6 +195,7 @@ public sealed partial class OffsetsActor : ReceiveActor, IWithTimers
     /// <summary>The table becomes the one read from the log (a follower's replicated snapshot, or the log a new master took over).</summary>
     private void Replace(ReplaceOffsetTable m)
     {
+        var previous = m.KeepHigherCommits ? new Dictionary<string, Dictionary<int, long>>(_table, StringComparer.Ordinal) : null;
         _table.Clear();
         foreach (var (key, queues) in m.Table)
         {
@@ -199,8 +203,23 @@ public sealed partial class OffsetsActor : ReceiveActor, IWithTimers
         }
 
         _dirty = false;
+        foreach (var (key, queues) in previous ?? [])
+        {
+            foreach (var (queueId, offset) in queues)
+            {
+                var entries = _table.TryGetValue(key, out var e) ? e : _table[key] = [];
+                if (!entries.TryGetValue(queueId, out long logged) || logged < offset)
+                {
+                    // Written with the next snapshot, which the new master stores at once.
+                    entries[queueId] = offset;
+                    _dirty = true;
+                }
+            }
+        }
+
         _storedAt = long.MinValue;
         ForgetDeltas("the offset table was replaced from the log");
+        VisibleIsTable();
         if (!Sender.IsNobody())
         {
             Sender.Tell(OffsetTableReplaced.Instance, Self);
@@ -243,7 +262,14 @@ public sealed partial class OffsetsActor : ReceiveActor, IWithTimers
 }
 
 /// <summary>Replace the whole offset table (topic@group → queue → offset); replies <see cref="OffsetTableReplaced"/> to a sender.</summary>
-public sealed record ReplaceOffsetTable(IReadOnlyDictionary<string, Dictionary<int, long>> Table);
+public sealed record ReplaceOffsetTable(IReadOnlyDictionary<string, Dictionary<int, long>> Table)
+{
+    /// <summary>
+    /// Keep an entry of the current table that is ahead of <see cref="Table"/>'s: a follower taking over as master
+    /// keeps the commits consumers made on it while the group had no master, which the log does not hold.
+    /// </summary>
+    public bool KeepHigherCommits { get; init; }
+}
 
 public sealed record OffsetTableReplaced
 {

@@ -171,6 +171,18 @@ internal sealed class PullProcessor(BrokerContext context)
         Span<QueueEntry> entries = stackalloc QueueEntry[MaxMessagesPerPull];
         int wanted = Math.Clamp(header.MaxMsgNums, 1, MaxMessagesPerPull);
         var read = store.ReadQueue(header.Topic, header.QueueId, offset, entries[..wanted], filter.Codes, MaxScan);
+        int readable = Readable(store, entries[..read.Count]);
+        if (readable < read.Count)
+        {
+            // Not yet on every in-sync member: served once they hold it (the pull waits as for a new record).
+            if (readable == 0)
+            {
+                return new PullOutcome(PullStatus.OffsetOverflowOne, offset, min, max, default);
+            }
+
+            read = read with { Count = readable, NextQueueOffset = entries[readable].QueueOffset };
+        }
+
         var outcome = Collect(entries[..read.Count], offset, read.NextQueueOffset, filter, min, max);
         if (outcome.Status == PullStatus.Found)
         {
@@ -178,6 +190,18 @@ internal sealed class PullProcessor(BrokerContext context)
         }
 
         return outcome;
+    }
+
+    /// <summary>How many of <paramref name="entries"/> (in queue order) lie below the store's readable offset.</summary>
+    private static int Readable(MessageStore store, ReadOnlySpan<QueueEntry> entries)
+    {
+        int n = 0;
+        while (n < entries.Length && store.IsReadable(entries[n]))
+        {
+            n++;
+        }
+
+        return n;
     }
 
     /// <summary>Copies the matching records into one body; stops early at the byte limit.</summary>

@@ -18,6 +18,9 @@ public sealed class QueuePartitionActor : ReceiveActor, IWithTimers
 
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>How soon a hold on a record not yet confirmed by the in-sync members looks again.</summary>
+    private static readonly TimeSpan RecheckInterval = TimeSpan.FromMilliseconds(5);
+
     private readonly MessageStore _store;
     private readonly string _topic;
     private readonly int _queueId;
@@ -59,7 +62,7 @@ public sealed class QueuePartitionActor : ReceiveActor, IWithTimers
     private void Hold(HoldPull hold)
     {
         // A record may have landed between the pull's read and this registration: check first.
-        if (_store.GetMaxOffset(_topic, _queueId) > hold.Offset)
+        if (HasReadableRecordAt(hold.Offset))
         {
             hold.Wake.TrySetResult(true);
             return;
@@ -70,6 +73,8 @@ public sealed class QueuePartitionActor : ReceiveActor, IWithTimers
         {
             Timers.StartPeriodicTimer("sweep", SweepHolds.Instance, SweepInterval);
         }
+
+        RecheckWhileUnconfirmed(hold.Offset);
     }
 
     private void WakeArrived()
@@ -79,8 +84,40 @@ public sealed class QueuePartitionActor : ReceiveActor, IWithTimers
             return;
         }
 
-        long max = _store.GetMaxOffset(_topic, _queueId);
-        _holds.RemoveAll(hold => hold.Wake.Task.IsCompleted || (max > hold.Offset && hold.Wake.TrySetResult(true)));
+        bool unconfirmed = false;
+        _holds.RemoveAll(hold =>
+        {
+            if (hold.Wake.Task.IsCompleted)
+            {
+                return true;
+            }
+
+            if (HasReadableRecordAt(hold.Offset))
+            {
+                return hold.Wake.TrySetResult(true);
+            }
+
+            unconfirmed |= _store.GetMaxOffset(_topic, _queueId) > hold.Offset;
+            return false;
+        });
+        if (unconfirmed && !Timers.IsTimerActive("recheck"))
+        {
+            Timers.StartSingleTimer("recheck", new MessageArrived(_topic, _queueId), RecheckInterval);
+        }
+    }
+
+    /// <summary>The queue has a record at <paramref name="offset"/> that every in-sync member holds (see <see cref="MessageStore.ReadableOffset"/>).</summary>
+    private bool HasReadableRecordAt(long offset) =>
+        _store.GetMaxOffset(_topic, _queueId) > offset
+        && (_store.ReadableOffset == long.MaxValue || (_store.TryGetQueueEntry(_topic, _queueId, offset, out var entry) && _store.IsReadable(entry)));
+
+    /// <summary>A record is there but not yet on every in-sync member: look again shortly (confirmations wake no one).</summary>
+    private void RecheckWhileUnconfirmed(long offset)
+    {
+        if (_store.GetMaxOffset(_topic, _queueId) > offset && !Timers.IsTimerActive("recheck"))
+        {
+            Timers.StartSingleTimer("recheck", new MessageArrived(_topic, _queueId), RecheckInterval);
+        }
     }
 
     /// <summary>Drops holds whose pullers timed out or went away; the timer stops once none are left.</summary>

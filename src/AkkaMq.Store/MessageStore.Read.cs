@@ -5,6 +5,8 @@ namespace AkkaMq.Store;
 /// <summary>Reads: lock-free, any thread.</summary>
 public sealed partial class MessageStore
 {
+    private long _readableOffset = long.MaxValue;
+
     /// <summary>
     /// Pins the stored record at <paramref name="commitLogOffset"/> of <paramref name="size"/> bytes
     /// (as a consume-queue entry gives them). False if it is not (or no longer) there.
@@ -60,6 +62,27 @@ public sealed partial class MessageStore
         ConsumeQueue? cq = FindQueue(topic, queueId);
         return cq is null ? new QueueReadResult(0, 0) : cq.Read(fromQueueOffset, dest, tagCodes, maxScan);
     }
+
+    /// <summary>The consume-queue entry at <paramref name="queueOffset"/>, if the queue has it.</summary>
+    public bool TryGetQueueEntry(string topic, int queueId, long queueOffset, out QueueEntry entry)
+    {
+        entry = default;
+        return FindQueue(topic, queueId) is { } cq && cq.TryGetEntry(queueOffset, out entry);
+    }
+
+    /// <summary>
+    /// Commit-log offset up to which records may be served to consumers (the high watermark): a synchronously
+    /// replicated master serves only what every in-sync member holds, so no consumer reads a record that a
+    /// failover could take back. <see cref="long.MaxValue"/> (the default): everything written.
+    /// </summary>
+    public long ReadableOffset
+    {
+        get => Volatile.Read(ref _readableOffset);
+        set => Volatile.Write(ref _readableOffset, value);
+    }
+
+    /// <summary>Whether the record of <paramref name="entry"/> lies wholly below <see cref="ReadableOffset"/>.</summary>
+    public bool IsReadable(in QueueEntry entry) => entry.CommitLogOffset + entry.Size <= ReadableOffset;
 
     public long GetMinOffset(string topic, int queueId) => FindQueue(topic, queueId)?.MinOffset ?? 0;
 

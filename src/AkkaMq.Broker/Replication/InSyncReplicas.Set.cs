@@ -293,6 +293,12 @@ public sealed partial class InSyncReplicas
         }
 
         _confirmed = confirmed;
+        if (_options.Mode == ReplicationMode.Sync)
+        {
+            // What every in-sync member holds may be read; what this master holds from before its epoch is the group's log.
+            ReadableChanged?.Invoke(Math.Max(confirmed, _epochStart));
+        }
+
         if (_copies < _options.MinInSyncReplicas)
         {
             var refused = new List<AckWaiter>();

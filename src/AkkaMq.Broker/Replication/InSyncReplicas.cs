@@ -84,6 +84,13 @@ public sealed partial class InSyncReplicas : IDisposable
 
     public InSyncOptions Options => _options;
 
+    /// <summary>
+    /// Told the commit-log offset below which every record is held by every in-sync member (the high watermark),
+    /// whenever it is recomputed while leading in sync mode; called under the gate's lock, so it must only store
+    /// the value. After <see cref="Resign"/> it is not called again until the next <see cref="Lead"/>.
+    /// </summary>
+    public Action<long>? ReadableChanged { get; set; }
+
     /// <summary>True between <see cref="Lead"/> and <see cref="Resign"/>.</summary>
     public bool IsLeading => _leading;
 

@@ -141,6 +141,11 @@ public sealed class ClusterFixture : IAsyncDisposable
             await StopAsync(node);
         }
 
+        foreach (var node in _nodes)
+        {
+            await node.ClosedAsync();
+        }
+
         _dir.Dispose();
     }
 
@@ -202,6 +207,7 @@ public sealed class ClusterFixture : IAsyncDisposable
 
     private async Task StartAsync(ClusterNode node)
     {
+        await node.ClosedAsync();
         Note(node.Name + " starting");
         var seed = Running.FirstOrDefault()?.Address;
         var conf = _dir.Write(node.Name + ".conf", $$"""

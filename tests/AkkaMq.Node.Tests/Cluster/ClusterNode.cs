@@ -101,9 +101,16 @@ public sealed class ClusterNode
 
             if (Roles.Broker is { } broker)
             {
+                // The ports close now, as a killed process's do; closing the store (its actors are gone, so
+                // its asks wait out their timeouts) finishes in the background before the node starts again.
                 await broker.StopAcceptingAsync();
-                await broker.DisposeAsync();
+                _closing = broker.DisposeAsync().AsTask();
             }
         }
     }
+
+    /// <summary>Waits until what a crash left closing is closed (a restart needs the store and ports).</summary>
+    internal Task ClosedAsync() => _closing;
+
+    private Task _closing = Task.CompletedTask;
 }

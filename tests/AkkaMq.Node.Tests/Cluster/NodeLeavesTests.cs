@@ -28,6 +28,7 @@ public sealed class NodeLeavesTests(ITestOutputHelper output)
         }
 
         await WaitForRouteAsync(cluster, "BeforeTheMove", [a, b, c], new() { ["broker-a"] = [(0, a), (1, b)], ["broker-b"] = [(0, c)] });
+        await FailoverScenarios.WaitForInSyncAsync(cluster, "broker-a", [0, 1]);
         var before = await ControllerStateAsync(c);
 
         await cluster.StopAsync(a);
@@ -35,18 +36,20 @@ public sealed class NodeLeavesTests(ITestOutputHelper output)
         var host = cluster.SingletonHost();
         Assert.NotSame(a, host);
         cluster.Note("singletons moved");
-        // The registry answers from its new host; the surviving nameservers keep routing what was created before.
-        await WaitForRouteAsync(cluster, "BeforeTheMove", [b, c], new() { ["broker-a"] = [(1, b)], ["broker-b"] = [(0, c)] });
+        // The registry answers from its new host; the surviving nameservers keep routing what was created before,
+        // broker-a now through its follower, which the moved Controller elected master.
+        await WaitForRouteAsync(cluster, "BeforeTheMove", [b, c], new() { ["broker-a"] = [(0, b)], ["broker-b"] = [(0, c)] });
         await using (var admin = new AdminClient(cluster.ClientOptions("after-admin", c)))
         {
             await ClusterFixture.WaitUntilAsync(
-                async () => (await admin.CreateOrUpdateTopicInClusterAsync(cluster.ClusterName, new TopicConfigOptions("AfterTheMove") { ReadQueueNums = 2, WriteQueueNums = 2 })).SequenceEqual([c.BrokerAddress]),
-                "AfterTheMove created on broker-b, the one master left",
+                async () => (await admin.CreateOrUpdateTopicInClusterAsync(cluster.ClusterName, new TopicConfigOptions("AfterTheMove") { ReadQueueNums = 2, WriteQueueNums = 2 }))
+                    .Order().SequenceEqual(new[] { b.BrokerAddress, c.BrokerAddress }.Order()),
+                "AfterTheMove created on both masters, broker-a's now on node-b",
                 Deadline);
         }
 
         cluster.Note("AfterTheMove created");
-        await WaitForRouteAsync(cluster, "AfterTheMove", [b, c], new() { ["broker-b"] = [(0, c)] });
+        await WaitForRouteAsync(cluster, "AfterTheMove", [b, c], new() { ["broker-a"] = [(0, b)], ["broker-b"] = [(0, c)] });
 
         // The Controller recovered its groups and epochs on its new host (asked through another node's proxy);
         // the member of the node that left is offline there.
@@ -72,7 +75,7 @@ public sealed class NodeLeavesTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task MasterStops_FollowerServesItsQueues_NothingLost_SendsGoToTheOtherMaster()
+    public async Task MasterStops_FollowerIsElectedAndServesItsQueues_NothingLost()
     {
         await using var cluster = await StartThreeAsync("MasterStops", output);
         var (a, b, c) = (cluster["node-a"], cluster["node-b"], cluster["node-c"]);
@@ -98,12 +101,13 @@ public sealed class NodeLeavesTests(ITestOutputHelper output)
         var before = await ClusterClients.SendAsync(cluster, topic, "before", 40);
         Assert.Contains(before, s => s.Result.MessageQueue.BrokerName == "broker-a");
         await ClusterClients.WaitUntilCaughtUpAsync(admin, a, b, Deadline);
+        await FailoverScenarios.WaitForInSyncAsync(cluster, "broker-a", [0, 1]);
         await cluster.StopAsync(a);
 
-        // broker-a is routed through its follower alone; sends succeed through broker-b.
-        await WaitForRouteAsync(cluster, topic, [b, c], new() { ["broker-a"] = [(1, b)], ["broker-b"] = [(0, c)] });
+        // broker-a's follower is elected (it held every acknowledged message) and routed as its master; sends go to both groups.
+        await WaitForRouteAsync(cluster, topic, [b, c], new() { ["broker-a"] = [(0, b)], ["broker-b"] = [(0, c)] });
         var after = await ClusterClients.SendAsync(cluster, topic, "after", 20);
-        Assert.All(after, s => Assert.Equal("broker-b", s.Result.MessageQueue.BrokerName));
+        Assert.Contains(after, s => s.Result.MessageQueue.BrokerName == "broker-a");
 
         cluster.Note("sent after the stop");
         var expected = before.Concat(after).Select(s => s.Body).ToHashSet();
@@ -113,7 +117,7 @@ public sealed class NodeLeavesTests(ITestOutputHelper output)
             Deadline);
 
         cluster.Note("all consumed");
-        // A group started after the stop reads broker-a's queues from the follower, from the first offset.
+        // A group started after the stop reads broker-a's queues from the new master, from the first offset.
         var late = new ConcurrentDictionary<string, int>();
         await using var lateConsumer = new PushConsumer("after-the-stop", cluster.ClientOptions("stop-late", b, c)) { ConsumeFromWhere = ConsumeFromWhere.ConsumeFromFirstOffset };
         lateConsumer.Subscribe(topic);
