@@ -152,6 +152,21 @@ internal sealed class ReplicationEndpoints(ReplicationServer server, string addr
         set => Volatile.Write(ref _follower, value);
     }
 
-    /// <summary>What GET_BROKER_HA_STATUS shows: the follower's stream while following, else the server's followers.</summary>
-    public ReplicationStatus Status() => Follower?.GetStatus() ?? Server.GetStatus();
+    /// <summary>
+    /// What GET_BROKER_HA_STATUS shows: the follower's stream while following, else the server's followers,
+    /// in sync when the in-sync set the master acknowledges with holds them (in async mode or before a set,
+    /// the server's own measure of caught up).
+    /// </summary>
+    public ReplicationStatus Status()
+    {
+        if (Follower?.GetStatus() is { } following)
+        {
+            return following;
+        }
+
+        var status = Server.GetStatus();
+        return InSync is { Current: { } set } gate && gate.Options.Mode == ReplicationMode.Sync
+            ? status with { Followers = [.. status.Followers.Select(f => f with { InSync = set.Members.Contains(f.BrokerId) })] }
+            : status;
+    }
 }
