@@ -130,7 +130,8 @@ public sealed partial class InSyncReplicas
             }
         }
 
-        CompleteLater(done, ReplicaAck.Ok);
+        // On the fetch handler's thread: the sends' answers are queued on their connections from here, without waking a pool thread per report.
+        CompleteAll(done, ReplicaAck.Ok);
     }
 
     /// <summary>Every connection of follower <paramref name="memberId"/> closed: it has no session (the next <see cref="ProposeChange"/> drops it from the set).</summary>
