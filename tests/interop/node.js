@@ -17,10 +17,11 @@ function nodeDll() {
 }
 
 class AkkaMqNode {
-  /** extraConfig: HOCON placed after the node's settings, so it overrides them. */
-  constructor(dir, extraConfig = '') {
+  /** extraConfig: HOCON placed after the node's settings, so it overrides them; name: the node's name. */
+  constructor(dir, extraConfig = '', name = 'interop') {
     this.dir = dir;
     this.extraConfig = extraConfig;
+    this.name = name;
     this.output = '';
     this.process = null;
     this.nameSrv = null;
@@ -32,7 +33,7 @@ class AkkaMqNode {
     const conf = path.join(this.dir, 'node.conf');
     fs.writeFileSync(conf, [
       'akkamq {',
-      '  node-name = interop',
+      `  node-name = ${this.name}`,
       '  roles = [namesrv, broker, controller]',
       '  namesrv.listen = "127.0.0.1:0"',
       '  broker {',
@@ -57,8 +58,8 @@ class AkkaMqNode {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const ns = /namesrv listening on (\S+)/.exec(this.output);
-      const br = /broker listening on (\S+)/.exec(this.output);
-      if (ns && br && /Node interop started/.test(this.output)) {
+      const br = /broker listening on ([^\s,]+)/.exec(this.output);
+      if (ns && br && this.output.includes(`Node ${this.name} started`)) {
         this.nameSrv = ns[1];
         this.broker = br[1];
         return this;
@@ -76,6 +77,14 @@ class AkkaMqNode {
     const exited = new Promise(r => this.process.once('exit', code => r(code)));
     this.process.kill('SIGTERM');
     return await exited;
+  }
+
+  /** SIGKILL, as a crash: no shutdown runs; resolves once the process is gone. */
+  async kill() {
+    if (!this.process || this.process.exitCode !== null || this.process.signalCode !== null) return;
+    const exited = new Promise(r => this.process.once('exit', () => r()));
+    this.process.kill('SIGKILL');
+    await exited;
   }
 
   /** Runs `akkamq admin <args> -n <this node>`; resolves with stdout, rejects on a non-zero exit. */

@@ -37,7 +37,7 @@ internal sealed class AdminSession
                 await body(session, admin, cancellation).ConfigureAwait(false);
                 return 0;
             }
-            catch (Exception e) when (e is MQClientException or MQBrokerException or RemotingTimeoutException or RemotingConnectionException or AdminCommandException)
+            catch (Exception e) when (e is MQClientException or MQBrokerException or RemotingTimeoutException or RemotingConnectionException or AdminCommandException or ArgumentException)
             {
                 await error.WriteLineAsync($"akkamq admin {command.Name}: {e.Message}").ConfigureAwait(false);
                 return 1;
