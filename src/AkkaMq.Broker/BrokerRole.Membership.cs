@@ -98,8 +98,6 @@ public sealed partial class BrokerRole
     {
         if (toOffset > fromOffset && Volatile.Read(ref _disposed) == 0)
         {
-            // Following: the stream has truncated this log to the master's, which serves what it confirmed.
-            _context.Store.ReadableOffset = long.MaxValue;
             _context.Broker.Tell(ReplicatedDataArrived.Instance, ActorRefs.NoSender);
         }
     }

@@ -86,6 +86,12 @@ public sealed partial class BrokerRole
             return;
         }
 
+        if (r.InSync.Options.Mode == ReplicationMode.Async)
+        {
+            // An async master serves all it wrote (a follower's limit, kept until now, no longer applies).
+            _context.Store.ReadableOffset = long.MaxValue;
+        }
+
         long self = _context.Settings.BrokerId;
         if (syncStateSet is { } set && set.MasterEpoch == leadership.Epoch)
         {

@@ -22,6 +22,9 @@ internal sealed class FollowerSession(string address)
 
     public bool Hello { get; private set; }
 
+    /// <summary>The master's readable offset as told in the last FETCH answer (read and written by this session's one fetch in flight).</summary>
+    public long ReadableSent { get; set; } = long.MinValue;
+
     public long BrokerId { get; private set; }
 
     public string NodeName { get; private set; } = "";

@@ -264,6 +264,11 @@ public sealed class ReplicationFollower : IAsyncDisposable
                 _masterFlushed = ReplicationProtocol.Long(response, ReplicationProtocol.MasterFlushedOffset);
                 _lastFetched = now;
             }
+            // Consumers of this follower read what the group's in-sync members hold, no further (set once the
+            // HELLO's truncation is done, so a demoted master's own tail stays hidden until then).
+            long readable = response.GetExtField(ReplicationProtocol.ReadableOffset) is { } r
+                && long.TryParse(r, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long parsed) ? parsed : -1;
+            _store.ReadableOffset = readable < 0 ? long.MaxValue : readable;
             if (response.Body.Length == 0)
             {
                 continue;

@@ -23,7 +23,8 @@ namespace AkkaMq.Broker.Replication;
 /// FETCH (30002), follower to master, also the follower's progress report. Ext fields: offset (the
 /// follower's written end), flushedOffset, knownEpoch (the newest master epoch the follower knows).
 /// Answer 0: masterEpoch, recordsEpoch, recordsEpochStart, masterEndOffset, masterFlushedOffset,
-/// nextOffset; body: whole
+/// nextOffset, readableOffset (what every in-sync member holds, -1: all; the follower serves consumers
+/// no further, since a later election may take back what lies beyond); body: whole
 /// records from offset, all of recordsEpoch, at most max-batch-size bytes (one larger record alone),
 /// never past a segment end (a filler travels as its 8-byte header). Refusals: 30102 NOT_MASTER
 /// (also when knownEpoch is newer than the master's), 30104 OFFSET_UNAVAILABLE (say hello again),
@@ -60,6 +61,7 @@ public static class ReplicationProtocol
     public const string RecordsEpochStart = "recordsEpochStart";
     public const string NextOffset = "nextOffset";
     public const string MasterFlushedOffset = "masterFlushedOffset";
+    public const string ReadableOffset = "readableOffset";
 
     private const int EntrySize = 12;
 

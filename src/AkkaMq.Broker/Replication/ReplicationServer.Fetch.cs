@@ -67,7 +67,10 @@ public sealed partial class ReplicationServer
                     $"offset {offset} is not readable here ({chunk.Status}; log spans [{_store.MinPhysicalOffset}, {_store.MaxPhysicalOffset})); say hello again");
             }
             TimeSpan left = _time.GetElapsedTime(_time.GetTimestamp(), deadline);
-            if (chunk.Length > 0 || left <= TimeSpan.Zero || _leadership != leader || cancellationToken.IsCancellationRequested)
+            // A readable offset the follower was not told yet (this very report may have moved it) is answered at once,
+            // so the follower's consumers see what the group holds without waiting out fetch-wait.
+            bool readableMoved = _store.ReadableOffset != session.ReadableSent;
+            if (chunk.Length > 0 || readableMoved || left <= TimeSpan.Zero || _leadership != leader || cancellationToken.IsCancellationRequested)
             {
                 session.Hold(chunk.Length);
                 session.Answered(endAtRead);
@@ -79,6 +82,9 @@ public sealed partial class ReplicationServer
                 response.ExtFields[ReplicationProtocol.MasterEndOffset] = ReplicationProtocol.Text(_store.MaxPhysicalOffset);
                 response.ExtFields[ReplicationProtocol.NextOffset] = ReplicationProtocol.Text(chunk.NextOffset);
                 response.ExtFields[ReplicationProtocol.MasterFlushedOffset] = ReplicationProtocol.Text(_store.FlushedPhysicalOffset);
+                long readable = _store.ReadableOffset;
+                session.ReadableSent = readable;
+                response.ExtFields[ReplicationProtocol.ReadableOffset] = ReplicationProtocol.Text(readable == long.MaxValue ? -1 : readable);
                 response.Body = buffer.WrittenMemory;
                 return response;
             }
