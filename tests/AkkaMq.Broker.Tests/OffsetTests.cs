@@ -69,7 +69,7 @@ public sealed class OffsetTests
             {
                 node.AdvanceTime(reserved + TimeSpan.FromSeconds(1));
                 await node.BrokerAsync(Query("GK", "O4", 0));
-                Assert.Equal(2, await SnapshotCountAsync(node));
+                await WaitForSnapshotsAsync(node, 2);
             }
         }
 
@@ -123,6 +123,18 @@ public sealed class OffsetTests
         node.AdvanceTime(OffsetsActor.PersistInterval);
         await node.BrokerAsync(Query("TG", "O4", 0));
         Assert.Equal(1, await SnapshotCountAsync(node));
+    }
+
+    /// <summary>Waits (real time, 5 s at most) until the log holds <paramref name="count"/> whole-table snapshots.</summary>
+    private static async Task WaitForSnapshotsAsync(BrokerFixture node, long count)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (await SnapshotCountAsync(node) < count && DateTime.UtcNow < until)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(count, await SnapshotCountAsync(node));
     }
 
     /// <summary>Whole-table snapshots in the log; the delta records each commit also leaves there are not counted.</summary>

@@ -23,7 +23,7 @@ internal sealed class FollowerSession(string address)
     public bool Hello { get; private set; }
 
     /// <summary>The master's readable offset as told in the last FETCH answer (read and written by this session's one fetch in flight).</summary>
-    public long ReadableSent { get; set; } = long.MinValue;
+    public long ReadableSent { get; set; } = long.MaxValue;
 
     public long BrokerId { get; private set; }
 
