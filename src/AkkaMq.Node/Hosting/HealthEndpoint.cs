@@ -40,9 +40,12 @@ public sealed class HealthEndpoint : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(health);
         ArgumentNullException.ThrowIfNull(loggers);
         // The empty builder reads no appsettings files, environment variables or URLs: the only
-        // address is the configured one, and the log goes through the node's own logger.
+        // address is the configured one. The web host logs through the node's logger, warnings
+        // and errors only: probes come every few seconds and each request would be a log line.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Services.AddSingleton(loggers);
+        builder.Services.AddLogging(logging => logging.ClearProviders()
+            .AddProvider(new NodeLogProvider(loggers))
+            .SetMinimumLevel(LogLevel.Warning));
         builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
         {
             options.AddServerHeader = false;
@@ -141,4 +144,15 @@ public sealed class HealthEndpoint : IAsyncDisposable
     }
 
     private sealed record ErrorReport(string Error);
+
+    /// <summary>Hands the web host's loggers to the node's factory, which the node owns and disposes.</summary>
+    private sealed class NodeLogProvider(ILoggerFactory loggers) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => loggers.CreateLogger(categoryName);
+
+        public void Dispose()
+        {
+            // The node's logger factory outlives the endpoint.
+        }
+    }
 }

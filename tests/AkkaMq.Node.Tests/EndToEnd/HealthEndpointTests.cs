@@ -109,6 +109,31 @@ public sealed class HealthEndpointTests
         }
     }
 
+    [Fact]
+    public async Task Node_WhoseHealthAddressIsTaken_DoesNotStart()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        using var temp = new TempDir();
+        var storeDir = Path.Combine(temp.Path, "store");
+        var conf = temp.Write("node.conf", $$"""
+            akkamq {
+              node-name = taken
+              namesrv.listen = "127.0.0.1:0"
+              health.listen = "127.0.0.1:{{port}}"
+              broker { listen = "127.0.0.1:0", advertise = "127.0.0.1:0", store.dir = "{{storeDir}}", replication.listen = "127.0.0.1:0", replication.advertise = "127.0.0.1:0" }
+            }
+            akka.remote.dot-netty.tcp.port = 0
+            """);
+        var effective = NodeConfigLoader.LoadEffective(conf, static _ => null);
+        var settings = NodeConfigLoader.Bind(effective);
+        var host = new NodeHost(settings, AkkaConfiguration.Build(effective, settings, LogLevel.Warning, static _ => null), NullLoggerFactory.Instance);
+
+        Assert.Equal(1, await host.RunAsync(CancellationToken.None).WaitAsync(Deadline));
+        Assert.Null(host.HealthEndPoint);
+    }
+
     [Theory]
     [InlineData("nonsense")]
     [InlineData("127.0.0.1:70000")]
