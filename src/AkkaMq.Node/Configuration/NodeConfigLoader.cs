@@ -105,6 +105,15 @@ public static class NodeConfigLoader
         CheckStore(s.Broker.Store, Problem);
         CheckLimits(s, Problem);
         CheckControlState(s.ControlState ?? ControlStateSettings.Default, Problem);
+        CheckHealth(s.Health ?? HealthSettings.Default, Problem);
+    }
+
+    private static void CheckHealth(HealthSettings health, Action<string, string> problem)
+    {
+        if (health.Enabled && !HostPort.TryParse(health.Listen, out _))
+        {
+            problem("health.listen", $"expected host:port with an IP address or localhost (port 0 picks a free one), or \"\" for no endpoint, got '{health.Listen}'");
+        }
     }
 
     private static void CheckControlState(ControlStateSettings state, Action<string, string> problem)

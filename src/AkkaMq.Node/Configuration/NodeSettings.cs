@@ -25,7 +25,8 @@ public sealed record NodeSettings(
     ShutdownSettings Shutdown,
     RemotingLimits? Remoting = null,
     ControlStateSettings? ControlState = null,
-    ControllerSettings? Controller = null)
+    ControllerSettings? Controller = null,
+    HealthSettings? Health = null)
 {
     public bool Has(NodeRole role) => Roles.Contains(role);
 

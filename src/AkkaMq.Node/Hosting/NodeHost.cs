@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Akka.Actor;
@@ -25,6 +26,7 @@ public sealed class NodeHost
     private readonly AkkaConfig _akka;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _log;
+    private volatile IPEndPoint? _healthEndPoint;
 
     public NodeHost(NodeSettings settings, AkkaConfig akka, ILoggerFactory loggerFactory)
     {
@@ -33,6 +35,9 @@ public sealed class NodeHost
         _loggerFactory = loggerFactory;
         _log = loggerFactory.CreateLogger("AkkaMq.Node");
     }
+
+    /// <summary>The health endpoint's bound address once it listens; null while it does not (<c>akkamq.health.listen</c> empty, or not started yet).</summary>
+    public IPEndPoint? HealthEndPoint => _healthEndPoint;
 
     /// <summary>Runs until <paramref name="stop"/> is cancelled or a termination signal arrives; returns the exit code.</summary>
     public async Task<int> RunAsync(CancellationToken stop)
@@ -48,7 +53,9 @@ public sealed class NodeHost
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => OnSignal(ctx, "SIGTERM"));
         await using var onStop = stop.Register(() => shutdownReason.TrySetResult("stop requested"));
 
-        if (!await TryJoinAndStartAsync(system, shutdownReason.Task, stop).ConfigureAwait(false))
+        var health = new NodeHealth(_settings, system);
+        if (!await TryStartHealthAsync(health, system, stop).ConfigureAwait(false)
+            || !await TryJoinAndStartAsync(system, health, shutdownReason.Task, stop).ConfigureAwait(false))
         {
             await CoordinatedShutdown.Get(system).Run(StartFailedReason.Instance).ConfigureAwait(false);
             return 1;
@@ -131,7 +138,7 @@ public sealed class NodeHost
     }
 
     /// <summary>Joins the cluster (waits to be a member, or for a stop) and starts the roles; false when the node must not run.</summary>
-    private async Task<bool> TryJoinAndStartAsync(ActorSystem system, Task<string> stopping, CancellationToken stop)
+    private async Task<bool> TryJoinAndStartAsync(ActorSystem system, NodeHealth health, Task<string> stopping, CancellationToken stop)
     {
         var seeds = AkkaConfiguration.SeedNodes(_akka);
         if (seeds.Count > 0)
@@ -149,7 +156,7 @@ public sealed class NodeHost
         var guardian = system.ActorOf(NodeGuardianActor.Props(_settings, _log), "node");
         try
         {
-            await NodeRoles.StartAsync(_settings, system, guardian, _loggerFactory, stop).ConfigureAwait(false);
+            health.RolesStarted(await NodeRoles.StartAsync(_settings, system, guardian, _loggerFactory, stop).ConfigureAwait(false));
             return true;
         }
         catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException or FormatException
@@ -157,6 +164,40 @@ public sealed class NodeHost
             or AkkaMq.Cluster.Routing.RouteRegistryStartException)
         {
             _log.LogCritical("Node {Node} cannot start: {Reason}", _settings.NodeName, e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Starts the health endpoint before the node joins, so liveness answers (and readiness says
+    /// why not) while it joins and starts; it closes in the service-stop phase of the node's
+    /// shutdown, after readiness has answered 503 through the drain. False when it cannot bind.
+    /// </summary>
+    private async Task<bool> TryStartHealthAsync(NodeHealth health, ActorSystem system, CancellationToken stop)
+    {
+        var settings = _settings.Health ?? HealthSettings.Default;
+        if (!settings.Enabled)
+        {
+            return true;
+        }
+
+        try
+        {
+            var listen = AkkaMq.Remoting.Transport.HostPort.Parse(settings.Listen, "akkamq.health.listen");
+            var endpoint = await HealthEndpoint.StartAsync(listen, health, _loggerFactory, stop).ConfigureAwait(false);
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceStop, "health-listener", async () =>
+            {
+                _healthEndPoint = null;
+                await endpoint.DisposeAsync().ConfigureAwait(false);
+                return Akka.Done.Instance;
+            });
+            _healthEndPoint = endpoint.LocalEndPoint;
+            _log.LogInformation("health endpoint listening on http://{EndPoint}/health", endpoint.LocalEndPoint);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or SocketException or ArgumentException or InvalidOperationException)
+        {
+            _log.LogCritical("Node {Node}: akkamq.health.listen: cannot listen on {Listen}: {Reason}", _settings.NodeName, settings.Listen, e.Message);
             return false;
         }
     }

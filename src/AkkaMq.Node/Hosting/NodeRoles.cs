@@ -41,6 +41,9 @@ public sealed class NodeRoles
 
     public BrokerRole? Broker { get; }
 
+    /// <summary>The broker's group member (/user/node/broker/member); it answers <see cref="GetMemberAssignment"/>. Null without the broker role.</summary>
+    public IActorRef? BrokerMember { get; private init; }
+
     /// <summary>Starts the roles' actors as children of <paramref name="guardian"/> (a <see cref="NodeGuardianActor"/>).</summary>
     /// <param name="configureBroker">Adjusts the broker role's options before it starts (tests slow its disk); none by default.</param>
     public static async Task<NodeRoles> StartAsync(
@@ -74,6 +77,7 @@ public sealed class NodeRoles
         }
 
         BrokerRole? broker = null;
+        IActorRef? member = null;
         if (settings.Has(NodeRole.Broker))
         {
             var nodeAddress = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
@@ -87,13 +91,13 @@ public sealed class NodeRoles
             broker = await BrokerRole.StartAsync(spawn, configureBroker(brokerOptions), routes, registry, loggers, ct).ConfigureAwait(false);
             log.LogInformation("broker listening on {EndPoint}, advertised as {Address}", broker.LocalEndPoint, broker.AdvertisedAddress);
             log.LogInformation("broker replication listening for followers, advertised as {Address}", broker.ReplicationAddress);
-            var member = await broker.StartMemberAsync(controlPlane.Controller,
+            member = await broker.StartMemberAsync(controlPlane.Controller,
                 new BrokerMemberOptions(settings.ClusterName, settings.Broker.Group, settings.Broker.BrokerId, settings.NodeName, nodeAddress),
                 loggers.CreateLogger("AkkaMq.Broker.Member"), ct).ConfigureAwait(false);
             await WaitForAssignmentAsync(member, settings.Broker.Group, log, ct).ConfigureAwait(false);
         }
 
-        var roles = new NodeRoles(nameServer, broker, controlPlane);
+        var roles = new NodeRoles(nameServer, broker, controlPlane) { BrokerMember = member };
         roles.AddShutdownTasks(CoordinatedShutdown.Get(system));
         return roles;
     }
