@@ -74,7 +74,10 @@ public sealed class QueuePartitionActor : ReceiveActor, IWithTimers
             Timers.StartPeriodicTimer("sweep", SweepHolds.Instance, SweepInterval);
         }
 
-        RecheckWhileUnconfirmed(hold.Offset);
+        if (_store.GetMaxOffset(_topic, _queueId) > hold.Offset)
+        {
+            RecheckSoon();
+        }
     }
 
     private void WakeArrived()
@@ -100,9 +103,9 @@ public sealed class QueuePartitionActor : ReceiveActor, IWithTimers
             unconfirmed |= _store.GetMaxOffset(_topic, _queueId) > hold.Offset;
             return false;
         });
-        if (unconfirmed && !Timers.IsTimerActive("recheck"))
+        if (unconfirmed)
         {
-            Timers.StartSingleTimer("recheck", new MessageArrived(_topic, _queueId), RecheckInterval);
+            RecheckSoon();
         }
     }
 
@@ -111,10 +114,10 @@ public sealed class QueuePartitionActor : ReceiveActor, IWithTimers
         _store.GetMaxOffset(_topic, _queueId) > offset
         && (_store.ReadableOffset == long.MaxValue || (_store.TryGetQueueEntry(_topic, _queueId, offset, out var entry) && _store.IsReadable(entry)));
 
-    /// <summary>A record is there but not yet on every in-sync member: look again shortly (confirmations wake no one).</summary>
-    private void RecheckWhileUnconfirmed(long offset)
+    /// <summary>A held pull's record is there but not yet on every in-sync member: look again shortly (confirmations wake no one).</summary>
+    private void RecheckSoon()
     {
-        if (_store.GetMaxOffset(_topic, _queueId) > offset && !Timers.IsTimerActive("recheck"))
+        if (!Timers.IsTimerActive("recheck"))
         {
             Timers.StartSingleTimer("recheck", new MessageArrived(_topic, _queueId), RecheckInterval);
         }

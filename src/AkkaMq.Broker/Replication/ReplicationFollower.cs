@@ -266,8 +266,7 @@ public sealed class ReplicationFollower : IAsyncDisposable
             }
             // Consumers of this follower read what the group's in-sync members hold, no further (set once the
             // HELLO's truncation is done, so a demoted master's own tail stays hidden until then).
-            long readable = response.GetExtField(ReplicationProtocol.ReadableOffset) is { } r
-                && long.TryParse(r, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long parsed) ? parsed : -1;
+            long readable = ReplicationProtocol.LongOr(response, ReplicationProtocol.ReadableOffset, -1);
             _store.ReadableOffset = readable < 0 ? long.MaxValue : readable;
             if (response.Body.Length == 0)
             {

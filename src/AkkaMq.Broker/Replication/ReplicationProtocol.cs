@@ -106,6 +106,10 @@ public static class ReplicationProtocol
             : throw new FormatException($"field {key} is missing or not an integer");
 
     internal static int Int(RemotingCommand command, string key) => checked((int)Long(command, key));
+
+    /// <summary>A field older peers may not send: its value, or <paramref name="absent"/> when missing or not an integer.</summary>
+    internal static long LongOr(RemotingCommand command, string key, long absent) =>
+        long.TryParse(command.GetExtField(key), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) ? v : absent;
 }
 
 /// <summary>What makes this node a group's master for the replication stream: its group and epoch.</summary>
