@@ -73,6 +73,25 @@ if ! ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1; then
   fi
 fi
 
+echo "== chromium"
+# The drill report test opens the HTML report in headless Chromium and reads back what its
+# inline script measured. Install Debian's chromium package when no browser is on PATH; the
+# package lists are refreshed only when the install fails without them.
+if ! command -v chromium > /dev/null 2>&1 && ! command -v chromium-browser > /dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get > /dev/null 2>&1; then
+    if DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium > "$log" 2>&1 \
+      || { DEBIAN_FRONTEND=noninteractive apt-get update -q >> "$log" 2>&1 \
+        && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >> "$log" 2>&1; }; then
+      echo "chromium installed"
+    else
+      cat "$log"
+      echo "chromium could not be installed; the drill report browser test will fail"
+    fi
+  else
+    echo "chromium missing and not installable here (needs root and apt-get)"
+  fi
+fi
+
 echo "== dotnet test"
 # VSTest prints one summary per test project:
 #   Passed!  - Failed:     0, Passed:    42, Skipped:     0, Total:    42, Duration: 3 s - X.Tests.dll (net10.0)
