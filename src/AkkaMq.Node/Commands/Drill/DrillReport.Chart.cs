@@ -6,7 +6,7 @@ namespace AkkaMq.Node.Commands.Drill;
 /// <summary>The load chart of the HTML report, drawn as inline SVG, and the script that checks it laid out.</summary>
 public static partial class DrillReport
 {
-    private const double Width = 960, Height = 450;
+    private const double Width = 960, Height = 470;
     private const double Left = 64, Right = 936;
     private const double SendsTop = 50, SendsBottom = 250;
     private const double LatencyTop = 290, LatencyBottom = 410;
@@ -42,17 +42,15 @@ public static partial class DrillReport
         AppendYAxis(svg, SendsTop, SendsBottom, sendsMax, "sends/s");
         AppendYAxis(svg, LatencyTop, LatencyBottom, latencyMax, "p99 ms");
 
-        AppendLine(svg, "ack-line", "#1565c0", "", seconds, s => s.Acknowledged, sendsMax, SendsTop, SendsBottom, X);
-        AppendLine(svg, "failed-line", "#e65100", " stroke-dasharray=\"5 3\"", seconds, s => s.Failed, sendsMax, SendsTop, SendsBottom, X);
-        AppendLine(svg, "p99-line", "#6a1b9a", "", seconds, s => s.P99Ms, latencyMax, LatencyTop, LatencyBottom, X);
+        var sends = new Panel(SendsTop, SendsBottom, sendsMax);
+        var latency = new Panel(LatencyTop, LatencyBottom, latencyMax);
+        AppendLine(svg, "ack-line", "#1565c0", "", seconds, s => s.Acknowledged, sends, X);
+        AppendLine(svg, "failed-line", "#e65100", " stroke-dasharray=\"5 3\"", seconds, s => s.Failed, sends, X);
 
-        svg.Append("<g class=\"legend\"><rect x=\"").Append(Num(Right - 330)).Append("\" y=\"").Append(Num(SendsTop + 4))
-            .Append("\" width=\"12\" height=\"3\" fill=\"#1565c0\"/><text x=\"").Append(Num(Right - 314)).Append("\" y=\"").Append(Num(SendsTop + 10))
-            .Append("\">acknowledged/s</text><rect x=\"").Append(Num(Right - 220)).Append("\" y=\"").Append(Num(SendsTop + 4))
-            .Append("\" width=\"12\" height=\"3\" fill=\"#e65100\"/><text x=\"").Append(Num(Right - 204)).Append("\" y=\"").Append(Num(SendsTop + 10))
-            .Append("\">failed/s</text><rect x=\"").Append(Num(Right - 140)).Append("\" y=\"").Append(Num(SendsTop + 4))
-            .Append("\" width=\"12\" height=\"3\" fill=\"#6a1b9a\"/><text x=\"").Append(Num(Right - 124)).Append("\" y=\"").Append(Num(SendsTop + 10))
-            .Append("\">p99 latency (ms)</text></g>\n");
+        // Latency is only known for seconds with acknowledged sends: the line breaks where there were none.
+        AppendLine(svg, "p99-line", "#6a1b9a", "", seconds, s => s.Acknowledged > 0 ? s.P99Ms : null, latency, X);
+
+        AppendLegend(svg);
 
         for (var i = 0; i < marked.Count; i++)
         {
@@ -101,19 +99,50 @@ public static partial class DrillReport
             .Append(label).Append("</text>\n</g>\n");
     }
 
+    /// <summary>A value axis: its top and bottom on the page and the value at the top.</summary>
+    private readonly record struct Panel(double Top, double Bottom, double Max)
+    {
+        public double Y(double value) => Bottom - (Math.Clamp(value / Max, 0, 1) * (Bottom - Top));
+    }
+
+    /// <summary>A path through the middle of each second; a null value leaves a gap.</summary>
     private static void AppendLine(
         StringBuilder svg, string id, string colour, string extra, List<DrillSecond> seconds,
-        Func<DrillSecond, double> value, double max, double top, double bottom, Func<double, double> x)
+        Func<DrillSecond, double?> value, Panel panel, Func<double, double> x)
     {
-        svg.Append("<polyline id=\"").Append(id).Append("\" fill=\"none\" stroke=\"").Append(colour).Append("\" stroke-width=\"2\"")
-            .Append(extra).Append(" points=\"");
+        svg.Append("<path id=\"").Append(id).Append("\" fill=\"none\" stroke=\"").Append(colour).Append("\" stroke-width=\"2\"")
+            .Append(extra).Append(" d=\"");
+        var previous = int.MinValue;
         foreach (var s in seconds)
         {
-            var y = bottom - (Math.Clamp(value(s) / max, 0, 1) * (bottom - top));
-            svg.Append(Num(x(s.Second + 0.5))).Append(',').Append(Num(y)).Append(' ');
+            if (value(s) is not { } v)
+            {
+                continue;
+            }
+
+            svg.Append(s.Second == previous + 1 ? "L" : "M").Append(Num(x(s.Second + 0.5))).Append(',').Append(Num(panel.Y(v))).Append(' ');
+            previous = s.Second;
         }
 
         svg.Append("\"/>\n");
+    }
+
+    private static void AppendLegend(StringBuilder svg)
+    {
+        (string Colour, string Label)[] entries =
+            [("#1565c0", "acknowledged sends/s"), ("#e65100", "failed sends/s"), ("#6a1b9a", "p99 latency of acknowledged sends (ms)")];
+        var x = Left;
+        var y = LatencyBottom + 52;
+        svg.Append("<g class=\"legend\" fill=\"#333\">");
+        foreach (var (colour, label) in entries)
+        {
+            svg.Append("<rect x=\"").Append(Num(x)).Append("\" y=\"").Append(Num(y - 5)).Append("\" width=\"14\" height=\"3\" fill=\"")
+                .Append(colour).Append("\"/><text x=\"").Append(Num(x + 18)).Append("\" y=\"").Append(Num(y)).Append("\">")
+                .Append(label).Append("</text>");
+            x += 40 + (label.Length * 6);
+        }
+
+        svg.Append("</g>\n");
     }
 
     private static void AppendMarker(StringBuilder svg, TimelineEvent e, int index, Func<double, double> x)
