@@ -60,6 +60,25 @@ public sealed class DrillReportBrowserTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Chromium_check_reports_an_error_when_the_chart_did_not_draw()
+    {
+        var browser = HeadlessChromium.Require(output.WriteLine);
+        if (browser is null)
+        {
+            return;
+        }
+
+        // The same page with its load line taken out: the check must say so rather than pass.
+        var html = DrillReport.RenderHtml(DrillSamples.KillMaster(DrillSamples.PassingVerdict()));
+        html = Regex.Replace(html, "<path id=\"ack-line\"[^>]*/>", "");
+        using var dir = new TempDir();
+        var page = dir.Write("report.html", html);
+        var rendered = RenderedAttribute(await HeadlessChromium.DumpDomAsync(browser, page, dir.Path));
+
+        Assert.Equal("error: throughput line missing", rendered);
+    }
+
+    [Fact]
     public async Task Chromium_screenshot_of_the_report_is_a_real_image()
     {
         var browser = HeadlessChromium.Require(output.WriteLine);
@@ -84,10 +103,15 @@ public sealed class DrillReportBrowserTests(ITestOutputHelper output)
     /// <summary>The <c>data-rendered</c> attribute of the dumped body, or a clear failure when it is absent.</summary>
     private static string Measured(string dom)
     {
-        var body = Regex.Match(dom, "<body[^>]*\\sdata-rendered=\"(?<value>[^\"]*)\"");
-        Assert.True(body.Success, "the page's check did not run: no data-rendered on <body> in the dumped DOM");
-        var value = WebUtility.HtmlDecode(body.Groups["value"].Value);
+        var value = RenderedAttribute(dom);
         Assert.False(value.StartsWith("error:", StringComparison.Ordinal), "the page reported: " + value);
         return value;
+    }
+
+    private static string RenderedAttribute(string dom)
+    {
+        var body = Regex.Match(dom, "<body[^>]*\\sdata-rendered=\"(?<value>[^\"]*)\"");
+        Assert.True(body.Success, "the page's check did not run: no data-rendered on <body> in the dumped DOM");
+        return WebUtility.HtmlDecode(body.Groups["value"].Value);
     }
 }

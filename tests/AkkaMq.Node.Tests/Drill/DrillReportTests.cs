@@ -149,6 +149,24 @@ public sealed class DrillReportTests
     }
 
     [Fact]
+    public void Html_renders_latencies_that_are_not_numbers_as_gaps_and_json_nulls()
+    {
+        var result = DrillSamples.Empty() with
+        {
+            Duration = TimeSpan.FromSeconds(3),
+            Seconds = [new(0, 10, 0, 1, 2, 3, 10), new(1, 10, 0, double.NaN, double.PositiveInfinity, double.NaN, 10), new(2, 10, 0, 1, 2, 3, 10)],
+        };
+        var html = DrillReport.RenderHtml(result);
+
+        Assert.DoesNotContain("NaN", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Infinity", html, StringComparison.Ordinal);
+        Assert.Equal(2, PathData(html, "p99-line").Count(c => c == 'M'));
+        using var data = JsonDocument.Parse(DataBlock(html));
+        Assert.Equal(JsonValueKind.Null, data.RootElement.GetProperty("seconds")[1].GetProperty("p99Ms").ValueKind);
+        Assert.Equal(2.0, data.RootElement.GetProperty("seconds")[2].GetProperty("p99Ms").GetDouble());
+    }
+
+    [Fact]
     public void Html_needs_nothing_from_the_network()
     {
         var html = DrillReport.RenderHtml(DrillSamples.KillMaster(DrillSamples.PassingVerdict()));

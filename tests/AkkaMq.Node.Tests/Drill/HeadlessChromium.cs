@@ -64,17 +64,31 @@ internal static class HeadlessChromium
             UseShellExecute = false,
             WorkingDirectory = workDir,
         };
+        var profile = Path.Combine(workDir, "profile-" + Guid.NewGuid().ToString("N")[..8]);
         string[] common =
         [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--disable-extensions", "--disable-background-networking", "--mute-audio",
-            "--user-data-dir=" + Path.Combine(workDir, "profile-" + Guid.NewGuid().ToString("N")[..8]),
+            "--disable-extensions", "--disable-background-networking", "--disable-breakpad", "--mute-audio",
+            "--user-data-dir=" + profile,
         ];
         foreach (var arg in common.Concat(args))
         {
             info.ArgumentList.Add(arg);
         }
 
+        try
+        {
+            return await RunToEndAsync(info);
+        }
+        finally
+        {
+            await DeleteProfileAsync(profile);
+        }
+    }
+
+    private static async Task<string> RunToEndAsync(ProcessStartInfo info)
+    {
+        var browser = info.FileName;
         using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start " + browser);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -90,9 +104,30 @@ internal static class HeadlessChromium
             Assert.Fail($"chromium did not finish within {Deadline.TotalSeconds}s and was killed; stderr: {await error}");
         }
 
-        var stdout = await output;
-        var stderr = await error;
+        // A helper process the browser left behind could hold the pipes open: bound the reads too.
+        var stdout = await output.WaitAsync(Deadline);
+        var stderr = await error.WaitAsync(Deadline);
         Assert.True(process.ExitCode == 0, $"chromium exited with {process.ExitCode}; stderr: {stderr}");
         return stdout;
+    }
+
+    /// <summary>
+    /// Deletes the profile; helper processes of the browser may still be closing files in it for a
+    /// moment after the browser exits, so a failed delete is retried until a deadline.
+    /// </summary>
+    private static async Task DeleteProfileAsync(string profile)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Directory.Exists(profile))
+        {
+            try
+            {
+                Directory.Delete(profile, recursive: true);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 }

@@ -31,7 +31,7 @@ public static partial class DrillReport
         }
 
         var sendsMax = NiceCeiling(seconds.Count == 0 ? 0 : seconds.Max(s => Math.Max(s.Acknowledged, s.Failed)));
-        var latencyMax = NiceCeiling(seconds.Count == 0 ? 0 : seconds.Max(s => s.P99Ms));
+        var latencyMax = NiceCeiling(seconds.Select(s => s.P99Ms).Where(double.IsFinite).DefaultIfEmpty(0).Max());
         double X(double t) => Left + (Math.Clamp(t, 0, xMax) / xMax * (Right - Left));
 
         svg.Append("<svg id=\"drill-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(Num(Width))
@@ -48,7 +48,7 @@ public static partial class DrillReport
         AppendLine(svg, "failed-line", "#e65100", " stroke-dasharray=\"5 3\"", seconds, s => s.Failed, sends, X);
 
         // Latency is only known for seconds with acknowledged sends: the line breaks where there were none.
-        AppendLine(svg, "p99-line", "#6a1b9a", "", seconds, s => s.Acknowledged > 0 ? s.P99Ms : null, latency, X);
+        AppendLine(svg, "p99-line", "#6a1b9a", "", seconds, s => s.Acknowledged > 0 && double.IsFinite(s.P99Ms) ? s.P99Ms : null, latency, X);
 
         AppendLegend(svg);
 

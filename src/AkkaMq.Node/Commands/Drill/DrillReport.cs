@@ -263,9 +263,9 @@ public static partial class DrillReport
                 json.WriteNumber("second", s.Second);
                 json.WriteNumber("acknowledged", s.Acknowledged);
                 json.WriteNumber("failed", s.Failed);
-                json.WriteNumber("p50Ms", s.P50Ms);
-                json.WriteNumber("p99Ms", s.P99Ms);
-                json.WriteNumber("maxMs", s.MaxMs);
+                WriteFinite(json, "p50Ms", s.P50Ms);
+                WriteFinite(json, "p99Ms", s.P99Ms);
+                WriteFinite(json, "maxMs", s.MaxMs);
                 json.WriteNumber("consumed", s.Consumed);
                 json.WriteEndObject();
             }
@@ -283,6 +283,19 @@ public static partial class DrillReport
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>A number, or null when it is NaN or infinite (JSON has no such numbers).</summary>
+    private static void WriteFinite(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            json.WriteNumber(name, value);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
     }
 
     private static void WriteVerdictJson(DrillVerdict v, Utf8JsonWriter json)
