@@ -106,6 +106,27 @@ public sealed class NetworkLabTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_lab_cancelled_while_being_built_leaves_nothing_behind()
+    {
+        if (!await LabsAvailableAsync())
+            return;
+        var ours = $"{NetworkLab.Prefix}{Environment.ProcessId}-";
+        var linksBefore = await LabTraffic.IpAsync("-o", "link", "show");
+        using var cancel = new CancellationTokenSource();
+        var creating = NetworkLab.CreateAsync(60, cancel.Token);
+        var clock = Stopwatch.StartNew();
+        while (!(await LabTraffic.IpAsync("netns", "list")).Contains(ours) && !creating.IsCompleted)
+            Assert.True(clock.Elapsed < Deadline, "no namespace of the lab appeared");
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => creating);
+
+        Assert.DoesNotContain(ours, await LabTraffic.IpAsync("netns", "list"));
+        var linksAfter = await LabTraffic.IpAsync("-o", "link", "show");
+        Assert.Equal(CountClientLinks(linksBefore), CountClientLinks(linksAfter));
+    }
+
+    [Fact]
     public async Task Leftovers_of_a_gone_process_are_removed_and_those_of_a_live_one_kept()
     {
         if (!await LabsAvailableAsync())
@@ -196,6 +217,9 @@ public sealed class NetworkLabTests(ITestOutputHelper output)
         Assert.False(reached, $"{what} still connected after the cut: {detail}");
         output.WriteLine($"{what}: failed as expected in {clock.ElapsedMilliseconds} ms ({detail})");
     }
+
+    private static int CountClientLinks(string links) =>
+        links.Split('\n').Count(l => l.Contains(": amqc", StringComparison.Ordinal));
 
     private static async Task AssertGoneAsync(NetworkLab lab)
     {

@@ -34,9 +34,13 @@ internal static class NetworkCommand
         return null;
     }
 
-    /// <summary>Runs the command and returns its outcome whatever the exit code; throws only on timeout.</summary>
+    /// <summary>
+    /// Runs the command and returns its outcome whatever the exit code; throws on timeout. Cancellation is
+    /// honoured before the command starts, never in the middle, so no command is left half done.
+    /// </summary>
     public static async Task<CommandOutcome> RunAsync(string file, IReadOnlyList<string> args, CancellationToken ct = default)
     {
+        ct.ThrowIfCancellationRequested();
         var start = new ProcessStartInfo(file)
         {
             UseShellExecute = false,
@@ -53,8 +57,7 @@ internal static class NetworkCommand
             ?? throw new NetworkLabException($"`{Describe(file, args)}` could not be started");
         var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        limit.CancelAfter(DefaultTimeout);
+        using var limit = new CancellationTokenSource(DefaultTimeout);
         try
         {
             await process.WaitForExitAsync(limit.Token);
@@ -62,8 +65,6 @@ internal static class NetworkCommand
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            if (ct.IsCancellationRequested)
-                throw;
             throw new NetworkLabException(
                 $"`{Describe(file, args)}` did not finish within {DefaultTimeout.TotalSeconds:0} s and was killed");
         }

@@ -123,15 +123,17 @@ public sealed class NetworkLab : IAsyncDisposable
         var subnet = await ReserveSubnetAsync(ip, ct);
         var id = $"{Prefix}{Environment.ProcessId}-{Random.Shared.Next(0x1000000):x6}";
         var lab = new NetworkLab(ip, id, hosts, subnet);
+        var built = false;
         try
         {
             await lab.BuildAsync(ct);
+            built = true;
             return lab;
         }
-        catch
+        finally
         {
-            await lab.DisposeAsync();
-            throw;
+            if (!built)
+                await lab.DisposeAsync();
         }
     }
 
