@@ -7,18 +7,17 @@ namespace AkkaMq.Node.Tests.Drill;
 /// <summary>
 /// The network lab behind the partition drills: hosts in their own namespaces reach each other and are
 /// reached from here; a cut host is unreachable from everyone while the others still talk; healing
-/// restores it; disposing leaves nothing behind. Where namespaces cannot be made the tests print why and
-/// return — except on CI, which runs as root, where lacking root fails.
+/// restores it; disposing leaves nothing behind. Where namespaces cannot be made the tests are reported as
+/// skipped with the reason — except on CI, which runs as root, where lacking root fails.
 /// </summary>
 public sealed class NetworkLabTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
-    [Fact]
+    [NetworkLabFact]
     public async Task A_cut_host_is_unreachable_from_every_other_host_and_the_caller_until_healed()
     {
-        if (!await LabsAvailableAsync())
-            return;
+        await RequireLabsAsync();
         var clock = Stopwatch.StartNew();
         await using var lab = await NetworkLab.CreateAsync(3);
         output.WriteLine($"lab {lab.Id}: 3 hosts built in {clock.ElapsedMilliseconds} ms; "
@@ -68,11 +67,10 @@ public sealed class NetworkLabTests(ITestOutputHelper output)
         Assert.Empty(lab.CleanupFailures);
     }
 
-    [Fact]
+    [NetworkLabFact]
     public async Task Wrap_runs_the_program_inside_the_host_with_its_arguments_environment_and_directory()
     {
-        if (!await LabsAvailableAsync())
-            return;
+        await RequireLabsAsync();
         await using var lab = await NetworkLab.CreateAsync(1);
         var directory = Directory.CreateTempSubdirectory("netlab-wrap-");
         try
@@ -105,11 +103,10 @@ public sealed class NetworkLabTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [NetworkLabFact]
     public async Task A_lab_cancelled_while_being_built_leaves_nothing_behind()
     {
-        if (!await LabsAvailableAsync())
-            return;
+        await RequireLabsAsync();
         var ours = $"{NetworkLab.Prefix}{Environment.ProcessId}-";
         var linksBefore = await LabTraffic.IpAsync("-o", "link", "show");
         using var cancel = new CancellationTokenSource();
@@ -126,11 +123,10 @@ public sealed class NetworkLabTests(ITestOutputHelper output)
         Assert.Equal(CountClientLinks(linksBefore), CountClientLinks(linksAfter));
     }
 
-    [Fact]
+    [NetworkLabFact]
     public async Task Leftovers_of_a_gone_process_are_removed_and_those_of_a_live_one_kept()
     {
-        if (!await LabsAvailableAsync())
-            return;
+        await RequireLabsAsync();
         using var gone = Process.Start(new ProcessStartInfo(NetworkCommand.Find("bash")!, "-c true"))!;
         await gone.WaitForExitAsync();
         Assert.False(Directory.Exists("/proc/" + gone.Id), "the pid was reused already");
@@ -177,17 +173,16 @@ public sealed class NetworkLabTests(ITestOutputHelper output)
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => NetworkLab.CreateAsync(hosts));
     }
 
-    private async Task<bool> LabsAvailableAsync()
+    /// <summary>
+    /// The attribute skipped the test where labs cannot be built, so here they must be: anything else (on
+    /// CI, not running as root) is a failure.
+    /// </summary>
+    private static async Task RequireLabsAsync()
     {
         var (available, reason) = await NetworkLab.ProbeAsync();
-        if (available)
-            reason = LabTraffic.MissingTool() ?? "";
-        if (reason.Length == 0)
-            return true;
-        if (Environment.GetEnvironmentVariable("CI") == "true" && reason == NetworkLab.NotRootReason)
+        if (!available && reason == NetworkLab.NotRootReason && NetworkLabFactAttribute.RootRequired)
             Assert.Fail("CI runs as root, yet this process is not root: the network lab tests cannot run");
-        output.WriteLine("SKIPPED: network namespaces are unavailable here: " + reason);
-        return false;
+        Assert.True(available, "network namespaces are unavailable: " + reason);
     }
 
     private async Task ReachesAsync(string what, Func<Task<(bool Reached, string Detail)>> attempt, int host)
