@@ -2,6 +2,7 @@ using System.CommandLine;
 using AkkaMq.Node.Commands;
 using AkkaMq.Node.Commands.Admin;
 using AkkaMq.Node.Commands.Bench;
+using AkkaMq.Node.Commands.Drill;
 
 namespace AkkaMq.Node;
 
@@ -19,6 +20,7 @@ public static class Cli
         root.Add(HoconCommand.Build());
         root.Add(AdminCommand.Build());
         root.Add(BenchCommand.Build());
+        root.Add(DrillCommand.Build());
         return root;
     }
 

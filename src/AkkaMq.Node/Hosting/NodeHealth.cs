@@ -71,8 +71,14 @@ public sealed class NodeHealth
             names.Add(role.ToString().ToLowerInvariant());
         }
 
+        var unreachable = new List<string>();
+        foreach (var member in cluster.State.Unreachable)
+        {
+            unreachable.Add(member.Address.ToString());
+        }
+
         return new HealthReport(reasons.Count == 0, _settings.NodeName, _settings.ClusterName, cluster.SelfAddress.ToString(),
-            status.ToString().ToLowerInvariant(), names, groups, reasons);
+            status.ToString().ToLowerInvariant(), names, groups, unreachable, reasons);
     }
 
     private async Task<GroupHealth> BrokerGroupAsync(BrokerRole broker, IActorRef? member, List<string> reasons, CancellationToken ct)
@@ -118,11 +124,12 @@ public sealed record LiveReport(string Status, string Node);
 /// <summary>
 /// The body of <c>GET /health</c> and <c>GET /health/ready</c>: <paramref name="Ready"/> with the
 /// <paramref name="Reasons"/> it is not (empty when ready), the node's name, cluster, Akka address,
-/// membership status (up, joining, leaving, ...), configured roles and its broker group, if any.
+/// membership status (up, joining, leaving, ...), configured roles, its broker group, if any, and
+/// the Akka addresses of the members this node's failure detector currently marks unreachable.
 /// </summary>
 public sealed record HealthReport(
     bool Ready, string Node, string Cluster, string Address, string Membership,
-    IReadOnlyList<string> Roles, IReadOnlyList<GroupHealth> Groups, IReadOnlyList<string> Reasons);
+    IReadOnlyList<string> Roles, IReadOnlyList<GroupHealth> Groups, IReadOnlyList<string> Unreachable, IReadOnlyList<string> Reasons);
 
 /// <summary>
 /// A broker group as this node serves it: <paramref name="Role"/> master, follower or none (no

@@ -36,7 +36,7 @@ public sealed class DrillReportTests
         Assert.Equal("5400", Value(lines, "consumed"));
         Assert.Equal("0", Value(lines, "lost"));
         Assert.Equal("17", Value(lines, "duplicates"));
-        Assert.Equal("2.900s", Value(lines, "longest unavailable"));
+        Assert.Equal("2.900s", Value(lines, "longest unavailable (worst group)"));
         Assert.Equal("0", Value(lines, "offsets rewound"));
         Assert.Equal("0", Value(lines, "order violations"));
 

@@ -166,7 +166,7 @@ public static partial class DrillReport
         yield return ("consumed", v.Consumed.ToString(Invariant));
         yield return ("lost", v.Lost.ToString(Invariant));
         yield return ("duplicates", v.Duplicates.ToString(Invariant));
-        yield return ("longest unavailable", FormatSeconds(v.LongestUnavailable));
+        yield return ("longest unavailable (worst group)", FormatSeconds(v.LongestUnavailable));
         yield return ("offsets rewound", v.OffsetsRewound.ToString(Invariant));
         yield return ("order violations", v.OrderViolations.ToString(Invariant));
     }

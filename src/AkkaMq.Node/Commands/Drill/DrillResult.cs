@@ -55,7 +55,7 @@ public sealed record DrillSecond(int Second, int Acknowledged, int Failed, doubl
 /// <summary>
 /// The accounting of every message: acknowledged (SEND_OK), consumed (distinct), lost (acknowledged
 /// and never consumed — must be 0), duplicates (deliveries beyond the first), the longest time
-/// without an acknowledged send, committed consumer offsets that went back, messages of one producer
+/// one broker group went without an acknowledged send (the worst group's), committed consumer offsets that went back, messages of one producer
 /// consumed out of their acknowledged order on a queue, and anything else that broke a promise.
 /// </summary>
 public sealed record DrillVerdict(

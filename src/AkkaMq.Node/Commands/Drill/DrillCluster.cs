@@ -1,0 +1,296 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using AkkaMq.Client;
+using AkkaMq.Node.Hosting;
+
+namespace AkkaMq.Node.Commands.Drill;
+
+/// <summary>
+/// A cluster of <c>akkamq run</c> child processes in one directory: node 0 master of broker-a, node 1
+/// its follower, node 2 master of broker-b, further nodes followers of broker-a and broker-b in turn.
+/// Every node runs nameserver, broker and controller, has a health endpoint, and shares one SQLite
+/// control-state journal (the nodes run on one host). Nodes listen on 127.0.0.1 on free ports, or on
+/// the addresses of a <see cref="NetworkLab"/> when the drill cuts links.
+/// </summary>
+public sealed class DrillCluster : IAsyncDisposable
+{
+    public const string ClusterName = "DrillCluster";
+
+    /// <summary>How long a node may take from its start to a ready health answer.</summary>
+    public static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(90);
+
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(1) };
+    private readonly List<DrillNode> _nodes = [];
+    private readonly string _directory;
+    private readonly bool _ownsDirectory;
+    private readonly string _extraConfig;
+
+    private DrillCluster(string directory, bool ownsDirectory, string extraConfig, NetworkLab? lab)
+    {
+        _directory = directory;
+        _ownsDirectory = ownsDirectory;
+        _extraConfig = extraConfig;
+        Lab = lab;
+    }
+
+    public IReadOnlyList<DrillNode> Nodes => _nodes;
+
+    public string Directory => _directory;
+
+    /// <summary>The private network the nodes run in, when the drill cuts links; null on loopback.</summary>
+    public NetworkLab? Lab { get; }
+
+    public DrillNode this[string name] => _nodes.Single(n => n.Name == name);
+
+    /// <summary>The nameserver list a RocketMQ client is given: every node's.</summary>
+    public string NameServers => string.Join(';', _nodes.Select(n => n.NameServer));
+
+    /// <summary>
+    /// Lays out <paramref name="nodes"/> nodes under <paramref name="directory"/> (null: a new temporary
+    /// directory, removed on dispose). Nothing starts yet.
+    /// </summary>
+    /// <param name="extraConfig">HOCON appended to every node file (overrides).</param>
+    public static DrillCluster Create(int nodes, string? directory = null, string extraConfig = "", NetworkLab? lab = null)
+    {
+        if (nodes < 3)
+        {
+            throw new ArgumentOutOfRangeException(nameof(nodes), nodes, "a drill cluster needs at least 3 nodes (broker-a master and follower, broker-b master)");
+        }
+
+        if (lab is not null && lab.Hosts < nodes)
+        {
+            throw new ArgumentException($"the network has {lab.Hosts} hosts for {nodes} nodes", nameof(lab));
+        }
+
+        bool owns = directory is null;
+        directory ??= Path.Combine(Path.GetTempPath(), "akkamq-drill-" + Guid.NewGuid().ToString("N")[..8]);
+        System.IO.Directory.CreateDirectory(directory);
+        var cluster = new DrillCluster(directory, owns, extraConfig, lab);
+        for (int i = 0; i < nodes; i++)
+        {
+            var (group, id) = Placement(i);
+            string name = "node-" + (char)('a' + i);
+            string host = lab?.AddressOf(i) ?? "127.0.0.1";
+            var ports = lab is null
+                ? new DrillPorts(FreePort(), FreePort(), FreePort(), FreePort(), FreePort())
+                : new DrillPorts(9876, 10911, 10912, 2552, 8080);
+            Func<int, ProcessStartInfo, ProcessStartInfo> wrap = lab is null ? (_, s) => s : lab.Wrap;
+            cluster._nodes.Add(new DrillNode(i, name, group, id, host, ports, Path.Combine(directory, name), wrap));
+        }
+
+        return cluster;
+    }
+
+    /// <summary>
+    /// Starts every node and waits until each answers ready. The first seed (broker-b's master) starts
+    /// first and forms the cluster, so it is the oldest member and hosts the Controller: losing
+    /// broker-a's master is then a failover alone, and kill-controller is a drill of its own.
+    /// </summary>
+    public async Task StartAllAsync(CancellationToken ct)
+    {
+        var first = Seeds[0];
+        first.Start(NodeFile(first));
+        await WaitReadyAsync(first, ct).ConfigureAwait(false);
+        foreach (var node in _nodes.Where(n => n != first))
+        {
+            node.Start(NodeFile(node));
+        }
+
+        await Task.WhenAll(_nodes.Select(n => WaitReadyAsync(n, ct))).ConfigureAwait(false);
+    }
+
+    /// <summary>The seed nodes in their order: broker-b's master (node 2) first, then the others.</summary>
+    private IReadOnlyList<DrillNode> Seeds => [_nodes[2], .. _nodes.Where(n => n.Index != 2)];
+
+    /// <summary>Starts a stopped node again on its store (empty if it was wiped) and waits until it answers ready.</summary>
+    public async Task RestartAsync(DrillNode node, CancellationToken ct)
+    {
+        node.Start(NodeFile(node));
+        await WaitReadyAsync(node, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a stopped node again without waiting for it.</summary>
+    public void Restart(DrillNode node) => node.Start(NodeFile(node));
+
+    /// <summary>Waits until <paramref name="node"/>'s health endpoint answers ready.</summary>
+    public async Task WaitReadyAsync(DrillNode node, CancellationToken ct)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var health = await node.HealthAsync(_http, ct).ConfigureAwait(false);
+            if (health is { Ready: true })
+            {
+                return;
+            }
+
+            if (!node.IsRunning)
+            {
+                throw new DrillException($"{node.Name} exited with code {node.ExitCode} before it was ready; its log ends:\n{node.Tail(30)}");
+            }
+
+            if (deadline.Elapsed > ReadyDeadline)
+            {
+                string why = health is null ? "no health answer" : string.Join("; ", health.Reasons);
+                throw new DrillException($"{node.Name} not ready within {ReadyDeadline.TotalSeconds:0}s ({why}); its log ends:\n{node.Tail(30)}");
+            }
+
+            await Task.Delay(200, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One node's health answer (null when it does not answer).</summary>
+    public Task<HealthReport?> HealthOfAsync(DrillNode node, CancellationToken ct) => node.HealthAsync(_http, ct);
+
+    /// <summary>Every running node's health answer (null for a node that does not answer).</summary>
+    public async Task<IReadOnlyDictionary<DrillNode, HealthReport?>> HealthAsync(CancellationToken ct)
+    {
+        var answers = await Task.WhenAll(_nodes.Select(n => n.HealthAsync(_http, ct))).ConfigureAwait(false);
+        var map = new Dictionary<DrillNode, HealthReport?>();
+        for (int i = 0; i < _nodes.Count; i++)
+        {
+            map[_nodes[i]] = answers[i];
+        }
+
+        return map;
+    }
+
+    /// <summary>The node that reports itself master of <paramref name="group"/> with the highest epoch, with that epoch; null when none does.</summary>
+    public async Task<(DrillNode Node, int Epoch)?> MasterOfAsync(string group, CancellationToken ct)
+    {
+        (DrillNode, int)? best = null;
+        foreach (var (node, health) in await HealthAsync(ct).ConfigureAwait(false))
+        {
+            var g = health?.Groups.FirstOrDefault(x => x.Group == group);
+            if (g is { Role: "master" } && (best is null || g.MasterEpoch > best.Value.Item2))
+            {
+                best = (node, g.MasterEpoch);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The node hosting the Controller, as the nameserver of <paramref name="asked"/> reports it.</summary>
+    public async Task<DrillNode> ControllerHostAsync(DrillNode asked, CancellationToken ct)
+    {
+        await using var admin = new AdminClient(ClientOptions("drill-admin"));
+        var metadata = await admin.GetControllerMetadataAsync(asked.NameServer, ct).ConfigureAwait(false);
+        string leader = metadata.ControllerLeaderAddress ?? throw new DrillException("the Controller runs nowhere right now");
+        return _nodes.FirstOrDefault(n => leader.Contains(n.Host + ":" + n.Ports.Akka.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))
+            ?? throw new DrillException("the Controller runs at " + leader + ", which is no node of this drill");
+    }
+
+    /// <summary>Whether the Controller counts <paramref name="node"/> in its group's in-sync set (asked of any running node).</summary>
+    public async Task<bool> InSyncAsync(DrillNode node, CancellationToken ct)
+    {
+        foreach (var asked in _nodes.Where(n => n.IsRunning))
+        {
+            try
+            {
+                await using var admin = new AdminClient(ClientOptions("drill-admin"));
+                var answer = await admin.GetSyncStateSetAsync(asked.NameServer, [node.Group], ct).ConfigureAwait(false);
+                var group = answer.Info.ReplicasInfoTable.GetValueOrDefault(node.Group);
+                return group is not null && group.InSyncReplicas.Any(r => r.BrokerAddress == node.BrokerAddress);
+            }
+            catch (Exception e) when (e is MQClientException or MQBrokerException or IOException or SocketException or TimeoutException)
+            {
+                // That nameserver cannot reach the Controller now: ask the next.
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Client options for the drill's own producers, consumers and admin calls.</summary>
+    public ClientOptions ClientOptions(string instance) => new()
+    {
+        NameServerAddresses = NameServers,
+        InstanceName = instance + "-" + Guid.NewGuid().ToString("N")[..8],
+        PersistOffsetInterval = TimeSpan.FromMilliseconds(500),
+        RebalanceInterval = TimeSpan.FromSeconds(2),
+        PollNameServerInterval = TimeSpan.FromSeconds(1),
+        FirstHeartbeatDelay = TimeSpan.FromMilliseconds(10),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            node.Kill();
+        }
+
+        foreach (var node in _nodes)
+        {
+            await node.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            node.ReleaseLog();
+        }
+
+        _http.Dispose();
+        if (_ownsDirectory && System.IO.Directory.Exists(_directory))
+        {
+            System.IO.Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    /// <summary>The broker group and id of node <paramref name="index"/>.</summary>
+    internal static (string Group, long BrokerId) Placement(int index) => index switch
+    {
+        0 => ("broker-a", 0),
+        1 => ("broker-a", 1),
+        2 => ("broker-b", 0),
+        _ => index % 2 == 1 ? ("broker-a", 2 + ((index - 3) / 2)) : ("broker-b", 1 + ((index - 3) / 2)),
+    };
+
+    private string NodeFile(DrillNode node)
+    {
+        var seeds = string.Join(", ", Seeds.Select(n => "\"" + n.AkkaAddress(ClusterName) + "\""));
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $$"""
+            # Written by akkamq drill for {{node.Name}}.
+            akkamq {
+              cluster-name = {{ClusterName}}
+              node-name = {{node.Name}}
+              roles = [namesrv, broker, controller]
+              namesrv.listen = "{{node.NameServer}}"
+              health.listen = "{{node.Host}}:{{node.Ports.Health}}"
+              control-state {
+                kind = sqlite
+                path = "{{Path.Combine(_directory, "control").Replace("\\", "/", StringComparison.Ordinal)}}"
+              }
+              broker {
+                group = {{node.Group}}
+                broker-id = {{node.BrokerId}}
+                listen = "{{node.BrokerAddress}}"
+                advertise = "{{node.BrokerAddress}}"
+                store.dir = "{{node.StoreDirectory.Replace("\\", "/", StringComparison.Ordinal)}}"
+                store.commitlog-segment-size = 64m
+                replication {
+                  listen = "{{node.Host}}:{{node.Ports.Replication}}"
+                  advertise = "{{node.Host}}:{{node.Ports.Replication}}"
+                }
+              }
+            }
+            akka.remote.dot-netty.tcp {
+              hostname = "{{node.Host}}"
+              port = {{node.Ports.Akka}}
+            }
+            akka.cluster.seed-nodes = [{{seeds}}]
+            """);
+        text.AppendLine(_extraConfig);
+        return text.ToString();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>The drill could not go on (a node did not start, the cluster did not settle).</summary>
+public sealed class DrillException(string message) : Exception(message);

@@ -1,0 +1,300 @@
+using System.Diagnostics;
+using AkkaMq.Client;
+
+namespace AkkaMq.Node.Commands.Drill;
+
+/// <summary>
+/// The drills: each starts a local cluster of child processes, runs the load, injects its fault,
+/// repairs it the way an operator (or a service manager) would, and accounts for every message.
+/// </summary>
+public static class DrillScenarios
+{
+    private static readonly Dictionary<string, (string Description, Func<DrillRun, CancellationToken, Task> Run)> Catalogue = new(StringComparer.Ordinal)
+    {
+        ["disk-loss"] = ("The master of broker-a loses its disk under load; it comes back on an empty disk, copies the log and rejoins.", DiskLossAsync),
+        ["kill-master"] = ("kill -9 of broker-a's master under load; it is started again on its store and rejoins as a follower.", KillMasterAsync),
+        ["kill-controller"] = ("kill -9 of the node hosting the Controller under load; the Controller moves, the node comes back.", KillControllerAsync),
+        ["pause-master"] = ("SIGSTOP of broker-a's master (a long GC pause, a frozen VM), SIGCONT later: it must come back as a follower, not a second master.", PauseMasterAsync),
+        ["partition-master"] = ("broker-a's master is cut off from every other node and from the clients, then the link comes back.", PartitionMasterAsync),
+        ["rolling-restart"] = ("Every node stopped gracefully and started again, one after another, followers first, under load.", RollingRestartAsync),
+        ["power-loss"] = ("kill -9 of every node at once under load, then all started again on their stores.", PowerLossAsync),
+    };
+
+    /// <summary>The scenario names <c>akkamq drill</c> accepts.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Catalogue.Keys];
+
+    public static string Describe(string scenario) =>
+        Catalogue.TryGetValue(scenario, out var s) ? s.Description : throw new ArgumentException("unknown scenario " + scenario, nameof(scenario));
+
+    /// <summary>Runs <paramref name="options"/>' scenario from start to verdict.</summary>
+    public static async Task<DrillResult> RunAsync(DrillOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!Catalogue.TryGetValue(options.Scenario, out var scenario))
+        {
+            throw new DrillException($"unknown scenario '{options.Scenario}'; one of: {string.Join(", ", Names)}");
+        }
+
+        if (options.Nodes < 3)
+        {
+            throw new DrillException($"--nodes {options.Nodes}: a drill needs at least 3 nodes (broker-a master and follower, broker-b master)");
+        }
+
+        await using var lab = options.Scenario == "partition-master" ? await OpenLabAsync(options, ct).ConfigureAwait(false) : null;
+        await using var cluster = DrillCluster.Create(options.Nodes, options.Directory, options.ExtraConfig, lab);
+        options.Progress?.Invoke($"starting {options.Nodes} nodes under {cluster.Directory}" + (lab is null ? " on 127.0.0.1" : " in network namespaces"));
+        await cluster.StartAllAsync(ct).ConfigureAwait(false);
+        await using var run = new DrillRun(options, cluster);
+        await run.StartLoadAsync(ct).ConfigureAwait(false);
+        var warmUp = TimeSpan.FromSeconds(Math.Clamp(options.Duration.TotalSeconds / 5, 5, 15));
+        if (!await run.Load.WaitForMoreAcksAsync(100, TimeSpan.FromSeconds(60), ct).ConfigureAwait(false))
+        {
+            throw new DrillException("the load did not get going: fewer than 100 sends acknowledged in 60 s");
+        }
+
+        await run.RunOutAsync(warmUp, ct).ConfigureAwait(false);
+        await scenario.Run(run, ct).ConfigureAwait(false);
+        await run.RunOutAsync(options.Duration, ct).ConfigureAwait(false);
+        return await run.FinishAsync(scenario.Description, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<NetworkLab> OpenLabAsync(DrillOptions options, CancellationToken ct)
+    {
+        var (available, reason) = await NetworkLab.ProbeAsync(ct).ConfigureAwait(false);
+        if (!available)
+        {
+            throw new DrillException("partition-master needs Linux network namespaces (run as root with iproute2): " + reason);
+        }
+
+        return await NetworkLab.CreateAsync(options.Nodes, ct).ConfigureAwait(false);
+    }
+
+    private static async Task KillMasterAsync(DrillRun run, CancellationToken ct)
+    {
+        var (master, epoch) = await run.MasterAsync(DrillRun.FailedGroup, ct).ConfigureAwait(false);
+        var faultAt = await KillAsync(run, master, epoch, $"master of {master.Group}, epoch {epoch}", ct).ConfigureAwait(false);
+        await AfterMasterLossAsync(run, master, epoch, faultAt, ct).ConfigureAwait(false);
+        run.Add(TimelineKind.Repair, $"{master.Name} starting again on its store");
+        await run.Cluster.RestartAsync(master, ct).ConfigureAwait(false);
+        await run.WaitForRejoinAsync(master, ct).ConfigureAwait(false);
+        Finish(run, faultAt, "kill-master");
+    }
+
+    private static async Task DiskLossAsync(DrillRun run, CancellationToken ct)
+    {
+        var (master, epoch) = await run.MasterAsync(DrillRun.FailedGroup, ct).ConfigureAwait(false);
+        run.WatchFault(master, epoch);
+        int? pid = master.Pid;
+        master.Kill();
+        var faultAt = run.Clock.Elapsed;
+        await master.WaitForExitAsync(ct).ConfigureAwait(false);
+        master.WipeStore();
+        run.Add(TimelineKind.Fault, $"disk of {master.Name} (master of {master.Group}, epoch {epoch}) pulled: kill -9 (pid {pid}) and its store directory removed");
+        run.Note("the disk is pulled as kill -9 of the process and removal of its store directory; a failing block device (device-mapper) is not used");
+        await AfterMasterLossAsync(run, master, epoch, faultAt, ct).ConfigureAwait(false);
+        run.Add(TimelineKind.Repair, $"{master.Name} starting on an empty disk");
+        await run.Cluster.RestartAsync(master, ct).ConfigureAwait(false);
+        if (await run.WaitForRejoinAsync(master, ct).ConfigureAwait(false))
+        {
+            await using var admin = new AdminClient(run.Cluster.ClientOptions("drill-admin"));
+            var topics = await admin.GetAllTopicConfigAsync(master.BrokerAddress, ct).ConfigureAwait(false);
+            if (!topics.ContainsKey(DrillRun.Topic))
+            {
+                run.Problem($"{master.Name} rejoined without {DrillRun.Topic}: a client asking it would get \"topic not exist\"");
+            }
+        }
+
+        Finish(run, faultAt, "disk-loss");
+    }
+
+    private static async Task KillControllerAsync(DrillRun run, CancellationToken ct)
+    {
+        var asked = run.Cluster.Nodes.First(n => n.IsRunning);
+        var host = await run.Cluster.ControllerHostAsync(asked, ct).ConfigureAwait(false);
+        var master = await run.Cluster.MasterOfAsync(host.Group, ct).ConfigureAwait(false);
+        bool wasMaster = master?.Node == host;
+        int epoch = master?.Epoch ?? 0;
+        var faultAt = await KillAsync(run, host, wasMaster ? epoch : int.MaxValue,
+            "host of the Controller" + (wasMaster ? $" and master of {host.Group}, epoch {epoch}" : $", follower of {host.Group}"), ct).ConfigureAwait(false);
+        var survivor = run.Cluster.Nodes.First(n => n.IsRunning);
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < DrillRun.StepDeadline)
+        {
+            var moved = await TryControllerHostAsync(run, survivor, ct).ConfigureAwait(false);
+            if (moved is not null && moved != host)
+            {
+                run.Add(TimelineKind.Info, $"the Controller runs on {moved.Name}");
+                break;
+            }
+
+            await Task.Delay(200, ct).ConfigureAwait(false);
+        }
+
+        if (wasMaster && run.Cluster.Nodes.Count(n => n.Group == host.Group) > 1)
+        {
+            await AfterMasterLossAsync(run, host, epoch, faultAt, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            if (wasMaster)
+            {
+                run.Note($"{host.Group} has no other member: it takes no writes until {host.Name} is back");
+            }
+
+            if (!await run.Load.WaitForMoreAcksAsync(50, DrillRun.StepDeadline, ct).ConfigureAwait(false))
+            {
+                run.Problem("writes did not go on after the Controller's host was killed");
+            }
+        }
+
+        run.Add(TimelineKind.Repair, $"{host.Name} starting again on its store");
+        await run.Cluster.RestartAsync(host, ct).ConfigureAwait(false);
+        await run.WaitForRejoinAsync(host, ct).ConfigureAwait(false);
+        Finish(run, faultAt, "kill-controller", host.Group);
+    }
+
+    private static async Task PauseMasterAsync(DrillRun run, CancellationToken ct)
+    {
+        var (master, epoch) = await run.MasterAsync(DrillRun.FailedGroup, ct).ConfigureAwait(false);
+        run.WatchFault(master, epoch);
+        await master.PauseAsync(ct).ConfigureAwait(false);
+        var faultAt = run.Clock.Elapsed;
+        run.Add(TimelineKind.Fault, $"SIGSTOP {master.Name} (pid {master.Pid}), master of {master.Group}, epoch {epoch}, for {run.Options.Pause.TotalSeconds:0}s");
+        await AfterMasterLossAsync(run, master, epoch, faultAt, ct).ConfigureAwait(false);
+        await run.RunOutAsync(faultAt + run.Options.Pause, ct).ConfigureAwait(false);
+        await master.ResumeAsync(ct).ConfigureAwait(false);
+        run.Add(TimelineKind.Repair, $"SIGCONT {master.Name}");
+        await run.WaitForRejoinAsync(master, ct).ConfigureAwait(false);
+        Finish(run, faultAt, "pause-master");
+    }
+
+    private static async Task PartitionMasterAsync(DrillRun run, CancellationToken ct)
+    {
+        var lab = run.Cluster.Lab ?? throw new DrillException("partition-master runs in network namespaces");
+        var (master, epoch) = await run.MasterAsync(DrillRun.FailedGroup, ct).ConfigureAwait(false);
+        run.WatchFault(master, epoch);
+        await lab.IsolateAsync(master.Index, ct).ConfigureAwait(false);
+        var faultAt = run.Clock.Elapsed;
+        run.Add(TimelineKind.Fault, $"{master.Name} ({master.Host}), master of {master.Group}, epoch {epoch}, cut off from every other node and the clients");
+        await AfterMasterLossAsync(run, master, epoch, faultAt, ct).ConfigureAwait(false);
+        await run.RunOutAsync(faultAt + run.Options.Pause, ct).ConfigureAwait(false);
+        await lab.HealAsync(master.Index, ct).ConfigureAwait(false);
+        run.Add(TimelineKind.Repair, $"{master.Name}'s link restored");
+        await run.WaitForRejoinAsync(master, ct).ConfigureAwait(false);
+        Finish(run, faultAt, "partition-master");
+    }
+
+    private static async Task RollingRestartAsync(DrillRun run, CancellationToken ct)
+    {
+        var health = await run.Cluster.HealthAsync(ct).ConfigureAwait(false);
+        bool IsMaster(DrillNode n) => health[n]?.Groups.Any(g => g.Role == "master") == true;
+        var order = run.Cluster.Nodes.OrderBy(IsMaster).ThenBy(n => n.Index).ToList();
+        for (int step = 0; step < order.Count; step++)
+        {
+            var node = order[step];
+            var from = run.Clock.Elapsed;
+            var role = (await run.Cluster.HealthOfAsync(node, ct).ConfigureAwait(false))?.Groups.FirstOrDefault()?.Role ?? "unknown role";
+            run.Add(TimelineKind.Fault, $"step {step + 1} of {order.Count}: {node.Name} ({role} of {node.Group}) stopping gracefully (SIGTERM)");
+            await node.StopAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
+            run.Add(TimelineKind.Repair, $"{node.Name} starting again on its store");
+            await run.Cluster.RestartAsync(node, ct).ConfigureAwait(false);
+            await run.WaitForRejoinAsync(node, ct).ConfigureAwait(false);
+            await run.Load.WaitForMoreAcksAsync(50, DrillRun.StepDeadline, ct).ConfigureAwait(false);
+            run.NoteUnavailability(from, run.Clock.Elapsed, $"step {step + 1} ({node.Name})");
+        }
+    }
+
+    private static async Task PowerLossAsync(DrillRun run, CancellationToken ct)
+    {
+        foreach (var node in run.Cluster.Nodes)
+        {
+            node.Kill();
+        }
+
+        var faultAt = run.Clock.Elapsed;
+
+        run.Add(TimelineKind.Fault, "kill -9 of every node at once");
+        run.Note("kill -9 ends the processes, not the machine: what they wrote to the page cache stays; acknowledged writes were flushed (group-commit)");
+        foreach (var node in run.Cluster.Nodes)
+        {
+            await node.WaitForExitAsync(ct).ConfigureAwait(false);
+        }
+
+        run.Add(TimelineKind.Repair, "every node starting again on its store (the first seed first)");
+        await run.Cluster.StartAllAsync(ct).ConfigureAwait(false);
+        var masters = new List<string>();
+        foreach (var group in run.Cluster.Nodes.Select(n => n.Group).Distinct())
+        {
+            var (node, epoch) = await run.MasterAsync(group, ct).ConfigureAwait(false);
+            masters.Add($"{node.Name} master of {group}, epoch {epoch}");
+        }
+
+        run.Add(TimelineKind.Recovered, string.Join("; ", masters));
+        if (!await run.Load.WaitForMoreAcksAsync(50, DrillRun.StepDeadline, ct).ConfigureAwait(false))
+        {
+            run.Problem("writes did not resume after every node came back");
+        }
+
+        foreach (var group in run.Cluster.Nodes.Select(n => n.Group).Distinct())
+        {
+            run.AddRecoveryEvents(group, faultAt);
+        }
+
+        run.NoteUnavailability(faultAt, run.Clock.Elapsed, "power-loss");
+    }
+
+    private static async Task<TimeSpan> KillAsync(DrillRun run, DrillNode node, int epoch, string what, CancellationToken ct)
+    {
+        run.WatchFault(node, epoch);
+        int? pid = node.Pid;
+        node.Kill();
+        var faultAt = run.Clock.Elapsed;
+        run.Add(TimelineKind.Fault, $"kill -9 {node.Name} (pid {pid}), {what}");
+        await node.WaitForExitAsync(ct).ConfigureAwait(false);
+        return faultAt;
+    }
+
+    /// <summary>After the master of a group is lost: the election, writes on the new master, and the other groups going on meanwhile.</summary>
+    private static async Task AfterMasterLossAsync(DrillRun run, DrillNode old, int epoch, TimeSpan faultAt, CancellationToken ct)
+    {
+        var elected = await run.WaitForElectionAsync(old.Group, old, epoch, ct).ConfigureAwait(false);
+        var electedAt = run.Clock.Elapsed;
+        if (elected is null)
+        {
+            return;
+        }
+
+        if (!await run.Load.WaitForMoreAcksAsync(50, DrillRun.StepDeadline, ct).ConfigureAwait(false))
+        {
+            run.Problem($"writes did not go on after {elected.Value.Node.Name} became master");
+        }
+
+        foreach (var other in run.Cluster.Nodes.Select(n => n.Group).Distinct().Where(g => g != old.Group))
+        {
+            int during = run.Load.Acks.Count(a => a.Group == other && a.At > faultAt && a.At <= electedAt);
+            run.Note($"{other} acknowledged {during} writes while {old.Group} had no master ({(electedAt - faultAt).TotalSeconds:F1}s)");
+            if (during == 0 && electedAt - faultAt > TimeSpan.FromSeconds(2))
+            {
+                run.Problem($"{other} acknowledged nothing while {old.Group} failed over");
+            }
+        }
+    }
+
+    private static void Finish(DrillRun run, TimeSpan faultAt, string what, string group = DrillRun.FailedGroup)
+    {
+        run.AddRecoveryEvents(group, faultAt);
+        run.NoteUnavailability(faultAt, run.Clock.Elapsed, what);
+    }
+
+    private static async Task<DrillNode?> TryControllerHostAsync(DrillRun run, DrillNode asked, CancellationToken ct)
+    {
+        try
+        {
+            return await run.Cluster.ControllerHostAsync(asked, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DrillException or MQClientException or MQBrokerException or IOException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using AkkaMq.Node.Commands.Drill;
+using Xunit.Abstractions;
+
+namespace AkkaMq.FailureTests;
+
+/// <summary>
+/// Faults beyond one master, in a cluster of three real node processes under load: the node hosting
+/// the Controller killed, every node killed at once, and every node restarted one after another.
+/// </summary>
+[Trait("Category", "Failure")]
+public sealed class ClusterFailureTests(ITestOutputHelper output)
+{
+    /// <summary>The longest a broker group may go without an acknowledged write in one rolling-restart step.</summary>
+    private static readonly TimeSpan StepTarget = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task KillController_TheControllerMoves_AndTheNodeComesBack()
+    {
+        var result = await Drills.RunAsync(Drills.Options("kill-controller", output), output);
+
+        Drills.InOrder(result, TimelineKind.Fault, TimelineKind.Repair, TimelineKind.Recovered);
+        Assert.Contains(result.Timeline, e => e.Kind == TimelineKind.Info && e.What.StartsWith("the Controller runs on ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PowerLoss_EveryNodeKilledAtOnce_EveryAcknowledgedMessageIsThereAfterTheRestart()
+    {
+        var result = await Drills.RunAsync(Drills.Options("power-loss", output), output);
+
+        Drills.InOrder(result, TimelineKind.Fault, TimelineKind.Repair, TimelineKind.Recovered);
+        Assert.True(result.Verdict.Acknowledged > 0 && result.Verdict.Lost == 0);
+    }
+
+    [Fact]
+    public async Task RollingRestart_OfEveryNode_LosesNothing_AndEachStepStaysWithinTheTarget()
+    {
+        var result = await Drills.RunAsync(Drills.Options("rolling-restart", output), output);
+
+        Assert.Equal(3, result.Timeline.Count(e => e.Kind == TimelineKind.Fault));
+        Assert.Equal(3, result.Timeline.Count(e => e.Kind == TimelineKind.Recovered));
+        Assert.True(result.Verdict.LongestUnavailable < StepTarget, $"a group went {result.Verdict.LongestUnavailable.TotalSeconds:F1}s without an acknowledged write");
+    }
+}
