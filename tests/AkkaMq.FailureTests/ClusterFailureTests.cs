@@ -40,4 +40,21 @@ public sealed class ClusterFailureTests(ITestOutputHelper output)
         Assert.Equal(3, result.Timeline.Count(e => e.Kind == TimelineKind.Recovered));
         Assert.True(result.Verdict.LongestUnavailable < StepTarget, $"a group went {result.Verdict.LongestUnavailable.TotalSeconds:F1}s without an acknowledged write");
     }
+
+    [Fact]
+    public async Task SwitchOver_AgainstARunningCluster_MovesTheMasterWithoutLoss()
+    {
+        await using var cluster = DrillCluster.Create(3);
+        await cluster.StartAllAsync(CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<DrillException>(() =>
+            DrillScenarios.RunAsync(Drills.Options("kill-master", output) with { Against = cluster.NameServers }, CancellationToken.None));
+        Assert.Contains("needs control of the node processes", refused.Message, StringComparison.Ordinal);
+
+        var result = await Drills.RunAsync(Drills.Options("switch-over", output) with { Against = cluster.NameServers }, output);
+
+        Drills.InOrder(result, TimelineKind.Fault, TimelineKind.Election, TimelineKind.Recovered);
+        Assert.Contains(cluster.Nodes[1].BrokerAddress + " master of broker-a", Drills.First(result, TimelineKind.Election).What, StringComparison.Ordinal);
+        var master = await cluster.MasterOfAsync("broker-a", CancellationToken.None);
+        Assert.Equal("node-b", master?.Node.Name);
+    }
 }

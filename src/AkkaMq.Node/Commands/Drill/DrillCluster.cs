@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using AkkaMq.Client;
 using AkkaMq.Node.Hosting;
+using AkkaMq.Remoting.Protocol.Json;
 
 namespace AkkaMq.Node.Commands.Drill;
 
@@ -28,15 +29,51 @@ public sealed class DrillCluster : IAsyncDisposable
     private readonly bool _ownsDirectory;
     private readonly string _extraConfig;
 
-    private DrillCluster(string directory, bool ownsDirectory, string extraConfig, NetworkLab? lab)
+    private readonly string? _attached;
+    private IReadOnlyList<string> _attachedGroups = [];
+    private string _brokerClusterName = ClusterName;
+
+    private DrillCluster(string directory, bool ownsDirectory, string extraConfig, NetworkLab? lab, string? attached = null)
     {
         _directory = directory;
         _ownsDirectory = ownsDirectory;
         _extraConfig = extraConfig;
+        _attached = attached;
         Lab = lab;
     }
 
+    /// <summary>The drill's own node processes (none when attached to a running cluster).</summary>
     public IReadOnlyList<DrillNode> Nodes => _nodes;
+
+    /// <summary>Whether the drill started these nodes itself (false: <see cref="AttachAsync"/> to a running cluster).</summary>
+    public bool IsLocal => _attached is null;
+
+    /// <summary>The broker groups (RocketMQ broker names) of the cluster.</summary>
+    public IReadOnlyList<string> Groups => IsLocal ? [.. _nodes.Select(n => n.Group).Distinct()] : _attachedGroups;
+
+    /// <summary>The RocketMQ cluster name the broker groups register under.</summary>
+    public string BrokerClusterName => _brokerClusterName;
+
+    /// <summary>
+    /// A running cluster reached through its nameservers (<paramref name="nameServers"/>, separated by
+    /// ';'): the drill controls no process there, so only scenarios that need none can run.
+    /// </summary>
+    public static async Task<DrillCluster> AttachAsync(string nameServers, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(nameServers);
+        var cluster = new DrillCluster(string.Empty, ownsDirectory: false, string.Empty, lab: null, nameServers);
+        await using var admin = new AdminClient(cluster.ClientOptions("drill-admin"));
+        var info = await admin.GetClusterInfoAsync(ct).ConfigureAwait(false);
+        var (name, groups) = info.ClusterAddrTable.OrderBy(c => c.Key, StringComparer.Ordinal).FirstOrDefault(c => c.Value.Count > 0);
+        if (name is null)
+        {
+            throw new DrillException("the nameservers at " + nameServers + " list no broker group");
+        }
+
+        cluster._brokerClusterName = name;
+        cluster._attachedGroups = [.. groups.Order(StringComparer.Ordinal)];
+        return cluster;
+    }
 
     public string Directory => _directory;
 
@@ -46,7 +83,7 @@ public sealed class DrillCluster : IAsyncDisposable
     public DrillNode this[string name] => _nodes.Single(n => n.Name == name);
 
     /// <summary>The nameserver list a RocketMQ client is given: every node's.</summary>
-    public string NameServers => string.Join(';', _nodes.Select(n => n.NameServer));
+    public string NameServers => _attached ?? string.Join(';', _nodes.Select(n => n.NameServer));
 
     /// <summary>
     /// Lays out <paramref name="nodes"/> nodes under <paramref name="directory"/> (null: a new temporary
@@ -100,6 +137,32 @@ public sealed class DrillCluster : IAsyncDisposable
         }
 
         await Task.WhenAll(_nodes.Select(n => WaitReadyAsync(n, ct))).ConfigureAwait(false);
+        await WaitUntilListedAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until every node's nameserver lists every broker group (a client anywhere sees them all).</summary>
+    private async Task WaitUntilListedAsync(CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
+        foreach (var node in _nodes)
+        {
+            await using var admin = new AdminClient(ClientOptions("drill-admin") with { NameServerAddresses = node.NameServer });
+            while (true)
+            {
+                var listed = (await admin.GetClusterInfoAsync(ct).ConfigureAwait(false)).BrokerAddrTable.Keys;
+                if (Groups.All(listed.Contains))
+                {
+                    break;
+                }
+
+                if (waited.Elapsed > ReadyDeadline)
+                {
+                    throw new DrillException($"{node.Name}'s nameserver lists {string.Join(", ", listed)}, not every group of {string.Join(", ", Groups)}");
+                }
+
+                await Task.Delay(200, ct).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>The seed nodes in their order: broker-b's master (node 2) first, then the others.</summary>
@@ -184,17 +247,21 @@ public sealed class DrillCluster : IAsyncDisposable
             ?? throw new DrillException("the Controller runs at " + leader + ", which is no node of this drill");
     }
 
-    /// <summary>Whether the Controller counts <paramref name="node"/> in its group's in-sync set (asked of any running node).</summary>
-    public async Task<bool> InSyncAsync(DrillNode node, CancellationToken ct)
+    /// <summary>Whether the Controller counts <paramref name="node"/> in its group's in-sync set.</summary>
+    public async Task<bool> InSyncAsync(DrillNode node, CancellationToken ct) =>
+        (await SyncStateAsync(node.Group, ct).ConfigureAwait(false))?.InSyncReplicas.Any(r => r.BrokerAddress == node.BrokerAddress) == true;
+
+    /// <summary>The Controller's view of <paramref name="group"/> (master, epoch, in-sync set), asked of the nameservers in turn; null when none answers.</summary>
+    public async Task<ReplicasInfo?> SyncStateAsync(string group, CancellationToken ct)
     {
-        foreach (var asked in _nodes.Where(n => n.IsRunning))
+        var asked = IsLocal ? _nodes.Where(n => n.IsRunning).Select(n => n.NameServer) : _attached!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        await using var admin = new AdminClient(ClientOptions("drill-admin"));
+        foreach (var nameServer in asked)
         {
             try
             {
-                await using var admin = new AdminClient(ClientOptions("drill-admin"));
-                var answer = await admin.GetSyncStateSetAsync(asked.NameServer, [node.Group], ct).ConfigureAwait(false);
-                var group = answer.Info.ReplicasInfoTable.GetValueOrDefault(node.Group);
-                return group is not null && group.InSyncReplicas.Any(r => r.BrokerAddress == node.BrokerAddress);
+                var answer = await admin.GetSyncStateSetAsync(nameServer, [group], ct).ConfigureAwait(false);
+                return answer.Info.ReplicasInfoTable.GetValueOrDefault(group);
             }
             catch (Exception e) when (e is MQClientException or MQBrokerException or IOException or SocketException or TimeoutException)
             {
@@ -202,7 +269,18 @@ public sealed class DrillCluster : IAsyncDisposable
             }
         }
 
-        return false;
+        return null;
+    }
+
+    /// <summary>The broker address and epoch of <paramref name="group"/>'s master: from the nodes' health here, from the Controller when attached.</summary>
+    public async Task<(string Address, int Epoch)?> MasterAddressAsync(string group, CancellationToken ct)
+    {
+        if (IsLocal)
+        {
+            return await MasterOfAsync(group, ct).ConfigureAwait(false) is { } local ? (local.Node.BrokerAddress, local.Epoch) : null;
+        }
+
+        return await SyncStateAsync(group, ct).ConfigureAwait(false) is { MasterAddress: { Length: > 0 } address } state ? (address, state.MasterEpoch) : null;
     }
 
     /// <summary>Client options for the drill's own producers, consumers and admin calls.</summary>
@@ -230,7 +308,7 @@ public sealed class DrillCluster : IAsyncDisposable
         }
 
         _http.Dispose();
-        if (_ownsDirectory && System.IO.Directory.Exists(_directory))
+        if (_ownsDirectory && _directory.Length > 0 && System.IO.Directory.Exists(_directory))
         {
             System.IO.Directory.Delete(_directory, recursive: true);
         }

@@ -6,10 +6,10 @@ using AkkaMq.Hocon;
 namespace AkkaMq.Node.Commands.Drill;
 
 /// <summary>
-/// <c>akkamq drill &lt;scenario&gt; [--nodes 3] [--duration 60s] [--rate N] [--report drill.html]</c>: a local
-/// cluster of child processes in a temporary directory, the drill's own producers and consumer, the
-/// fault, and a timeline and verdict table; exit code 0 only when nothing acknowledged was lost and
-/// every promise held.
+/// <c>akkamq drill &lt;scenario&gt; [--nodes 3] [--duration 60s] [--rate N] [--report drill.html] [--against ns]</c>:
+/// a local cluster of child processes in a temporary directory (or a running cluster, for scenarios
+/// that need no process control), the drill's own producers and consumer, the fault, and a timeline
+/// and verdict table; exit code 0 only when nothing acknowledged was lost and every promise held.
 /// </summary>
 internal static class DrillCommand
 {
@@ -29,10 +29,15 @@ internal static class DrillCommand
         var producers = new Option<int>("--producers") { Description = "Producers, each sending one message at a time.", DefaultValueFactory = _ => 4 };
         var pause = new Option<string>("--pause") { Description = "How long pause-master stops the master and partition-master cuts it off.", DefaultValueFactory = _ => "20s" };
         var report = new Option<FileInfo?>("--report") { Description = "Write a self-contained HTML report (chart, timeline, verdict) to this file." };
+        var against = new Option<string?>("--against")
+        {
+            Description = "Nameservers of a running cluster (host:port;host:port) to drill instead of starting one; only for scenarios that need no process control: "
+                + string.Join(", ", DrillScenarios.AgainstNames) + ". Creates the topic DrillTopic there.",
+        };
         var directory = new Option<DirectoryInfo?>("--dir") { Description = "Keep the nodes' files (node files, logs, stores) here instead of a temporary directory." };
         var command = new Command("drill", "Run a failure drill against a local cluster of real node processes and account for every message.")
         {
-            scenario, nodes, duration, rate, producers, pause, report, directory,
+            scenario, nodes, duration, rate, producers, pause, report, against, directory,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -50,6 +55,7 @@ internal static class DrillCommand
                     Producers = Positive(parse.GetValue(producers), "--producers"),
                     Pause = ParseDuration(parse.GetValue(pause)!, "--pause"),
                     Directory = parse.GetValue(directory)?.FullName,
+                    Against = parse.GetValue(against) is { } a && !string.IsNullOrWhiteSpace(a) ? a : null,
                     Progress = line => output.WriteLine(line),
                 };
             }

@@ -28,6 +28,9 @@ public sealed class DrillLoad : IAsyncDisposable
     private PushConsumer? _consumer;
     private Task? _watching;
     private volatile bool _sending = true;
+
+    /// <summary>The prefix of this run's message keys, so messages of earlier drills on the topic are told apart.</summary>
+    private readonly string _run = Guid.NewGuid().ToString("N")[..6] + "-";
     private int _watchErrors;
 
     private DrillLoad(DrillCluster cluster, Stopwatch clock, string topic, string group)
@@ -76,6 +79,12 @@ public sealed class DrillLoad : IAsyncDisposable
             foreach (var m in messages)
             {
                 string key = Encoding.UTF8.GetString(m.Body);
+                if (!key.StartsWith(load._run, StringComparison.Ordinal))
+                {
+                    // Left on the topic by an earlier drill against the same cluster.
+                    continue;
+                }
+
                 load._deliveries.Enqueue(new ConsumeRecord(key, at, m.BrokerName ?? "?", m.QueueId, m.QueueOffset));
                 load._consumedKeys.TryAdd(key, 0);
             }
@@ -156,13 +165,13 @@ public sealed class DrillLoad : IAsyncDisposable
 
     private static async Task CreateTopicAsync(DrillCluster cluster, string topic, CancellationToken ct)
     {
-        var groups = cluster.Nodes.Select(n => n.Group).Distinct().ToList();
+        var groups = cluster.Groups;
         await using var admin = new AdminClient(cluster.ClientOptions("drill-admin"));
         foreach (var group in groups)
         {
-            var master = await cluster.MasterOfAsync(group, ct).ConfigureAwait(false)
+            var master = await cluster.MasterAddressAsync(group, ct).ConfigureAwait(false)
                 ?? throw new DrillException("no master of " + group + " to create the topic on");
-            await admin.CreateOrUpdateTopicAsync(master.Node.BrokerAddress, new TopicConfigOptions(topic) { ReadQueueNums = 4, WriteQueueNums = 4 }, ct)
+            await admin.CreateOrUpdateTopicAsync(master.Address, new TopicConfigOptions(topic) { ReadQueueNums = 4, WriteQueueNums = 4 }, ct)
                 .ConfigureAwait(false);
         }
 
@@ -204,7 +213,7 @@ public sealed class DrillLoad : IAsyncDisposable
             }
 
             next += interval;
-            string key = $"p{index}-{seq}";
+            string key = $"{_run}p{index}-{seq}";
             var sent = _clock.Elapsed;
             try
             {

@@ -20,6 +20,12 @@ public sealed record DrillOptions
     /// <summary>How long pause-master keeps the master stopped and partition-master keeps it cut off.</summary>
     public TimeSpan Pause { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// Nameservers of a running cluster to drill instead of starting one (separated by ';'); only
+    /// scenarios that need no control of node processes run so.
+    /// </summary>
+    public string? Against { get; init; }
+
     /// <summary>Where the nodes' files go; null: a temporary directory removed afterwards.</summary>
     public string? Directory { get; init; }
 

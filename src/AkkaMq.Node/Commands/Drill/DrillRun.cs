@@ -191,7 +191,7 @@ internal sealed class DrillRun : IAsyncDisposable
     /// <summary>Notes the longest time without an acknowledged write of each group within [<paramref name="from"/>, <paramref name="to"/>].</summary>
     public void NoteUnavailability(TimeSpan from, TimeSpan to, string what)
     {
-        foreach (var group in Cluster.Nodes.Select(n => n.Group).Distinct())
+        foreach (var group in Cluster.Groups)
         {
             var gap = DrillAccounting.LongestGap(Load.Acks.Where(a => a.Group == group), from, to);
             Note(string.Create(CultureInfo.InvariantCulture, $"{what}: {group} longest without an acknowledged write {gap.TotalSeconds:F2}s"));
@@ -235,15 +235,15 @@ internal sealed class DrillRun : IAsyncDisposable
     {
         var epochs = new Dictionary<string, IReadOnlyList<EpochEntryInfo>>();
         await using var admin = new AdminClient(Cluster.ClientOptions("drill-epochs"));
-        foreach (var group in Cluster.Nodes.Select(n => n.Group).Distinct())
+        foreach (var group in Cluster.Groups)
         {
-            if (await Cluster.MasterOfAsync(group, ct).ConfigureAwait(false) is not { } master)
+            if (await Cluster.MasterAddressAsync(group, ct).ConfigureAwait(false) is not { } master)
             {
                 Problem($"no master of {group} at the end to read its epochs from");
                 continue;
             }
 
-            epochs[group] = (await admin.GetBrokerEpochCacheAsync(master.Node.BrokerAddress, ct).ConfigureAwait(false)).EpochList;
+            epochs[group] = (await admin.GetBrokerEpochCacheAsync(master.Address, ct).ConfigureAwait(false)).EpochList;
         }
 
         return epochs;

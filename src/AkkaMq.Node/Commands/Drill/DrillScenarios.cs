@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AkkaMq.Client;
+using AkkaMq.Remoting.Protocol.Json;
 
 namespace AkkaMq.Node.Commands.Drill;
 
@@ -9,19 +10,24 @@ namespace AkkaMq.Node.Commands.Drill;
 /// </summary>
 public static class DrillScenarios
 {
-    private static readonly Dictionary<string, (string Description, Func<DrillRun, CancellationToken, Task> Run)> Catalogue = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, Scenario> Catalogue = new(StringComparer.Ordinal)
     {
-        ["disk-loss"] = ("The master of broker-a loses its disk under load; it comes back on an empty disk, copies the log and rejoins.", DiskLossAsync),
-        ["kill-master"] = ("kill -9 of broker-a's master under load; it is started again on its store and rejoins as a follower.", KillMasterAsync),
-        ["kill-controller"] = ("kill -9 of the node hosting the Controller under load; the Controller moves, the node comes back.", KillControllerAsync),
-        ["pause-master"] = ("SIGSTOP of broker-a's master (a long GC pause, a frozen VM), SIGCONT later: it must come back as a follower, not a second master.", PauseMasterAsync),
-        ["partition-master"] = ("broker-a's master is cut off from every other node and from the clients, then the link comes back.", PartitionMasterAsync),
-        ["rolling-restart"] = ("Every node stopped gracefully and started again, one after another, followers first, under load.", RollingRestartAsync),
-        ["power-loss"] = ("kill -9 of every node at once under load, then all started again on their stores.", PowerLossAsync),
+        ["disk-loss"] = new("The master of broker-a loses its disk under load; it comes back on an empty disk, copies the log and rejoins.", DiskLossAsync),
+        ["kill-master"] = new("kill -9 of broker-a's master under load; it is started again on its store and rejoins as a follower.", KillMasterAsync),
+        ["kill-controller"] = new("kill -9 of the node hosting the Controller under load; the Controller moves, the node comes back.", KillControllerAsync),
+        ["pause-master"] = new("SIGSTOP of broker-a's master (a long GC pause, a frozen VM), SIGCONT later: it must come back as a follower, not a second master.", PauseMasterAsync),
+        ["partition-master"] = new("broker-a's master is cut off from every other node and from the clients, then the link comes back.", PartitionMasterAsync),
+        ["rolling-restart"] = new("Every node stopped gracefully and started again, one after another, followers first, under load.", RollingRestartAsync),
+        ["power-loss"] = new("kill -9 of every node at once under load, then all started again on their stores.", PowerLossAsync),
+        ["switch-over"] = new("A planned master change under load (electMaster to an in-sync follower), as before maintenance; the old master stays as a follower.",
+            SwitchOverAsync, NeedsProcesses: false),
     };
 
     /// <summary>The scenario names <c>akkamq drill</c> accepts.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Catalogue.Keys];
+
+    /// <summary>The scenarios that need no control of node processes, so also run <c>--against</c> a running cluster.</summary>
+    public static IReadOnlyList<string> AgainstNames { get; } = [.. Catalogue.Where(s => !s.Value.NeedsProcesses).Select(s => s.Key)];
 
     public static string Describe(string scenario) =>
         Catalogue.TryGetValue(scenario, out var s) ? s.Description : throw new ArgumentException("unknown scenario " + scenario, nameof(scenario));
@@ -40,10 +46,26 @@ public static class DrillScenarios
             throw new DrillException($"--nodes {options.Nodes}: a drill needs at least 3 nodes (broker-a master and follower, broker-b master)");
         }
 
+        if (options.Against is not null && scenario.NeedsProcesses)
+        {
+            throw new DrillException($"{options.Scenario} needs control of the node processes: run it without --against (the drill starts its own cluster); "
+                + "against a running cluster: " + string.Join(", ", AgainstNames));
+        }
+
         await using var lab = options.Scenario == "partition-master" ? await OpenLabAsync(options, ct).ConfigureAwait(false) : null;
-        await using var cluster = DrillCluster.Create(options.Nodes, options.Directory, options.ExtraConfig, lab);
-        options.Progress?.Invoke($"starting {options.Nodes} nodes under {cluster.Directory}" + (lab is null ? " on 127.0.0.1" : " in network namespaces"));
-        await cluster.StartAllAsync(ct).ConfigureAwait(false);
+        await using var cluster = options.Against is { } against
+            ? await DrillCluster.AttachAsync(against, ct).ConfigureAwait(false)
+            : DrillCluster.Create(options.Nodes, options.Directory, options.ExtraConfig, lab);
+        if (cluster.IsLocal)
+        {
+            options.Progress?.Invoke($"starting {options.Nodes} nodes under {cluster.Directory}" + (lab is null ? " on 127.0.0.1" : " in network namespaces"));
+            await cluster.StartAllAsync(ct).ConfigureAwait(false);
+        }
+        else
+        {
+            options.Progress?.Invoke($"against cluster {cluster.BrokerClusterName} at {cluster.NameServers}: broker groups {string.Join(", ", cluster.Groups)}");
+        }
+
         await using var run = new DrillRun(options, cluster);
         await run.StartLoadAsync(ct).ConfigureAwait(false);
         var warmUp = TimeSpan.FromSeconds(Math.Clamp(options.Duration.TotalSeconds / 5, 5, 15));
@@ -53,7 +75,7 @@ public static class DrillScenarios
         }
 
         await run.RunOutAsync(warmUp, ct).ConfigureAwait(false);
-        await scenario.Run(run, ct).ConfigureAwait(false);
+        await scenario.RunAsync(run, ct).ConfigureAwait(false);
         await run.RunOutAsync(options.Duration, ct).ConfigureAwait(false);
         return await run.FinishAsync(scenario.Description, ct).ConfigureAwait(false);
     }
@@ -223,7 +245,7 @@ public static class DrillScenarios
         run.Add(TimelineKind.Repair, "every node starting again on its store (the first seed first)");
         await run.Cluster.StartAllAsync(ct).ConfigureAwait(false);
         var masters = new List<string>();
-        foreach (var group in run.Cluster.Nodes.Select(n => n.Group).Distinct())
+        foreach (var group in run.Cluster.Groups)
         {
             var (node, epoch) = await run.MasterAsync(group, ct).ConfigureAwait(false);
             masters.Add($"{node.Name} master of {group}, epoch {epoch}");
@@ -235,12 +257,73 @@ public static class DrillScenarios
             run.Problem("writes did not resume after every node came back");
         }
 
-        foreach (var group in run.Cluster.Nodes.Select(n => n.Group).Distinct())
+        foreach (var group in run.Cluster.Groups)
         {
             run.AddRecoveryEvents(group, faultAt);
         }
 
         run.NoteUnavailability(faultAt, run.Clock.Elapsed, "power-loss");
+    }
+
+    private static async Task SwitchOverAsync(DrillRun run, CancellationToken ct)
+    {
+        // broker-a when it has an in-sync follower, else the first group that has one.
+        ReplicasInfo? state = null;
+        string? group = null;
+        foreach (var candidate in run.Cluster.Groups.OrderBy(g => g == DrillRun.FailedGroup ? 0 : 1))
+        {
+            var s = await run.Cluster.SyncStateAsync(candidate, ct).ConfigureAwait(false);
+            if (s is { MasterAddress: { Length: > 0 } } && s.InSyncReplicas.Any(r => r.BrokerAddress != s.MasterAddress))
+            {
+                (state, group) = (s, candidate);
+                break;
+            }
+        }
+
+        if (state is null || group is null)
+        {
+            throw new DrillException("no broker group has an in-sync follower to switch to: " + string.Join(", ", run.Cluster.Groups));
+        }
+
+        var target = state.InSyncReplicas.First(r => r.BrokerAddress != state.MasterAddress);
+        var faultAt = run.Clock.Elapsed;
+        run.Add(TimelineKind.Fault, $"electMaster {group}: broker {target.BrokerId} ({target.BrokerAddress}) to replace {state.MasterAddress}, master of epoch {state.MasterEpoch}");
+        await using (var admin = new AdminClient(run.Cluster.ClientOptions("drill-admin")))
+        {
+            var nameServer = run.Cluster.NameServers.Split(';')[0];
+            var elected = await admin.ElectMasterAsync(nameServer, run.Cluster.BrokerClusterName, group, target.BrokerId, ct).ConfigureAwait(false);
+            run.Add(TimelineKind.Election, $"{elected.MasterAddress} master of {group}, epoch {elected.MasterEpoch}");
+        }
+
+        var switchedAt = run.Clock.Elapsed;
+
+        if (!await run.Load.WaitForMoreAcksAsync(50, DrillRun.StepDeadline, ct).ConfigureAwait(false))
+        {
+            run.Problem("writes did not go on after the switch-over");
+        }
+
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var now = await run.Cluster.SyncStateAsync(group, ct).ConfigureAwait(false);
+            if (now is not null && now.MasterAddress == target.BrokerAddress && now.InSyncReplicas.Any(r => r.BrokerAddress == state.MasterAddress))
+            {
+                run.Add(TimelineKind.Recovered, $"{state.MasterAddress} follower of {group} (epoch {now.MasterEpoch}), in the in-sync set");
+                break;
+            }
+
+            if (waited.Elapsed > DrillRun.StepDeadline)
+            {
+                run.Problem($"the old master {state.MasterAddress} did not return to {group}'s in-sync set within {DrillRun.StepDeadline.TotalSeconds:0}s");
+                break;
+            }
+
+            await Task.Delay(200, ct).ConfigureAwait(false);
+        }
+
+        // Writes sent before the answer may still be acknowledged by the old master: the new one's come after it.
+        run.AddRecoveryEvents(group, switchedAt);
+        run.NoteUnavailability(faultAt, run.Clock.Elapsed, "switch-over");
     }
 
     private static async Task<TimeSpan> KillAsync(DrillRun run, DrillNode node, int epoch, string what, CancellationToken ct)
@@ -269,7 +352,7 @@ public static class DrillScenarios
             run.Problem($"writes did not go on after {elected.Value.Node.Name} became master");
         }
 
-        foreach (var other in run.Cluster.Nodes.Select(n => n.Group).Distinct().Where(g => g != old.Group))
+        foreach (var other in run.Cluster.Groups.Where(g => g != old.Group))
         {
             int during = run.Load.Acks.Count(a => a.Group == other && a.At > faultAt && a.At <= electedAt);
             run.Note($"{other} acknowledged {during} writes while {old.Group} had no master ({(electedAt - faultAt).TotalSeconds:F1}s)");
@@ -297,4 +380,7 @@ public static class DrillScenarios
             return null;
         }
     }
+
+    /// <summary>A drill: what it does, its steps, and whether it needs control of the node processes.</summary>
+    private sealed record Scenario(string Description, Func<DrillRun, CancellationToken, Task> RunAsync, bool NeedsProcesses = true);
 }
