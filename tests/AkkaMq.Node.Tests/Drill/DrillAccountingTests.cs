@@ -320,7 +320,8 @@ public sealed class DrillAccountingTests
 
         Assert.Equal("second-sent", DrillAccounting.FirstDeliveryAfter(acks, deliveries, BrokerA, Sec(3))?.Key);
         Assert.Equal("other-group", DrillAccounting.FirstDeliveryAfter(acks, deliveries, BrokerB, Sec(3))?.Key);
-        Assert.Null(DrillAccounting.FirstDeliveryAfter(acks, deliveries, BrokerA, Sec(4)));
+        Assert.Equal("second-sent", DrillAccounting.FirstDeliveryAfter(acks, deliveries, BrokerA, Ms(3500))?.Key);
+        Assert.Null(DrillAccounting.FirstDeliveryAfter(acks, deliveries, BrokerA, Ms(3501)));
     }
 
     [Fact]
@@ -348,7 +349,7 @@ public sealed class DrillAccountingTests
             new ConsumeRecord("k0", Ms(400), BrokerA, 0, 0),
             new ConsumeRecord("k0", Ms(1200), BrokerA, 0, 0), // a redelivery: counted at its first delivery only
             new ConsumeRecord("k1", Ms(1500), BrokerA, 0, 1),
-            new ConsumeRecord("k2", Ms(3900), BrokerA, 0, 2),
+            new ConsumeRecord("k2", Ms(4100), BrokerA, 0, 2),
             new ConsumeRecord("k2", Ms(3100), BrokerA, 0, 2), // the earlier delivery, recorded later
         };
 
