@@ -16,6 +16,8 @@ internal static class DrillCommand
     /// <summary>Exit code when the drill ran and its verdict is FAILED.</summary>
     public const int FailedVerdictExitCode = 3;
 
+    private const NumberStyles BareSeconds = NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite | NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint;
+
     public static Command Build()
     {
         var scenario = new Argument<string>("scenario")
@@ -89,23 +91,29 @@ internal static class DrillCommand
         return command;
     }
 
-    /// <summary>A HOCON duration ("60s", "2m", "1500ms"); a bare number is seconds.</summary>
+    /// <summary>A HOCON duration ("60s", "2m", "1500ms"); a bare number is seconds. Zero or less is refused.</summary>
     internal static TimeSpan ParseDuration(string text, string option)
     {
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds))
+        TimeSpan duration;
+        if (double.TryParse(text, BareSeconds, CultureInfo.InvariantCulture, out double seconds))
         {
-            return TimeSpan.FromSeconds(seconds);
+            duration = double.IsFinite(seconds) && Math.Abs(seconds) <= int.MaxValue
+                ? TimeSpan.FromSeconds(seconds)
+                : throw new ArgumentException($"{option} {text}: not a duration of at most {int.MaxValue} seconds (e.g. 60s, 2m, 1500ms)");
+        }
+        else
+        {
+            try
+            {
+                duration = TimeSpan.FromTicks(ConfigUnits.ParseDurationNanos(text) / 100);
+            }
+            catch (FormatException e)
+            {
+                throw new ArgumentException($"{option} {text}: not a duration (e.g. 60s, 2m, 1500ms): {e.Message}", e);
+            }
         }
 
-        try
-        {
-            var nanos = ConfigUnits.ParseDurationNanos(text);
-            return nanos > 0 ? TimeSpan.FromTicks(nanos / 100) : throw new ArgumentException($"{option} {text}: must be longer than zero");
-        }
-        catch (FormatException e)
-        {
-            throw new ArgumentException($"{option} {text}: not a duration (e.g. 60s, 2m, 1500ms): {e.Message}", e);
-        }
+        return duration > TimeSpan.Zero ? duration : throw new ArgumentException($"{option} {text}: must be longer than zero");
     }
 
     private static int Positive(int value, string option) =>
