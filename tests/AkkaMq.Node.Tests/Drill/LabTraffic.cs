@@ -46,7 +46,7 @@ internal static class LabTraffic
     {
         foreach (var tool in new[] { "perl", "bash", "timeout" })
         {
-            if (NetworkCommand.Find(tool) is null)
+            if (SystemCommand.Find(tool) is null)
                 return $"`{tool}` was not found, so no traffic can be made inside the lab";
         }
         return null;
@@ -57,7 +57,7 @@ internal static class LabTraffic
     /// <summary>Starts the listener inside <paramref name="host"/> and waits until it is listening.</summary>
     public static async Task<Process> StartListenerAsync(NetworkLab lab, int host)
     {
-        var start = new ProcessStartInfo(NetworkCommand.Find("perl")!)
+        var start = new ProcessStartInfo(SystemCommand.Find("perl")!)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -79,7 +79,7 @@ internal static class LabTraffic
     /// <summary>Connects from inside host <paramref name="from"/>; returns the greeting, or why there was none.</summary>
     public static async Task<(bool Reached, string Detail)> ConnectFromHostAsync(NetworkLab lab, int from, string address)
     {
-        var start = new ProcessStartInfo(NetworkCommand.Find("timeout")!)
+        var start = new ProcessStartInfo(SystemCommand.Find("timeout")!)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -120,5 +120,5 @@ internal static class LabTraffic
 
     /// <summary>Runs <c>ip args</c> in this namespace and returns its output.</summary>
     public static Task<string> IpAsync(params string[] args) =>
-        NetworkCommand.RunCheckedAsync(NetworkCommand.Find("ip")!, args);
+        SystemCommand.RunCheckedAsync(SystemCommand.Find("ip")!, args);
 }

@@ -76,14 +76,14 @@ public sealed class NetworkLabTests(ITestOutputHelper output)
         try
         {
             // One argument string, as many callers write it, rather than an argument list.
-            var start = new ProcessStartInfo(NetworkCommand.Find("bash")!, "-c \"echo \\\"$LAB_MARK\\\"; pwd; \\\"$LAB_IP\\\" -4 -o addr show\"")
+            var start = new ProcessStartInfo(SystemCommand.Find("bash")!, "-c \"echo \\\"$LAB_MARK\\\"; pwd; \\\"$LAB_IP\\\" -4 -o addr show\"")
             {
                 WorkingDirectory = directory.FullName,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
             start.Environment["LAB_MARK"] = "marked twice";
-            start.Environment["LAB_IP"] = NetworkCommand.Find("ip")!;
+            start.Environment["LAB_IP"] = SystemCommand.Find("ip")!;
             using var process = Process.Start(lab.Wrap(0, start))!;
             var text = await process.StandardOutput.ReadToEndAsync();
             await process.WaitForExitAsync(new CancellationTokenSource(Deadline).Token);
@@ -127,7 +127,7 @@ public sealed class NetworkLabTests(ITestOutputHelper output)
     public async Task Leftovers_of_a_gone_process_are_removed_and_those_of_a_live_one_kept()
     {
         await RequireLabsAsync();
-        using var gone = Process.Start(new ProcessStartInfo(NetworkCommand.Find("bash")!, "-c true"))!;
+        using var gone = Process.Start(new ProcessStartInfo(SystemCommand.Find("bash")!, "-c true"))!;
         await gone.WaitForExitAsync();
         Assert.False(Directory.Exists("/proc/" + gone.Id), "the pid was reused already");
         var suffix = Random.Shared.Next(0x10000).ToString("x4");
@@ -148,8 +148,8 @@ public sealed class NetworkLabTests(ITestOutputHelper output)
         }
         finally
         {
-            await NetworkCommand.RunAsync(NetworkCommand.Find("ip")!, ["netns", "del", ours]);
-            await NetworkCommand.RunAsync(NetworkCommand.Find("ip")!, ["netns", "del", orphan]);
+            await SystemCommand.RunAsync(SystemCommand.Find("ip")!, ["netns", "del", ours]);
+            await SystemCommand.RunAsync(SystemCommand.Find("ip")!, ["netns", "del", orphan]);
         }
     }
 

@@ -42,6 +42,8 @@ public sealed class DrillCluster : IAsyncDisposable
         Lab = lab;
     }
 
+    private readonly Dictionary<DrillNode, LoopDisk> _disks = [];
+
     /// <summary>The drill's own node processes (none when attached to a running cluster).</summary>
     public IReadOnlyList<DrillNode> Nodes => _nodes;
 
@@ -167,6 +169,38 @@ public sealed class DrillCluster : IAsyncDisposable
 
     /// <summary>The seed nodes in their order: broker-b's master (node 2) first, then the others.</summary>
     private IReadOnlyList<DrillNode> Seeds => [_nodes[2], .. _nodes.Where(n => n.Index != 2)];
+
+    /// <summary>The disk of its own <paramref name="node"/>'s store is on, if it was given one.</summary>
+    public LoopDisk? DiskOf(DrillNode node) => _disks.GetValueOrDefault(node);
+
+    /// <summary>Why nodes cannot get disks of their own here; null when they can (asked once per cluster).</summary>
+    public async Task<string?> LoopDisksUnavailableAsync(CancellationToken ct)
+    {
+        string scratch = Path.Combine(_directory, "disk-probe");
+        System.IO.Directory.CreateDirectory(scratch);
+        var (available, reason) = await LoopDisk.ProbeAsync(scratch, ct).ConfigureAwait(false);
+        System.IO.Directory.Delete(scratch, recursive: true);
+        return available ? null : reason;
+    }
+
+    /// <summary>Puts <paramref name="node"/>'s store on a new, empty disk of its own (the node must not run); an old one is unmounted and removed.</summary>
+    public async Task<LoopDisk> GiveOwnDiskAsync(DrillNode node, CancellationToken ct)
+    {
+        if (node.IsRunning)
+        {
+            throw new InvalidOperationException(node.Name + " runs: its disk cannot be changed");
+        }
+
+        if (_disks.Remove(node, out var old))
+        {
+            await old.DisposeAsync().ConfigureAwait(false);
+        }
+
+        string image = Path.Combine(_directory, $"{node.Name}-{Guid.NewGuid().ToString("N")[..6]}.img");
+        var disk = await LoopDisk.CreateAsync(image, node.StoreDirectory, 2L << 30, ct).ConfigureAwait(false);
+        _disks[node] = disk;
+        return disk;
+    }
 
     /// <summary>Starts a stopped node again on its store (empty if it was wiped) and waits until it answers ready.</summary>
     public async Task RestartAsync(DrillNode node, CancellationToken ct)
@@ -305,6 +339,11 @@ public sealed class DrillCluster : IAsyncDisposable
         {
             await node.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             node.ReleaseLog();
+        }
+
+        foreach (var disk in _disks.Values)
+        {
+            await disk.DisposeAsync().ConfigureAwait(false);
         }
 
         _http.Dispose();

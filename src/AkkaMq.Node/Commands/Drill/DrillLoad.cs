@@ -269,9 +269,13 @@ public sealed class DrillLoad : IAsyncDisposable
                     }
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
-                // A group may be failing over right now: the next round asks again.
+                return;
+            }
+            catch (Exception) when (!_stop.IsCancellationRequested)
+            {
+                // A group may be failing over right now (a request timed out, a broker refused): the next round asks again.
                 Interlocked.Increment(ref _watchErrors);
             }
 

@@ -99,6 +99,9 @@ public sealed class DrillNode
         StoppedByDrill = false;
     }
 
+    /// <summary>From now on the node is the drill's to repair: if its process ends, no service manager starts it again.</summary>
+    public void Hold() => StoppedByDrill = true;
+
     /// <summary>kill -9: the process ends at once, nothing it holds in memory is saved.</summary>
     public void Kill()
     {

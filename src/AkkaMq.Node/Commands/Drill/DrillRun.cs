@@ -46,6 +46,9 @@ internal sealed class DrillRun : IAsyncDisposable
 
     public IReadOnlyCollection<TimelineEvent> Timeline => _timeline;
 
+    /// <summary>Why broker-a's master got no disk of its own for disk-loss (null when it did, or for other scenarios).</summary>
+    public string? NoLoopDiskReason { get; init; }
+
     /// <summary>When on, a node whose process ended without the drill stopping it is started again.</summary>
     public bool Supervise { get; set; } = true;
 
@@ -295,13 +298,25 @@ internal sealed class DrillRun : IAsyncDisposable
 
     private void Look(DrillNode node, HealthReport? report)
     {
-        if (report is null || _fault is not { } fault || node == fault.Node)
+        if (report is null || _fault is not { } fault)
         {
             return;
         }
 
         lock (fault)
         {
+            if (node == fault.Node)
+            {
+                // A node whose disk failed still answers: it says so itself.
+                if (!fault.Detected && report.Groups.FirstOrDefault(g => g.Store != "open") is { } failed)
+                {
+                    fault.Detected = true;
+                    Add(TimelineKind.Detection, $"{node.Name} reports the store of {failed.Group} {failed.Store}");
+                }
+
+                return;
+            }
+
             if (!fault.Detected && report.Unreachable.Contains(fault.Node.AkkaAddress(DrillCluster.ClusterName)))
             {
                 fault.Detected = true;

@@ -56,8 +56,19 @@ public static class DrillScenarios
         await using var cluster = options.Against is { } against
             ? await DrillCluster.AttachAsync(against, ct).ConfigureAwait(false)
             : DrillCluster.Create(options.Nodes, options.Directory, options.ExtraConfig, lab);
+        string? noDisk = null;
         if (cluster.IsLocal)
         {
+            if (options.Scenario == "disk-loss")
+            {
+                // broker-a's first master gets a disk of its own that the drill can pull.
+                noDisk = await cluster.LoopDisksUnavailableAsync(ct).ConfigureAwait(false);
+                var disk = noDisk is null ? await cluster.GiveOwnDiskAsync(cluster.Nodes[0], ct).ConfigureAwait(false) : null;
+                options.Progress?.Invoke(disk is null
+                    ? $"no disk of its own for {cluster.Nodes[0].Name} ({noDisk}): its disk will be pulled as kill -9 and removal of its store"
+                    : $"{cluster.Nodes[0].Name}'s store is on {disk.Device} (ext4 on a loop device)");
+            }
+
             options.Progress?.Invoke($"starting {options.Nodes} nodes under {cluster.Directory}" + (lab is null ? " on 127.0.0.1" : " in network namespaces"));
             await cluster.StartAllAsync(ct).ConfigureAwait(false);
         }
@@ -66,7 +77,7 @@ public static class DrillScenarios
             options.Progress?.Invoke($"against cluster {cluster.BrokerClusterName} at {cluster.NameServers}: broker groups {string.Join(", ", cluster.Groups)}");
         }
 
-        await using var run = new DrillRun(options, cluster);
+        await using var run = new DrillRun(options, cluster) { NoLoopDiskReason = noDisk };
         await run.StartLoadAsync(ct).ConfigureAwait(false);
         var warmUp = TimeSpan.FromSeconds(Math.Clamp(options.Duration.TotalSeconds / 5, 5, 15));
         if (!await run.Load.WaitForMoreAcksAsync(100, TimeSpan.FromSeconds(60), ct).ConfigureAwait(false))
@@ -105,15 +116,38 @@ public static class DrillScenarios
     private static async Task DiskLossAsync(DrillRun run, CancellationToken ct)
     {
         var (master, epoch) = await run.MasterAsync(DrillRun.FailedGroup, ct).ConfigureAwait(false);
+        var disk = run.Cluster.DiskOf(master);
         run.WatchFault(master, epoch);
-        int? pid = master.Pid;
-        master.Kill();
-        var faultAt = run.Clock.Elapsed;
-        await master.WaitForExitAsync(ct).ConfigureAwait(false);
-        master.WipeStore();
-        run.Add(TimelineKind.Fault, $"disk of {master.Name} (master of {master.Group}, epoch {epoch}) pulled: kill -9 (pid {pid}) and its store directory removed");
-        run.Note("the disk is pulled as kill -9 of the process and removal of its store directory; a failing block device (device-mapper) is not used");
+        TimeSpan faultAt;
+        if (disk is not null)
+        {
+            master.Hold();
+            await disk.FailAsync(ct).ConfigureAwait(false);
+            faultAt = run.Clock.Elapsed;
+            run.Add(TimelineKind.Fault, $"disk of {master.Name} (master of {master.Group}, epoch {epoch}) pulled: every read and write of {disk.Device} fails from now on");
+            run.Note($"{master.Name}'s store is on ext4 on a loop device; the disk is pulled by emptying the device, so writes, fsync and uncached reads return EIO");
+        }
+        else
+        {
+            int? pid = master.Pid;
+            master.Kill();
+            faultAt = run.Clock.Elapsed;
+            await master.WaitForExitAsync(ct).ConfigureAwait(false);
+            master.WipeStore();
+            run.Add(TimelineKind.Fault, $"disk of {master.Name} (master of {master.Group}, epoch {epoch}) pulled: kill -9 (pid {pid}) and its store directory removed");
+            run.Note($"the disk is pulled as kill -9 of the process and removal of its store directory: no disk of its own here ({run.NoLoopDiskReason ?? "the master moved before the fault"})");
+        }
+
         await AfterMasterLossAsync(run, master, epoch, faultAt, ct).ConfigureAwait(false);
+        if (disk is not null)
+        {
+            run.Add(TimelineKind.Info, master.IsRunning
+                ? $"{master.Name} still runs on its failed disk; stopping it to replace the disk"
+                : $"{master.Name} ended on its failed disk (exit code {master.ExitCode})");
+            await master.StopAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+            await run.Cluster.GiveOwnDiskAsync(master, ct).ConfigureAwait(false);
+        }
+
         run.Add(TimelineKind.Repair, $"{master.Name} starting on an empty disk");
         await run.Cluster.RestartAsync(master, ct).ConfigureAwait(false);
         if (await run.WaitForRejoinAsync(master, ct).ConfigureAwait(false))

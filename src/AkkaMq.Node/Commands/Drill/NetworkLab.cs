@@ -92,18 +92,18 @@ public sealed class NetworkLab : IAsyncDisposable
             return (false, "not Linux");
         if (!Environment.IsPrivilegedProcess)
             return (false, NotRootReason);
-        var ip = NetworkCommand.Find("ip");
+        var ip = SystemCommand.Find("ip");
         if (ip is null)
             return (false, "the `ip` command (iproute2) was not found on PATH, /usr/sbin or /sbin");
         var probe = $"{Prefix}{Environment.ProcessId}-probe{Random.Shared.Next(0x10000):x4}";
         try
         {
-            await NetworkCommand.RunCheckedAsync(ip, ["netns", "add", probe], ct);
-            await NetworkCommand.RunCheckedAsync(ip, ["-n", probe, "link", "add", "br0", "type", "bridge"], ct);
-            await NetworkCommand.RunCheckedAsync(ip, ["-n", probe, "link", "add", "v0", "type", "veth", "peer", "name", "v1"], ct);
+            await SystemCommand.RunCheckedAsync(ip, ["netns", "add", probe], ct);
+            await SystemCommand.RunCheckedAsync(ip, ["-n", probe, "link", "add", "br0", "type", "bridge"], ct);
+            await SystemCommand.RunCheckedAsync(ip, ["-n", probe, "link", "add", "v0", "type", "veth", "peer", "name", "v1"], ct);
             return (true, "network namespaces, bridges and veth pairs can be created");
         }
-        catch (NetworkLabException e)
+        catch (SystemCommandException e)
         {
             return (false, "cannot build a network namespace with a bridge and a veth pair: " + e.Message);
         }
@@ -118,8 +118,8 @@ public sealed class NetworkLab : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(hosts, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(hosts, MaxHosts);
-        var ip = NetworkCommand.Find("ip")
-            ?? throw new NetworkLabException("the `ip` command (iproute2) was not found on PATH, /usr/sbin or /sbin");
+        var ip = SystemCommand.Find("ip")
+            ?? throw new SystemCommandException("the `ip` command (iproute2) was not found on PATH, /usr/sbin or /sbin");
         var subnet = await ReserveSubnetAsync(ip, ct);
         var id = $"{Prefix}{Environment.ProcessId}-{Random.Shared.Next(0x1000000):x6}";
         var lab = new NetworkLab(ip, id, hosts, subnet);
@@ -213,11 +213,11 @@ public sealed class NetworkLab : IAsyncDisposable
     /// </summary>
     public static async Task<IReadOnlyList<string>> RemoveLeftoversAsync(CancellationToken ct = default)
     {
-        var ip = NetworkCommand.Find("ip");
+        var ip = SystemCommand.Find("ip");
         if (ip is null || !OperatingSystem.IsLinux())
             return [];
         var removed = new List<string>();
-        var listing = await NetworkCommand.RunCheckedAsync(ip, ["netns", "list"], ct);
+        var listing = await SystemCommand.RunCheckedAsync(ip, ["netns", "list"], ct);
         foreach (var line in listing.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var name = line.Split(' ')[0];
@@ -225,7 +225,7 @@ public sealed class NetworkLab : IAsyncDisposable
                 continue;
             var failures = await RemoveNamespaceAsync(ip, name);
             if (failures.Count > 0)
-                throw new NetworkLabException(string.Join("; ", failures));
+                throw new SystemCommandException(string.Join("; ", failures));
             removed.Add(name);
         }
         return removed;
@@ -280,7 +280,7 @@ public sealed class NetworkLab : IAsyncDisposable
         return IpAsync(ct, "-n", _bridgeNamespace, "link", "set", port, state);
     }
 
-    private Task<string> IpAsync(CancellationToken ct, params string[] args) => NetworkCommand.RunCheckedAsync(_ip, args, ct);
+    private Task<string> IpAsync(CancellationToken ct, params string[] args) => SystemCommand.RunCheckedAsync(_ip, args, ct);
 
     private int CheckHost(int host)
     {
@@ -295,8 +295,8 @@ public sealed class NetworkLab : IAsyncDisposable
     /// </summary>
     private static async Task<int> ReserveSubnetAsync(string ip, CancellationToken ct)
     {
-        var routes = await NetworkCommand.RunCheckedAsync(ip, ["-4", "route", "show", "table", "all"], ct);
-        var addresses = await NetworkCommand.RunCheckedAsync(ip, ["-4", "-o", "addr", "show"], ct);
+        var routes = await SystemCommand.RunCheckedAsync(ip, ["-4", "route", "show", "table", "all"], ct);
+        var addresses = await SystemCommand.RunCheckedAsync(ip, ["-4", "-o", "addr", "show"], ct);
         for (var attempt = 0; attempt < 64; attempt++)
         {
             var x = Random.Shared.Next(1, 255);
@@ -309,14 +309,14 @@ public sealed class NetworkLab : IAsyncDisposable
                     return x;
             }
         }
-        throw new NetworkLabException("no free 10.231.X.0/24 subnet found after 64 attempts");
+        throw new SystemCommandException("no free 10.231.X.0/24 subnet found after 64 attempts");
     }
 
     private async Task RemoveAsync(string[] args, Func<bool> stillThere)
     {
         var outcome = await RunForCleanupAsync(_ip, args);
         if (outcome.ExitCode != 0 && stillThere())
-            _cleanupFailures.Add(NetworkCommand.Failed(_ip, args, outcome).Message);
+            _cleanupFailures.Add(SystemCommand.Failed(_ip, args, outcome).Message);
     }
 
     /// <summary>Kills what still runs inside <paramref name="ns"/>, then deletes it; returns what failed.</summary>
@@ -335,7 +335,7 @@ public sealed class NetworkLab : IAsyncDisposable
         string[] delete = ["netns", "del", ns];
         var outcome = await RunForCleanupAsync(ip, delete);
         if (outcome.ExitCode != 0 && NamespaceExists(ns))
-            failures.Add(NetworkCommand.Failed(ip, delete, outcome).Message);
+            failures.Add(SystemCommand.Failed(ip, delete, outcome).Message);
         return failures;
     }
 
@@ -343,9 +343,9 @@ public sealed class NetworkLab : IAsyncDisposable
     {
         try
         {
-            return await NetworkCommand.RunAsync(ip, args, CancellationToken.None);
+            return await SystemCommand.RunAsync(ip, args, CancellationToken.None);
         }
-        catch (Exception e) when (e is NetworkLabException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is SystemCommandException or System.ComponentModel.Win32Exception)
         {
             return new CommandOutcome(-1, "", e.Message);
         }

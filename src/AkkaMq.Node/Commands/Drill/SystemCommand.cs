@@ -3,20 +3,20 @@ using System.Text;
 
 namespace AkkaMq.Node.Commands.Drill;
 
-/// <summary>A network command that failed: which one, its exit code and what it wrote to stderr.</summary>
-public sealed class NetworkLabException(string message) : Exception(message);
+/// <summary>A system command that failed: which one, its exit code and what it wrote to stderr.</summary>
+public sealed class SystemCommandException(string message) : Exception(message);
 
 /// <summary>What a finished command returned.</summary>
 internal readonly record struct CommandOutcome(int ExitCode, string Output, string Error);
 
 /// <summary>
-/// Runs the system's network tools (<c>ip</c>, <c>tc</c>) as child processes, asynchronously and with a
-/// time limit. Tools are looked up on PATH and then in the sbin folders, which PATH of a non-login root
+/// Runs the system's tools the drills need (<c>ip</c>, <c>tc</c>, <c>losetup</c>, <c>mount</c>, ...) as child
+/// processes, asynchronously and with a time limit. Tools are looked up on PATH and then in the sbin folders, which PATH of a non-login root
 /// shell often lacks.
 /// </summary>
-internal static class NetworkCommand
+internal static class SystemCommand
 {
-    /// <summary>How long one network command may take before it is killed and reported.</summary>
+    /// <summary>How long one command may take before it is killed and reported.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
 
     private static readonly string[] SbinFolders = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
@@ -54,7 +54,7 @@ internal static class NetworkCommand
             start.ArgumentList.Add(arg);
 
         using var process = Process.Start(start)
-            ?? throw new NetworkLabException($"`{Describe(file, args)}` could not be started");
+            ?? throw new SystemCommandException($"`{Describe(file, args)}` could not be started");
         var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
         using var limit = new CancellationTokenSource(DefaultTimeout);
@@ -65,7 +65,7 @@ internal static class NetworkCommand
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new NetworkLabException(
+            throw new SystemCommandException(
                 $"`{Describe(file, args)}` did not finish within {DefaultTimeout.TotalSeconds:0} s and was killed");
         }
         return new CommandOutcome(process.ExitCode, await output, await error);
@@ -80,7 +80,7 @@ internal static class NetworkCommand
         return outcome.Output;
     }
 
-    public static NetworkLabException Failed(string file, IReadOnlyList<string> args, CommandOutcome outcome) =>
+    public static SystemCommandException Failed(string file, IReadOnlyList<string> args, CommandOutcome outcome) =>
         new($"`{Describe(file, args)}` exited with code {outcome.ExitCode}: {outcome.Error.Trim()}");
 
     public static string Describe(string file, IReadOnlyList<string> args) =>
