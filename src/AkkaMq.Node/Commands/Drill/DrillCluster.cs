@@ -401,12 +401,55 @@ public sealed class DrillCluster : IAsyncDisposable
         return text.ToString();
     }
 
+    /// <summary>
+    /// A free loopback port below the ephemeral range: the nodes bind it later and again after every
+    /// restart, and a port from the ephemeral range may meanwhile be taken by any outgoing connection.
+    /// </summary>
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        int below = EphemeralLow();
+        lock (TakenPorts)
+        {
+            for (int attempt = 0; attempt < 1000; attempt++)
+            {
+                int port = Random.Shared.Next(Math.Min(10000, below - 1000), below);
+                if (!TakenPorts.Add(port))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    return port;
+                }
+                catch (SocketException)
+                {
+                    // In use by something else: another one.
+                }
+            }
+        }
+
+        throw new DrillException("no free port found below " + below);
     }
+
+    /// <summary>The first port of the ephemeral range (Linux's ip_local_port_range; 32768 where unknown).</summary>
+    private static int EphemeralLow()
+    {
+        try
+        {
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            return int.TryParse(range[0], NumberStyles.None, CultureInfo.InvariantCulture, out int low) && low > 2048 ? low : 32768;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
+        {
+            return 32768;
+        }
+    }
+
+    /// <summary>Ports handed out by this process's drills, never handed out twice.</summary>
+    private static readonly HashSet<int> TakenPorts = [];
 }
 
 /// <summary>The drill could not go on (a node did not start, the cluster did not settle).</summary>

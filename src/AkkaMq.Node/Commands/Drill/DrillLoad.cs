@@ -125,6 +125,23 @@ public sealed class DrillLoad : IAsyncDisposable
         return true;
     }
 
+    /// <summary>Waits until <paramref name="group"/> acknowledged <paramref name="count"/> sends made after <paramref name="after"/>, or the deadline passes.</summary>
+    public async Task<bool> WaitForGroupAcksAsync(string group, TimeSpan after, int count, TimeSpan deadline, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (_acks.Count(a => a.Group == group && a.SentAt >= after) < count)
+        {
+            if (clock.Elapsed > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(100, ct).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
     /// <summary>Stops sending and waits until every acknowledged message was delivered, or the deadline passes.</summary>
     public async Task DrainAsync(TimeSpan deadline, CancellationToken ct)
     {

@@ -110,7 +110,7 @@ public static class DrillScenarios
         run.Add(TimelineKind.Repair, $"{master.Name} starting again on its store");
         await run.Cluster.RestartAsync(master, ct).ConfigureAwait(false);
         await run.WaitForRejoinAsync(master, ct).ConfigureAwait(false);
-        Finish(run, faultAt, "kill-master");
+        await FinishAsync(run, faultAt, "kill-master", ct).ConfigureAwait(false);
     }
 
     private static async Task DiskLossAsync(DrillRun run, CancellationToken ct)
@@ -160,7 +160,7 @@ public static class DrillScenarios
             }
         }
 
-        Finish(run, faultAt, "disk-loss");
+        await FinishAsync(run, faultAt, "disk-loss", ct).ConfigureAwait(false);
     }
 
     private static async Task KillControllerAsync(DrillRun run, CancellationToken ct)
@@ -206,7 +206,7 @@ public static class DrillScenarios
         run.Add(TimelineKind.Repair, $"{host.Name} starting again on its store");
         await run.Cluster.RestartAsync(host, ct).ConfigureAwait(false);
         await run.WaitForRejoinAsync(host, ct).ConfigureAwait(false);
-        Finish(run, faultAt, "kill-controller", host.Group);
+        await FinishAsync(run, faultAt, "kill-controller", ct, host.Group).ConfigureAwait(false);
     }
 
     private static async Task PauseMasterAsync(DrillRun run, CancellationToken ct)
@@ -221,7 +221,7 @@ public static class DrillScenarios
         await master.ResumeAsync(ct).ConfigureAwait(false);
         run.Add(TimelineKind.Repair, $"SIGCONT {master.Name}");
         await run.WaitForRejoinAsync(master, ct).ConfigureAwait(false);
-        Finish(run, faultAt, "pause-master");
+        await FinishAsync(run, faultAt, "pause-master", ct).ConfigureAwait(false);
     }
 
     private static async Task PartitionMasterAsync(DrillRun run, CancellationToken ct)
@@ -237,7 +237,7 @@ public static class DrillScenarios
         await lab.HealAsync(master.Index, ct).ConfigureAwait(false);
         run.Add(TimelineKind.Repair, $"{master.Name}'s link restored");
         await run.WaitForRejoinAsync(master, ct).ConfigureAwait(false);
-        Finish(run, faultAt, "partition-master");
+        await FinishAsync(run, faultAt, "partition-master", ct).ConfigureAwait(false);
     }
 
     private static async Task RollingRestartAsync(DrillRun run, CancellationToken ct)
@@ -286,13 +286,13 @@ public static class DrillScenarios
         }
 
         run.Add(TimelineKind.Recovered, string.Join("; ", masters));
-        if (!await run.Load.WaitForMoreAcksAsync(50, DrillRun.StepDeadline, ct).ConfigureAwait(false))
-        {
-            run.Problem("writes did not resume after every node came back");
-        }
-
         foreach (var group in run.Cluster.Groups)
         {
+            if (!await run.Load.WaitForGroupAcksAsync(group, faultAt, 20, DrillRun.StepDeadline, ct).ConfigureAwait(false))
+            {
+                run.Problem($"{group} did not take writes again after every node came back");
+            }
+
             run.AddRecoveryEvents(group, faultAt);
         }
 
@@ -356,6 +356,11 @@ public static class DrillScenarios
         }
 
         // Writes sent before the answer may still be acknowledged by the old master: the new one's come after it.
+        if (!await run.Load.WaitForGroupAcksAsync(group, switchedAt, 20, DrillRun.StepDeadline, ct).ConfigureAwait(false))
+        {
+            run.Problem($"{group} acknowledged fewer than 20 writes after the switch-over");
+        }
+
         run.AddRecoveryEvents(group, switchedAt);
         run.NoteUnavailability(faultAt, run.Clock.Elapsed, "switch-over");
     }
@@ -397,8 +402,14 @@ public static class DrillScenarios
         }
     }
 
-    private static void Finish(DrillRun run, TimeSpan faultAt, string what, string group = DrillRun.FailedGroup)
+    /// <summary>After the repair: the group takes writes again (a few sent after the fault acknowledged), then its recovery events and unavailability are noted.</summary>
+    private static async Task FinishAsync(DrillRun run, TimeSpan faultAt, string what, CancellationToken ct, string group = DrillRun.FailedGroup)
     {
+        if (!await run.Load.WaitForGroupAcksAsync(group, faultAt, 20, DrillRun.StepDeadline, ct).ConfigureAwait(false))
+        {
+            run.Problem($"{group} acknowledged fewer than 20 writes sent after the fault within {DrillRun.StepDeadline.TotalSeconds:0}s of the repair");
+        }
+
         run.AddRecoveryEvents(group, faultAt);
         run.NoteUnavailability(faultAt, run.Clock.Elapsed, what);
     }
