@@ -113,6 +113,8 @@ public sealed partial class BrokerRole
         {
             MaxBatchSize = settings.MaxBatchBytes,
             FetchWait = settings.FetchWaitOrDefault,
+            // Only acknowledgements of sync mode wait for the follower; async mode trades a little lag for fewer round trips.
+            BatchDelay = settings.Mode == ReplicationMode.Async ? settings.AsyncBatchDelayOrDefault : TimeSpan.Zero,
         }, loggers.CreateLogger("AkkaMq.Broker.Replication"));
         var inSync = new InSyncReplicas(
             new InSyncOptions(settings.Mode, settings.MinInSyncReplicas, settings.MaxLagTimeOrDefault, settings.AckTimeoutOrDefault,

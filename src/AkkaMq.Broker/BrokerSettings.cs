@@ -68,6 +68,7 @@ public sealed record StoreSettingsSection(
 /// <param name="FetchWait">How long the master holds a FETCH with nothing new (default 500ms).</param>
 /// <param name="MaxLagTime">A follower not caught up for this long leaves the in-sync set (default 5s).</param>
 /// <param name="AckTimeout">How long a sync-mode send waits for its replicas before FLUSH_SLAVE_TIMEOUT (default 5s).</param>
+/// <param name="AsyncBatchDelay">Async mode: how long the master gathers records for a FETCH that found only a little (default 2ms; 0 answers at once).</param>
 public sealed record ReplicationSettings(
     ReplicationMode Mode,
     [property: Range(1, 16)] int MinInSyncReplicas,
@@ -76,8 +77,12 @@ public sealed record ReplicationSettings(
     ByteSize? MaxBatchSize = null,
     TimeSpan? FetchWait = null,
     TimeSpan? MaxLagTime = null,
-    TimeSpan? AckTimeout = null)
+    TimeSpan? AckTimeout = null,
+    TimeSpan? AsyncBatchDelay = null)
 {
+    /// <summary><see cref="AsyncBatchDelay"/>, 2 ms when unset.</summary>
+    public TimeSpan AsyncBatchDelayOrDefault => AsyncBatchDelay ?? TimeSpan.FromMilliseconds(2);
+
     /// <summary><see cref="MaxLagTime"/>, 5 s when unset.</summary>
     public TimeSpan MaxLagTimeOrDefault => MaxLagTime ?? TimeSpan.FromSeconds(5);
 

@@ -56,6 +56,7 @@ public sealed partial class ReplicationServer
     {
         long deadline = _time.GetTimestamp() + (long)(_options.FetchWait.TotalSeconds * _time.TimestampFrequency);
         var buffer = session.BatchBuffer(_options.MaxBatchSize);
+        bool gathered = _options.BatchDelay <= TimeSpan.Zero;
         while (true)
         {
             EpochEntry epoch = EpochAt(offset, out long limit);
@@ -70,6 +71,15 @@ public sealed partial class ReplicationServer
             // A readable offset the follower was not told yet (this very report may have moved it) is answered at once,
             // so the follower's consumers see what the group holds without waiting out fetch-wait.
             bool readableMoved = _store.ReadableOffset != session.ReadableSent;
+            if (!gathered && chunk.Length > 0 && chunk.Length < _options.MaxBatchSize / 4 && !readableMoved && _leadership == leader)
+            {
+                // Async replication: wait once for more records rather than answer a small batch now; then read it again whole.
+                gathered = true;
+                await Task.Delay(_options.BatchDelay, _time, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+                buffer.ResetWrittenCount();
+                continue;
+            }
+
             if (chunk.Length > 0 || readableMoved || left <= TimeSpan.Zero || _leadership != leader || cancellationToken.IsCancellationRequested)
             {
                 session.Hold(chunk.Length);

@@ -64,6 +64,37 @@ public sealed class ReplicationServerTests
     }
 
     [Fact]
+    public async Task WithABatchDelay_ASmallBatchWaitsOnceForMore_AndIsAnsweredWithWhatCameMeanwhile()
+    {
+        using var master = new TempStore();
+        master.Store.StartEpoch(1);
+        await using var server = new ReplicationServer(master.Store, new ReplicationServerOptions(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0))
+        {
+            MaxBatchSize = 64 * 1024,
+            FetchWait = TimeSpan.FromMilliseconds(200),
+            BatchDelay = TimeSpan.FromSeconds(1),
+        })
+        { Leadership = new ReplicationLeadership("g1", 1) };
+        server.Start();
+        await using var client = new RemotingClient();
+        RemotingConnection c = await client.GetConnectionAsync(Address(server));
+        await c.InvokeAsync(Hello(), Timeout);
+        master.Store.PutMany(server, 1, "first");
+        long first = master.Store.MaxPhysicalOffset;
+
+        Task<RemotingCommand> fetch = c.InvokeAsync(Fetch(0), Timeout);
+        // Without the delay the one record would be answered at once.
+        await Task.Delay(300);
+        Assert.False(fetch.IsCompleted, "a small batch was answered without waiting for more");
+        master.Store.PutMany(server, 3, "more");
+
+        RemotingCommand answer = await fetch;
+        Assert.Equal(ReplicationProtocol.Ok, answer.Code);
+        Assert.True(answer.Body.Length > first, "the records appended during the delay were not in the batch");
+        Assert.Equal(master.Store.MaxPhysicalOffset, answer.Body.Length);
+    }
+
+    [Fact]
     public async Task OneFetchInFlightPerFollower_AndAHeldFetchIsAnsweredWhenTheLogGrows()
     {
         using var master = new TempStore();

@@ -6,13 +6,16 @@ namespace AkkaMq.Broker.Tests.Replication;
 
 public sealed class ReplicationStreamTests
 {
-    [Fact]
-    public async Task MasterAppends_ArriveOnTheFollowerByteForByte_AcrossSegmentRolls()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    public async Task MasterAppends_ArriveOnTheFollowerByteForByte_AcrossSegmentRolls(int batchDelayMs)
     {
         using var master = new TempStore();
         using var replica = new TempStore();
         master.Store.StartEpoch(1);
-        await using ReplicationServer server = StartServer(master.Store);
+        // A batch delay (async replication) gathers small batches; the follower's log must still equal the master's.
+        await using ReplicationServer server = StartServer(master.Store, batchDelay: TimeSpan.FromMilliseconds(batchDelayMs));
         var reports = new List<FollowerProgress>();
         server.ProgressReported += p => { lock (reports) { reports.Add(p); } };
         master.Store.PutMany(server, 30, "before");

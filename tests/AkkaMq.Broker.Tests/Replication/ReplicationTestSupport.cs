@@ -69,12 +69,13 @@ public static class ReplicationTestSupport
         }
     }
 
-    public static ReplicationServer StartServer(MessageStore store, string group = "g1", int epoch = 1, int maxBatch = 2048)
+    public static ReplicationServer StartServer(MessageStore store, string group = "g1", int epoch = 1, int maxBatch = 2048, TimeSpan? batchDelay = null)
     {
         var server = new ReplicationServer(store, new ReplicationServerOptions(new IPEndPoint(IPAddress.Loopback, 0))
         {
             MaxBatchSize = maxBatch,
             FetchWait = TimeSpan.FromMilliseconds(200),
+            BatchDelay = batchDelay ?? TimeSpan.Zero,
         })
         { Leadership = new ReplicationLeadership(group, epoch) };
         server.Start();
