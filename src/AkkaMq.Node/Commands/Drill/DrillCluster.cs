@@ -202,37 +202,67 @@ public sealed class DrillCluster : IAsyncDisposable
         return disk;
     }
 
-    /// <summary>Starts a stopped node again on its store (empty if it was wiped) and waits until it answers ready.</summary>
-    public async Task RestartAsync(DrillNode node, CancellationToken ct)
+    /// <summary>How long a restarted node may take to answer ready before the drill kills it and starts it once more.</summary>
+    public static readonly TimeSpan RestartPatience = TimeSpan.FromSeconds(45);
+
+    /// <summary>
+    /// Starts a stopped node again on its store (empty if it was wiped) and waits until it answers ready.
+    /// With <paramref name="retrying"/>, a node not ready within <see cref="RestartPatience"/> (one that
+    /// came back before the cluster removed its previous incarnation may not get in) is killed and
+    /// started once more, as a service manager's health check would, and <paramref name="retrying"/> says so.
+    /// </summary>
+    public async Task RestartAsync(DrillNode node, CancellationToken ct, Action<string>? retrying = null)
     {
         node.Start(NodeFile(node));
+        if (retrying is not null)
+        {
+            var (ready, why) = await TryWaitReadyAsync(node, RestartPatience, ct).ConfigureAwait(false);
+            if (ready)
+            {
+                return;
+            }
+
+            retrying($"{node.Name} not ready {RestartPatience.TotalSeconds:0}s after its start ({why}); killed and started again, as a health-checking service manager would");
+            node.Kill();
+            await node.WaitForExitAsync(ct).ConfigureAwait(false);
+            node.Start(NodeFile(node));
+        }
+
         await WaitReadyAsync(node, ct).ConfigureAwait(false);
     }
 
     /// <summary>Starts a stopped node again without waiting for it.</summary>
     public void Restart(DrillNode node) => node.Start(NodeFile(node));
 
-    /// <summary>Waits until <paramref name="node"/>'s health endpoint answers ready.</summary>
+    /// <summary>Waits until <paramref name="node"/>'s health endpoint answers ready; a node that ends or is not ready within <see cref="ReadyDeadline"/> is an error.</summary>
     public async Task WaitReadyAsync(DrillNode node, CancellationToken ct)
     {
-        var deadline = Stopwatch.StartNew();
+        var (ready, why) = await TryWaitReadyAsync(node, ReadyDeadline, ct).ConfigureAwait(false);
+        if (!ready)
+        {
+            throw new DrillException($"{node.Name} {why}; its log ends:\n{node.Tail(30)}");
+        }
+    }
+
+    private async Task<(bool Ready, string Why)> TryWaitReadyAsync(DrillNode node, TimeSpan patience, CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
         while (true)
         {
             var health = await node.HealthAsync(_http, ct).ConfigureAwait(false);
             if (health is { Ready: true })
             {
-                return;
+                return (true, string.Empty);
             }
 
             if (!node.IsRunning)
             {
-                throw new DrillException($"{node.Name} exited with code {node.ExitCode} before it was ready; its log ends:\n{node.Tail(30)}");
+                return (false, $"exited with code {node.ExitCode} before it was ready");
             }
 
-            if (deadline.Elapsed > ReadyDeadline)
+            if (waited.Elapsed > patience)
             {
-                string why = health is null ? "no health answer" : string.Join("; ", health.Reasons);
-                throw new DrillException($"{node.Name} not ready within {ReadyDeadline.TotalSeconds:0}s ({why}); its log ends:\n{node.Tail(30)}");
+                return (false, $"not ready within {patience.TotalSeconds:0}s ({(health is null ? "no health answer" : string.Join("; ", health.Reasons))})");
             }
 
             await Task.Delay(200, ct).ConfigureAwait(false);

@@ -144,6 +144,10 @@ internal sealed class DrillRun : IAsyncDisposable
         return false;
     }
 
+    /// <summary>Starts a stopped node again and waits until it is ready, starting it once more (noted on the timeline) if it does not get in.</summary>
+    public Task RestartAsync(DrillNode node, CancellationToken ct) =>
+        Cluster.RestartAsync(node, ct, retrying: what => Add(TimelineKind.Info, what));
+
     /// <summary>Lets the load run until <paramref name="until"/> has passed since it started.</summary>
     public async Task RunOutAsync(TimeSpan until, CancellationToken ct)
     {

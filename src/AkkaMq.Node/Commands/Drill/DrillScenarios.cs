@@ -108,7 +108,7 @@ public static class DrillScenarios
         var faultAt = await KillAsync(run, master, epoch, $"master of {master.Group}, epoch {epoch}", ct).ConfigureAwait(false);
         await AfterMasterLossAsync(run, master, epoch, faultAt, ct).ConfigureAwait(false);
         run.Add(TimelineKind.Repair, $"{master.Name} starting again on its store");
-        await run.Cluster.RestartAsync(master, ct).ConfigureAwait(false);
+        await run.RestartAsync(master, ct).ConfigureAwait(false);
         await run.WaitForRejoinAsync(master, ct).ConfigureAwait(false);
         await FinishAsync(run, faultAt, "kill-master", ct).ConfigureAwait(false);
     }
@@ -149,7 +149,7 @@ public static class DrillScenarios
         }
 
         run.Add(TimelineKind.Repair, $"{master.Name} starting on an empty disk");
-        await run.Cluster.RestartAsync(master, ct).ConfigureAwait(false);
+        await run.RestartAsync(master, ct).ConfigureAwait(false);
         if (await run.WaitForRejoinAsync(master, ct).ConfigureAwait(false))
         {
             await using var admin = new AdminClient(run.Cluster.ClientOptions("drill-admin"));
@@ -204,7 +204,7 @@ public static class DrillScenarios
         }
 
         run.Add(TimelineKind.Repair, $"{host.Name} starting again on its store");
-        await run.Cluster.RestartAsync(host, ct).ConfigureAwait(false);
+        await run.RestartAsync(host, ct).ConfigureAwait(false);
         await run.WaitForRejoinAsync(host, ct).ConfigureAwait(false);
         await FinishAsync(run, faultAt, "kill-controller", ct, host.Group).ConfigureAwait(false);
     }
@@ -253,7 +253,7 @@ public static class DrillScenarios
             run.Add(TimelineKind.Fault, $"step {step + 1} of {order.Count}: {node.Name} ({role} of {node.Group}) stopping gracefully (SIGTERM)");
             await node.StopAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
             run.Add(TimelineKind.Repair, $"{node.Name} starting again on its store");
-            await run.Cluster.RestartAsync(node, ct).ConfigureAwait(false);
+            await run.RestartAsync(node, ct).ConfigureAwait(false);
             await run.WaitForRejoinAsync(node, ct).ConfigureAwait(false);
             await run.Load.WaitForMoreAcksAsync(50, DrillRun.StepDeadline, ct).ConfigureAwait(false);
             run.NoteUnavailability(from, run.Clock.Elapsed, $"step {step + 1} ({node.Name})");
