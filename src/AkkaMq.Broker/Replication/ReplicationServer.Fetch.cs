@@ -59,6 +59,14 @@ public sealed partial class ReplicationServer
         bool gathered = _options.BatchDelay <= TimeSpan.Zero;
         while (true)
         {
+            long available = _store.MaxPhysicalOffset - offset;
+            if (!gathered && available > 0 && available < _options.MaxBatchSize / 4 && _store.ReadableOffset == session.ReadableSent && _leadership == leader)
+            {
+                // Async replication: only a little is new; wait once for more before reading, so the answer is one larger batch.
+                gathered = true;
+                await Task.Delay(_options.BatchDelay, _time, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            }
+
             EpochEntry epoch = EpochAt(offset, out long limit);
             long endAtRead = _store.MaxPhysicalOffset;
             LogChunk chunk = _store.ReadLogChunk(offset, _options.MaxBatchSize, limit, buffer);
@@ -71,15 +79,6 @@ public sealed partial class ReplicationServer
             // A readable offset the follower was not told yet (this very report may have moved it) is answered at once,
             // so the follower's consumers see what the group holds without waiting out fetch-wait.
             bool readableMoved = _store.ReadableOffset != session.ReadableSent;
-            if (!gathered && chunk.Length > 0 && chunk.Length < _options.MaxBatchSize / 4 && !readableMoved && _leadership == leader)
-            {
-                // Async replication: wait once for more records rather than answer a small batch now; then read it again whole.
-                gathered = true;
-                await Task.Delay(_options.BatchDelay, _time, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
-                buffer.ResetWrittenCount();
-                continue;
-            }
-
             if (chunk.Length > 0 || readableMoved || left <= TimeSpan.Zero || _leadership != leader || cancellationToken.IsCancellationRequested)
             {
                 session.Hold(chunk.Length);

@@ -49,9 +49,6 @@ public sealed class DrillLoad : IAsyncDisposable
 
     public int Consumed => _consumedKeys.Count;
 
-    /// <summary>Messages acknowledged so far by broker group <paramref name="group"/>.</summary>
-    public int AcknowledgedBy(string group) => _acks.Count(a => a.Group == group);
-
     public IReadOnlyCollection<AckRecord> Acks => _acks;
 
     public IReadOnlyCollection<FailRecord> Failures => _failures;

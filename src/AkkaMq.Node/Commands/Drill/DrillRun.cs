@@ -49,9 +49,6 @@ internal sealed class DrillRun : IAsyncDisposable
     /// <summary>Why broker-a's master got no disk of its own for disk-loss (null when it did, or for other scenarios).</summary>
     public string? NoLoopDiskReason { get; init; }
 
-    /// <summary>When on, a node whose process ended without the drill stopping it is started again.</summary>
-    public bool Supervise { get; set; } = true;
-
     public DateTimeOffset StartedAt { get; private set; }
 
     public async Task StartLoadAsync(CancellationToken ct)
@@ -184,6 +181,10 @@ internal sealed class DrillRun : IAsyncDisposable
 
         var failures = Load.Failures.GroupBy(f => f.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}").ToList();
         Notes.Add("sends not acknowledged: " + (failures.Count == 0 ? "none" : string.Join(", ", failures)));
+        if (Load.OffsetWatchErrors > 0)
+        {
+            Notes.Add($"committed offsets unreadable in {Load.OffsetWatchErrors} rounds of 250 ms (a group failing over)");
+        }
         var timeline = _timeline.OrderBy(e => e.At).ToList();
         return new DrillResult(Options.Scenario, description, StartedAt, stopped, timeline,
             DrillAccounting.Seconds(Load.Acks, Load.Failures, Load.Deliveries), verdict with { Problems = problems }, Notes);
@@ -267,13 +268,10 @@ internal sealed class DrillRun : IAsyncDisposable
     {
         while (!_stop.IsCancellationRequested)
         {
-            if (Supervise)
+            foreach (var node in Cluster.Nodes.Where(n => !n.IsRunning && !n.StoppedByDrill && n.ExitCode is not null))
             {
-                foreach (var node in Cluster.Nodes.Where(n => !n.IsRunning && !n.StoppedByDrill && n.ExitCode is not null))
-                {
-                    Add(TimelineKind.Info, $"{node.Name} exited by itself (code {node.ExitCode}); started again, as its service manager would");
-                    Cluster.Restart(node);
-                }
+                Add(TimelineKind.Info, $"{node.Name} exited by itself (code {node.ExitCode}); started again, as its service manager would");
+                Cluster.Restart(node);
             }
 
             await Task.Delay(100, _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);

@@ -29,9 +29,6 @@ public static class DrillScenarios
     /// <summary>The scenarios that need no control of node processes, so also run <c>--against</c> a running cluster.</summary>
     public static IReadOnlyList<string> AgainstNames { get; } = [.. Catalogue.Where(s => !s.Value.NeedsProcesses).Select(s => s.Key)];
 
-    public static string Describe(string scenario) =>
-        Catalogue.TryGetValue(scenario, out var s) ? s.Description : throw new ArgumentException("unknown scenario " + scenario, nameof(scenario));
-
     /// <summary>Runs <paramref name="options"/>' scenario from start to verdict.</summary>
     public static async Task<DrillResult> RunAsync(DrillOptions options, CancellationToken ct)
     {
