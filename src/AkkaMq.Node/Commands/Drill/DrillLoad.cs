@@ -253,13 +253,13 @@ public sealed class DrillLoad : IAsyncDisposable
     }
 
     /// <summary>
-    /// Reads the group's committed offsets every 250 ms. An offset may show in the master's memory
-    /// before its record is written; a value below one seen more than a second earlier is a rewind.
+    /// Reads the group's committed offsets every 250 ms and reports a queue whose offset fell below a
+    /// settled one (see <see cref="OffsetHistory"/>).
     /// </summary>
     private async Task WatchOffsetsAsync()
     {
         await using var admin = new AdminClient(_cluster.ClientOptions("drill-offsets"));
-        var seen = new Dictionary<(string, int), List<(TimeSpan At, long Offset)>>();
+        var seen = new Dictionary<(string, int), OffsetHistory>();
         while (!_stop.IsCancellationRequested)
         {
             try
@@ -269,17 +269,11 @@ public sealed class DrillLoad : IAsyncDisposable
                 foreach (var (queue, wrapper) in stats.OffsetTable)
                 {
                     var key = (queue.BrokerName, queue.QueueId);
-                    var history = seen.TryGetValue(key, out var h) ? h : seen[key] = [];
-                    long settled = history.Where(e => now - e.At > TimeSpan.FromSeconds(1)).Select(e => e.Offset).DefaultIfEmpty(-1).Max();
-                    if (wrapper.ConsumerOffset >= 0 && wrapper.ConsumerOffset < settled)
+                    var history = seen.TryGetValue(key, out var h) ? h : seen[key] = new OffsetHistory();
+                    if (history.Observe(now, wrapper.ConsumerOffset) is { } settled)
                     {
-                        _rewinds.Enqueue($"{queue.BrokerName}/{queue.QueueId} at {now.TotalSeconds:F1}s: committed offset {wrapper.ConsumerOffset} after {settled}");
-                    }
-
-                    history.Add((now, wrapper.ConsumerOffset));
-                    if (history.Count > 64)
-                    {
-                        history.RemoveRange(0, history.Count - 64);
+                        _rewinds.Enqueue(
+                            $"{queue.BrokerName}/{queue.QueueId} at {now.TotalSeconds:F1}s: committed offset {wrapper.ConsumerOffset} after {settled.Offset} (seen at {settled.At.TotalSeconds:F1}s, still held {settled.ConfirmedAt.TotalSeconds:F1}s)");
                     }
                 }
             }
@@ -295,6 +289,64 @@ public sealed class DrillLoad : IAsyncDisposable
 
             await Task.Delay(250, _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
+    }
+}
+
+/// <summary>
+/// One queue's committed offsets as the watcher saw them. A commit lives in the master's memory
+/// until its delta record is written (within 100 ms), so a crash may take back the last moment's
+/// commits, as a RocketMQ broker takes back those since its last offset flush. An offset counts as
+/// settled once the broker still reported it (or more) at least a second after it was first seen:
+/// by then it is in the log. A later offset below a settled one is a rewind.
+/// </summary>
+public sealed class OffsetHistory
+{
+    public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(1);
+
+    private readonly List<(TimeSpan At, long Offset)> _pending = [];
+    private Settled? _settled;
+
+    /// <summary>The highest settled offset: seen at <see cref="At"/>, still reported at <see cref="ConfirmedAt"/>.</summary>
+    public sealed record Settled(long Offset, TimeSpan At, TimeSpan ConfirmedAt);
+
+    /// <summary>The highest settled offset so far, or null.</summary>
+    public Settled? Current => _settled;
+
+    /// <summary>Records an observation; returns the settled offset it falls below, or null.</summary>
+    public Settled? Observe(TimeSpan at, long offset)
+    {
+        if (offset < 0)
+        {
+            // The group has no offset on the queue (or the broker does not know it yet): nothing to compare.
+            return null;
+        }
+
+        Settled? rewound = _settled is { } s && offset < s.Offset ? s : null;
+        for (int i = _pending.Count - 1; i >= 0; i--)
+        {
+            var (seenAt, seenOffset) = _pending[i];
+            if (at - seenAt >= SettleTime && offset >= seenOffset)
+            {
+                if (_settled is null || seenOffset > _settled.Offset)
+                {
+                    _settled = new Settled(seenOffset, seenAt, at);
+                }
+
+                _pending.RemoveAt(i);
+            }
+            else if (_settled is { } known && seenOffset <= known.Offset)
+            {
+                _pending.RemoveAt(i);
+            }
+        }
+
+        _pending.Add((at, offset));
+        if (_pending.Count > 64)
+        {
+            _pending.RemoveRange(0, _pending.Count - 64);
+        }
+
+        return rewound;
     }
 }
 
