@@ -27,7 +27,23 @@ public static class FrameDecoder
     /// <see cref="FrameReadStatus.Frame"/> the buffer is advanced past it; otherwise it is unchanged.
     /// The command's body is copied out, so the caller may release the buffer.
     /// </summary>
-    public static FrameReadResult TryReadFrame(ref ReadOnlySequence<byte> buffer, int maxFrameLength, out RemotingCommand? command)
+    public static FrameReadResult TryReadFrame(ref ReadOnlySequence<byte> buffer, int maxFrameLength, out RemotingCommand? command) =>
+        TryReadFrame(ref buffer, maxFrameLength, default, out command);
+
+    /// <summary>
+    /// Decodes one frame from the start of <paramref name="frames"/> without copying its body: the
+    /// command's body is a slice of <paramref name="frames"/>, valid as long as the caller keeps
+    /// that memory unchanged. <paramref name="consumed"/> is the frame's length on success, else 0.
+    /// </summary>
+    public static FrameReadResult TryReadFrame(ReadOnlyMemory<byte> frames, int maxFrameLength, out RemotingCommand? command, out int consumed)
+    {
+        var buffer = new ReadOnlySequence<byte>(frames);
+        var result = TryReadFrame(ref buffer, maxFrameLength, frames, out command);
+        consumed = command is null ? 0 : frames.Length - (int)buffer.Length;
+        return result;
+    }
+
+    private static FrameReadResult TryReadFrame(ref ReadOnlySequence<byte> buffer, int maxFrameLength, ReadOnlyMemory<byte> backing, out RemotingCommand? command)
     {
         command = null;
         if (buffer.Length < 4)
@@ -83,7 +99,9 @@ public static class FrameDecoder
         int bodyLength = length - 4 - headerLength;
         if (bodyLength > 0)
         {
-            decoded.Body = buffer.Slice(PrefixLength + headerLength, bodyLength).ToArray();
+            decoded.Body = backing.IsEmpty
+                ? buffer.Slice(PrefixLength + headerLength, bodyLength).ToArray()
+                : backing.Slice(PrefixLength + headerLength, bodyLength);
         }
 
         buffer = buffer.Slice((long)length + 4);

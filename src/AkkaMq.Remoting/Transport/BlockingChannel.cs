@@ -1,0 +1,173 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using AkkaMq.Remoting.Protocol;
+
+namespace AkkaMq.Remoting.Transport;
+
+/// <summary>
+/// One request at a time over one TCP connection, for a thread of its own that does nothing else
+/// (a follower's replication stream). Requests are written and answers read with blocking socket
+/// calls into buffers kept for the channel's life: the kernel wakes the thread when an answer
+/// arrives, no pool thread is woken on the way, and a large answer's body is not copied. An
+/// answer's body is a slice of the channel's receive buffer, valid until the next
+/// <see cref="Invoke"/>. <see cref="Dispose"/> from any thread makes a blocked call throw.
+/// </summary>
+public sealed class BlockingChannel : IDisposable
+{
+    private const int PrefixLength = 4;
+
+    private readonly Socket _socket;
+    private readonly string _address;
+    private readonly int _maxFrameLength;
+    private readonly ArrayBufferWriter<byte> _request = new(4096);
+    private byte[] _answer = new byte[64 * 1024];
+    private int _nextOpaque;
+    private volatile bool _disposed;
+
+    private BlockingChannel(Socket socket, string address, int maxFrameLength)
+    {
+        _socket = socket;
+        _address = address;
+        _maxFrameLength = maxFrameLength;
+    }
+
+    /// <summary>The peer, host:port.</summary>
+    public string Address => _address;
+
+    /// <summary>Connects to <paramref name="address"/> (ip:port) within <paramref name="timeout"/>; throws <see cref="RemotingConnectionException"/>.</summary>
+    public static BlockingChannel Connect(string address, TimeSpan timeout, int maxFrameLength, CancellationToken cancellationToken)
+    {
+        if (!HostPort.TryParse(address, out var endPoint))
+        {
+            throw new RemotingConnectionException("'" + address + "' is not ip:port");
+        }
+
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connecting.CancelAfter(timeout);
+        try
+        {
+            // Connecting is the one step that may wait on the network for long; the token bounds it.
+            socket.ConnectAsync(endPoint, connecting.Token).AsTask().GetAwaiter().GetResult();
+            return new BlockingChannel(socket, address, maxFrameLength);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new RemotingConnectionException("connect to <" + address + "> timed out", ex);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw new RemotingConnectionException("connect to <" + address + "> failed: " + ex.Message, ex);
+        }
+        catch (OperationCanceledException)
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> and returns its answer; the answer's body stays valid until the
+    /// next call. Throws <see cref="RemotingTimeoutException"/> when no answer comes within
+    /// <paramref name="timeout"/> and <see cref="RemotingConnectionException"/> when the connection
+    /// fails, closes, or carries anything but this request's answer (the channel is then unusable).
+    /// </summary>
+    public RemotingCommand Invoke(RemotingCommand request, TimeSpan timeout)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        request.Opaque = ++_nextOpaque;
+        _request.ResetWrittenCount();
+        FrameEncoder.Write(_request, request);
+        int waitMillis = (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue);
+        try
+        {
+            _socket.SendTimeout = waitMillis;
+            SendAll(_request.WrittenSpan);
+            _socket.ReceiveTimeout = waitMillis;
+            ReceiveExactly(0, PrefixLength);
+            int length = BinaryPrimitives.ReadInt32BigEndian(_answer);
+            if (length < 4 || (long)length + PrefixLength > _maxFrameLength)
+            {
+                throw new RemotingConnectionException($"<{_address}> sent a frame of length {length} (limit {_maxFrameLength})");
+            }
+
+            int frameLength = length + PrefixLength;
+            if (_answer.Length < frameLength)
+            {
+                byte[] larger = new byte[Math.Max(frameLength, Math.Min(_maxFrameLength, _answer.Length * 2))];
+                _answer.AsSpan(0, PrefixLength).CopyTo(larger);
+                _answer = larger;
+            }
+
+            ReceiveExactly(PrefixLength, length);
+            var read = FrameDecoder.TryReadFrame(_answer.AsMemory(0, frameLength), _maxFrameLength, out var answer, out _);
+            if (answer is null)
+            {
+                throw new RemotingConnectionException($"<{_address}> sent a malformed frame: {read.Reason}");
+            }
+
+            if (!answer.IsResponse || answer.Opaque != request.Opaque)
+            {
+                throw new RemotingConnectionException($"<{_address}> sent a frame that is not the answer to request {request.Opaque} (code {answer.Code}, opaque {answer.Opaque})");
+            }
+
+            return answer;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TimedOut)
+        {
+            throw new RemotingTimeoutException(_address, request.Code, timeout);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            throw new RemotingConnectionException(_disposed ? "connection to <" + _address + "> closed" : "connection to <" + _address + "> failed: " + ex.Message, ex);
+        }
+    }
+
+    /// <summary>Closes the connection; a call blocked in <see cref="Invoke"/> on another thread throws.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Already reset by the peer: closing below is all that is left.
+        }
+
+        _socket.Dispose();
+    }
+
+    private void SendAll(ReadOnlySpan<byte> bytes)
+    {
+        while (!bytes.IsEmpty)
+        {
+            int sent = _socket.Send(bytes);
+            bytes = bytes[sent..];
+        }
+    }
+
+    private void ReceiveExactly(int offset, int count)
+    {
+        while (count > 0)
+        {
+            int read = _socket.Receive(_answer, offset, count, SocketFlags.None);
+            if (read == 0)
+            {
+                throw new RemotingConnectionException("connection to <" + _address + "> closed by the peer");
+            }
+
+            offset += read;
+            count -= read;
+        }
+    }
+}
