@@ -155,6 +155,19 @@ internal static class BrokerResponses
     };
 
     /// <summary>
+    /// Send result of an append the store could not write or make durable (<paramref name="error"/>):
+    /// the message is not stored. A store that failed for good answers as it will answer every later
+    /// send (SERVICE_NOT_AVAILABLE, send elsewhere); a passing write error is SYSTEM_ERROR naming it.
+    /// </summary>
+    public static (ResponseCode Code, string? Remark) ForStoreError(Exception error, MessageStore store) =>
+        store.FatalError is not null
+            ? ForAppend(AppendStatus.StoreFailed)
+            : (ResponseCode.SystemError, "the message store could not write this message, it is not stored: " + error.Message);
+
+    /// <summary>True for the exceptions a store append or flush fails with (disk errors, a damaged log, a closed store).</summary>
+    public static bool IsStoreError(Exception error) => error is IOException or StoreCorruptedException or InvalidOperationException;
+
+    /// <summary>
     /// Send result of a store append, as RocketMQ's handlePutMessageResult answers it: every size
     /// problem (body over <paramref name="maxMessageSize"/>, whole record too large, properties
     /// over 32767 bytes) is MESSAGE_ILLEGAL with one remark naming both limits.

@@ -63,7 +63,17 @@ internal sealed class SendBackProcessor(BrokerContext context)
         var completion = new TaskAppendCompletion();
         var parked = DelayLevels.Park(copy);
         context.StoreActor.Tell(new AppendMessages(new[] { parked }, completion), ActorRefs.NoSender);
-        var result = (await completion.Task.ConfigureAwait(false))[0];
+        AppendResult result;
+        try
+        {
+            result = (await completion.Task.ConfigureAwait(false))[0];
+        }
+        catch (Exception e) when (BrokerResponses.IsStoreError(e))
+        {
+            var (failedCode, failedRemark) = BrokerResponses.ForStoreError(e, context.Store);
+            return request.CreateResponse(failedCode, failedRemark);
+        }
+
         if (!result.IsOk)
         {
             var (code, remark) = BrokerResponses.ForAppend(result.Status, context.MaxMessageSize);

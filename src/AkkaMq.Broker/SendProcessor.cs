@@ -170,6 +170,12 @@ internal sealed class SendProcessor(BrokerContext context)
                 ? Replication.ReplicaAckResponses.ForSend(response, await gate.WaitAsync(endOffset).ConfigureAwait(false))
                 : response;
         }
+        catch (Exception e) when (BrokerResponses.IsStoreError(e))
+        {
+            // The store actor logged the failed write or flush once for its whole batch; each sender gets the reason.
+            var (code, remark) = BrokerResponses.ForStoreError(e, context.Store);
+            return request.CreateResponse(code, remark);
+        }
         finally
         {
             queue?.Leave();

@@ -29,7 +29,9 @@ public sealed class StoreFailureTests
 
         device.FailWithIoError();
         var during = await Send("during");
-        Assert.NotEqual((int)ResponseCode.Success, during.Code);
+        // The send whose write or flush met the fault is answered as every later one: not stored, send elsewhere.
+        Assert.Equal((int)ResponseCode.ServiceNotAvailable, during.Code);
+        Assert.Contains("fatal disk error", during.Remark, StringComparison.Ordinal);
         Assert.NotNull(broker.StoreFailure);
         Assert.Contains("EIO", broker.StoreFailure, StringComparison.Ordinal);
 

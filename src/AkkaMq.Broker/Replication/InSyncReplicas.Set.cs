@@ -245,6 +245,8 @@ public sealed partial class InSyncReplicas
             return;
         }
 
+        // The member re-reads the Controller's set every sync interval: only a change is news.
+        bool changed = set.SyncStateSetEpoch != _current.SyncStateSetEpoch || set.MasterEpoch != _current.MasterEpoch || !set.Members.SequenceEqual(_current.Members);
         _current = set;
         _pending = null;
         _pendingUnsent = false;
@@ -257,7 +259,11 @@ public sealed partial class InSyncReplicas
             }
         }
 
-        _log.LogInformation("In-sync set of epoch {Epoch} is now [{Set}] (set epoch {SetEpoch})", set.MasterEpoch, string.Join(",", set.Members), set.SyncStateSetEpoch);
+        if (changed)
+        {
+            _log.LogInformation("In-sync set of epoch {Epoch} is now [{Set}] (set epoch {SetEpoch})", set.MasterEpoch, string.Join(",", set.Members), set.SyncStateSetEpoch);
+        }
+
         Recompute(done);
     }
 
