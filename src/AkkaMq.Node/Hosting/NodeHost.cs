@@ -134,7 +134,8 @@ public sealed class NodeHost
             cluster.Join(cluster.SelfAddress);
         }
 
-        return await Task.WhenAny(up.Task, stopping).ConfigureAwait(false) == up.Task;
+        // The actor system ends on its own when the join gives up (akka.cluster.shutdown-after-unsuccessful-join-seed-nodes).
+        return await Task.WhenAny(up.Task, stopping, system.WhenTerminated).ConfigureAwait(false) == up.Task;
     }
 
     /// <summary>Joins the cluster (waits to be a member, or for a stop) and starts the roles; false when the node must not run.</summary>
@@ -148,7 +149,17 @@ public sealed class NodeHost
 
         if (!await JoinClusterAsync(system, seeds, stopping).ConfigureAwait(false))
         {
-            _log.LogWarning("Node {Node} stopped before it joined the cluster", _settings.NodeName);
+            if (!stopping.IsCompleted && system.WhenTerminated.IsCompleted)
+            {
+                _log.LogCritical(
+                    "Node {Node} could not join the cluster through {Seeds} within akka.cluster.shutdown-after-unsuccessful-join-seed-nodes ({Limit}); exiting so that its service manager starts it again",
+                    _settings.NodeName, string.Join(", ", seeds), system.Settings.Config.GetString("akka.cluster.shutdown-after-unsuccessful-join-seed-nodes"));
+            }
+            else
+            {
+                _log.LogWarning("Node {Node} stopped before it joined the cluster", _settings.NodeName);
+            }
+
             return false;
         }
 
