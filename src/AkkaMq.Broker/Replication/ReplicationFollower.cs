@@ -65,7 +65,7 @@ public sealed class ReplicationFollower : IAsyncDisposable
     private string? _lastError;
     private long _refusedAnswers;
     private long _failures;
-    private TaskCompletionSource? _suspended;
+    private readonly ManualResetEventSlim _fetching = new(initialState: true);
 
     public ReplicationFollower(MessageStore store, ReplicationFollowerOptions options, ILogger? logger = null, TimeProvider? time = null)
     {
@@ -91,10 +91,10 @@ public sealed class ReplicationFollower : IAsyncDisposable
     /// Stops fetching once the answer in flight is appended, keeping the connection: the follower falls
     /// behind as a slow or cut-off one would (a fault hook for drills and tests). <see cref="Resume"/> goes on.
     /// </summary>
-    public void Suspend() => Interlocked.CompareExchange(ref _suspended, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
+    public void Suspend() => _fetching.Reset();
 
     /// <summary>Fetches again after <see cref="Suspend"/>.</summary>
-    public void Resume() => Interlocked.Exchange(ref _suspended, null)?.TrySetResult();
+    public void Resume() => _fetching.Set();
 
     /// <summary>The newest master epoch this follower has seen.</summary>
     public int KnownEpoch => Volatile.Read(ref _knownEpoch);
@@ -268,10 +268,10 @@ public sealed class ReplicationFollower : IAsyncDisposable
         long speedFrom = _store.MaxPhysicalOffset;
         while (!stop.IsCancellationRequested)
         {
-            if (Volatile.Read(ref _suspended) is { } suspended)
+            if (!_fetching.IsSet)
             {
-                // The stream's own thread: waiting here holds nothing else up.
-                suspended.Task.Wait(stop);
+                // Suspended: the stream's own thread sleeps until Resume (or the stop) and holds nothing else up.
+                _fetching.Wait(stop);
             }
 
             long offset = _store.MaxPhysicalOffset;

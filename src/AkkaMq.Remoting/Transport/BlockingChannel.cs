@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Net;
 using System.Net.Sockets;
 using AkkaMq.Remoting.Protocol;
 
@@ -35,7 +36,11 @@ public sealed class BlockingChannel : IDisposable
     /// <summary>The peer, host:port.</summary>
     public string Address => _address;
 
-    /// <summary>Connects to <paramref name="address"/> (ip:port) within <paramref name="timeout"/>; throws <see cref="RemotingConnectionException"/>.</summary>
+    /// <summary>
+    /// Connects to <paramref name="address"/> (ip:port) within <paramref name="timeout"/>; throws
+    /// <see cref="RemotingConnectionException"/>, or <see cref="OperationCanceledException"/> once
+    /// <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
     public static BlockingChannel Connect(string address, TimeSpan timeout, int maxFrameLength, CancellationToken cancellationToken)
     {
         if (!HostPort.TryParse(address, out var endPoint))
@@ -44,29 +49,58 @@ public sealed class BlockingChannel : IDisposable
         }
 
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        connecting.CancelAfter(timeout);
         try
         {
-            // Connecting is the one step that may wait on the network for long; the token bounds it.
-            socket.ConnectAsync(endPoint, connecting.Token).AsTask().GetAwaiter().GetResult();
+            ConnectWithin(socket, endPoint, timeout, cancellationToken);
             return new BlockingChannel(socket, address, maxFrameLength);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            socket.Dispose();
-            throw new RemotingConnectionException("connect to <" + address + "> timed out", ex);
         }
         catch (SocketException ex)
         {
             socket.Dispose();
             throw new RemotingConnectionException("connect to <" + address + "> failed: " + ex.Message, ex);
         }
+        catch (TimeoutException ex)
+        {
+            socket.Dispose();
+            throw new RemotingConnectionException("connect to <" + address + "> timed out", ex);
+        }
         catch (OperationCanceledException)
         {
             socket.Dispose();
             throw;
         }
+    }
+
+    /// <summary>A non-blocking connect, then polls for the outcome in short slices so that a stop is seen.</summary>
+    private static void ConnectWithin(Socket socket, IPEndPoint endPoint, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        socket.Blocking = false;
+        try
+        {
+            socket.Connect(endPoint);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+        {
+            // Connecting in the background: wait below.
+        }
+
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        // Writable once connected; a failed connect reports an error (its code in SO_ERROR below).
+        while (!socket.Poll(TimeSpan.FromMilliseconds(100), SelectMode.SelectWrite) && !socket.Poll(TimeSpan.Zero, SelectMode.SelectError))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (Environment.TickCount64 >= deadline)
+            {
+                throw new TimeoutException();
+            }
+        }
+
+        if (socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error) is int error && error != 0)
+        {
+            throw new SocketException(error);
+        }
+
+        socket.Blocking = true;
     }
 
     /// <summary>
