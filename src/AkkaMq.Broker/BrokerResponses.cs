@@ -155,14 +155,17 @@ internal static class BrokerResponses
     };
 
     /// <summary>
-    /// Send result of an append the store could not write or make durable (<paramref name="error"/>):
+    /// The answer to a send the store could not write or make durable (<paramref name="error"/>):
     /// the message is not stored. A store that failed for good answers as it will answer every later
     /// send (SERVICE_NOT_AVAILABLE, send elsewhere); a passing write error is SYSTEM_ERROR naming it.
     /// </summary>
-    public static (ResponseCode Code, string? Remark) ForStoreError(Exception error, MessageStore store) =>
-        store.FatalError is not null
+    public static RemotingCommand StoreError(RemotingCommand request, Exception error, MessageStore store)
+    {
+        var (code, remark) = store.FatalError is not null
             ? ForAppend(AppendStatus.StoreFailed)
             : (ResponseCode.SystemError, "the message store could not write this message, it is not stored: " + error.Message);
+        return request.CreateResponse(code, remark);
+    }
 
     /// <summary>True for the exceptions a store append or flush fails with (disk errors, a damaged log, a closed store).</summary>
     public static bool IsStoreError(Exception error) => error is IOException or StoreCorruptedException or InvalidOperationException;

@@ -70,8 +70,7 @@ internal sealed class SendBackProcessor(BrokerContext context)
         }
         catch (Exception e) when (BrokerResponses.IsStoreError(e))
         {
-            var (failedCode, failedRemark) = BrokerResponses.ForStoreError(e, context.Store);
-            return request.CreateResponse(failedCode, failedRemark);
+            return BrokerResponses.StoreError(request, e, context.Store);
         }
 
         if (!result.IsOk)

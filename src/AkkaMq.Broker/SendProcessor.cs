@@ -159,7 +159,18 @@ internal sealed class SendProcessor(BrokerContext context)
         {
             long queuedAt = queue is null ? 0 : Stopwatch.GetTimestamp();
             context.StoreActor.Tell(new AppendMessages(completion.MessagesMemory, completion, queuedAt), ActorRefs.NoSender);
-            if (!await completion.WaitAsync().ConfigureAwait(false))
+            bool written;
+            try
+            {
+                written = await completion.WaitAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (BrokerResponses.IsStoreError(e))
+            {
+                // The store actor logged the failed write or flush once for its whole batch; each sender gets the reason.
+                return BrokerResponses.StoreError(request, e, context.Store);
+            }
+
+            if (!written)
             {
                 return Shed(request, completion.ShedAs);
             }
@@ -169,12 +180,6 @@ internal sealed class SendProcessor(BrokerContext context)
             return Replication.ReplicaAckResponses.GateFor(context, endOffset) is { } gate
                 ? Replication.ReplicaAckResponses.ForSend(response, await gate.WaitAsync(endOffset).ConfigureAwait(false))
                 : response;
-        }
-        catch (Exception e) when (BrokerResponses.IsStoreError(e))
-        {
-            // The store actor logged the failed write or flush once for its whole batch; each sender gets the reason.
-            var (code, remark) = BrokerResponses.ForStoreError(e, context.Store);
-            return request.CreateResponse(code, remark);
         }
         finally
         {

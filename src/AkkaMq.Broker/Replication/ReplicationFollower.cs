@@ -165,11 +165,8 @@ public sealed class ReplicationFollower : IAsyncDisposable
             try
             {
                 channel = BlockingChannel.Connect(_options.MasterAddress, RemotingSettings.Default.ConnectTimeout, _maxFrameLength, stop);
+                // Published for DisposeAsync; one that missed it is closed by the finally below, as the loop sees the stop.
                 Volatile.Write(ref _channel, channel);
-                if (stop.IsCancellationRequested)
-                {
-                    break;
-                }
                 while (!stop.IsCancellationRequested)
                 {
                     Hello(channel);

@@ -33,14 +33,12 @@ public static class FrameDecoder
     /// <summary>
     /// Decodes one frame from the start of <paramref name="frames"/> without copying its body: the
     /// command's body is a slice of <paramref name="frames"/>, valid as long as the caller keeps
-    /// that memory unchanged. <paramref name="consumed"/> is the frame's length on success, else 0.
+    /// that memory unchanged.
     /// </summary>
-    public static FrameReadResult TryReadFrame(ReadOnlyMemory<byte> frames, int maxFrameLength, out RemotingCommand? command, out int consumed)
+    public static FrameReadResult TryReadFrame(ReadOnlyMemory<byte> frames, int maxFrameLength, out RemotingCommand? command)
     {
         var buffer = new ReadOnlySequence<byte>(frames);
-        var result = TryReadFrame(ref buffer, maxFrameLength, frames, out command);
-        consumed = command is null ? 0 : frames.Length - (int)buffer.Length;
-        return result;
+        return TryReadFrame(ref buffer, maxFrameLength, frames, out command);
     }
 
     private static FrameReadResult TryReadFrame(ref ReadOnlySequence<byte> buffer, int maxFrameLength, ReadOnlyMemory<byte> backing, out RemotingCommand? command)

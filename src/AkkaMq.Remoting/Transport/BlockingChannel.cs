@@ -33,9 +33,6 @@ public sealed class BlockingChannel : IDisposable
         _maxFrameLength = maxFrameLength;
     }
 
-    /// <summary>The peer, host:port.</summary>
-    public string Address => _address;
-
     /// <summary>
     /// Connects to <paramref name="address"/> (ip:port) within <paramref name="timeout"/>; throws
     /// <see cref="RemotingConnectionException"/>, or <see cref="OperationCanceledException"/> once
@@ -137,7 +134,7 @@ public sealed class BlockingChannel : IDisposable
             }
 
             ReceiveExactly(PrefixLength, length);
-            var read = FrameDecoder.TryReadFrame(_answer.AsMemory(0, frameLength), _maxFrameLength, out var answer, out _);
+            var read = FrameDecoder.TryReadFrame(_answer.AsMemory(0, frameLength), _maxFrameLength, out var answer);
             if (answer is null)
             {
                 throw new RemotingConnectionException($"<{_address}> sent a malformed frame: {read.Reason}");

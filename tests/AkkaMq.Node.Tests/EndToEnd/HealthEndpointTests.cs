@@ -18,26 +18,7 @@ public sealed class HealthEndpointTests
     public async Task StandaloneNode_IsLive_ThenReadyAsMasterOfItsGroup_AndClosesTheEndpointWhenItStops()
     {
         using var temp = new TempDir();
-        var conf = temp.Write("node.conf", $$"""
-            akkamq {
-              node-name = health-test
-              namesrv.listen = "127.0.0.1:0"
-              health.listen = "127.0.0.1:0"
-              broker {
-                listen = "127.0.0.1:0"
-                advertise = "127.0.0.1:0"
-                store.dir = "{{Path.Combine(temp.Path, "store")}}"
-                store.commitlog-segment-size = 16m
-                replication.listen = "127.0.0.1:0"
-                replication.advertise = "127.0.0.1:0"
-              }
-            }
-            akka.remote.dot-netty.tcp.port = 0
-            """);
-        var effective = NodeConfigLoader.LoadEffective(conf, static _ => null);
-        var settings = NodeConfigLoader.Bind(effective);
-        var akka = AkkaConfiguration.Build(effective, settings, LogLevel.Warning, static _ => null);
-        var host = new NodeHost(settings, akka, NullLoggerFactory.Instance);
+        var host = LoopbackNode.Host(temp, "health-test", NullLoggerFactory.Instance, extra: "akkamq.broker.store.commitlog-segment-size = 16m");
         using var stop = new CancellationTokenSource();
         var run = host.RunAsync(stop.Token);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -116,19 +97,7 @@ public sealed class HealthEndpointTests
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
         using var temp = new TempDir();
-        var storeDir = Path.Combine(temp.Path, "store");
-        var conf = temp.Write("node.conf", $$"""
-            akkamq {
-              node-name = taken
-              namesrv.listen = "127.0.0.1:0"
-              health.listen = "127.0.0.1:{{port}}"
-              broker { listen = "127.0.0.1:0", advertise = "127.0.0.1:0", store.dir = "{{storeDir}}", replication.listen = "127.0.0.1:0", replication.advertise = "127.0.0.1:0" }
-            }
-            akka.remote.dot-netty.tcp.port = 0
-            """);
-        var effective = NodeConfigLoader.LoadEffective(conf, static _ => null);
-        var settings = NodeConfigLoader.Bind(effective);
-        var host = new NodeHost(settings, AkkaConfiguration.Build(effective, settings, LogLevel.Warning, static _ => null), NullLoggerFactory.Instance);
+        var host = LoopbackNode.Host(temp, "taken", NullLoggerFactory.Instance, health: "127.0.0.1:" + port);
 
         Assert.Equal(1, await host.RunAsync(CancellationToken.None).WaitAsync(Deadline));
         Assert.Null(host.HealthEndPoint);

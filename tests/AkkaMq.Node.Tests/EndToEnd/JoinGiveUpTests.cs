@@ -19,22 +19,11 @@ public sealed class JoinGiveUpTests
         int deadSeedPort = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
         using var temp = new TempDir();
-        var storeDir = Path.Combine(temp.Path, "store");
-        var conf = temp.Write("node.conf", $$"""
-            akkamq {
-              node-name = lonely
-              namesrv.listen = "127.0.0.1:0"
-              health.listen = "127.0.0.1:0"
-              broker { listen = "127.0.0.1:0", advertise = "127.0.0.1:0", store.dir = "{{storeDir}}", replication.listen = "127.0.0.1:0", replication.advertise = "127.0.0.1:0" }
-            }
-            akka.remote.dot-netty.tcp.port = 0
-            akka.cluster.seed-nodes = ["akka.tcp://DefaultCluster@127.0.0.1:{{deadSeedPort}}"]
+        var logs = new CapturingLoggerFactory();
+        var host = LoopbackNode.Host(temp, "lonely", logs, extra: $"""
+            akka.cluster.seed-nodes = ["akka.tcp://DefaultCluster@127.0.0.1:{deadSeedPort}"]
             akka.cluster.shutdown-after-unsuccessful-join-seed-nodes = 2s
             """);
-        var effective = NodeConfigLoader.LoadEffective(conf, static _ => null);
-        var settings = NodeConfigLoader.Bind(effective);
-        var logs = new CapturingLoggerFactory();
-        var host = new NodeHost(settings, AkkaConfiguration.Build(effective, settings, LogLevel.Warning, static _ => null), logs);
 
         int exitCode = await host.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
 

@@ -191,10 +191,21 @@ internal sealed class DrillRun : IAsyncDisposable
     }
 
     /// <summary>
-    /// Asks for the first acknowledged write and the first delivery of <paramref name="group"/> after
-    /// <paramref name="faultAt"/> on the timeline; found when the drill finishes, once everything is counted.
+    /// The group takes writes again: waits until it acknowledged 20 sends made after <paramref name="since"/>
+    /// (a problem when it does not within <see cref="StepDeadline"/>), then asks for its first acknowledged
+    /// write and first delivery after <paramref name="since"/> on the timeline (found when the drill
+    /// finishes, once everything is counted).
     /// </summary>
-    public void AddRecoveryEvents(string group, TimeSpan faultAt) => _recoveries.Add((group, faultAt));
+    public async Task ExpectWritesAgainAsync(string group, TimeSpan since, CancellationToken ct)
+    {
+        const int Writes = 20;
+        if (!await Load.WaitForGroupAcksAsync(group, since, Writes, StepDeadline, ct).ConfigureAwait(false))
+        {
+            Problem($"{group} acknowledged fewer than {Writes} writes sent after {since.TotalSeconds:F1}s within {StepDeadline.TotalSeconds:0}s of the repair");
+        }
+
+        _recoveries.Add((group, since));
+    }
 
     /// <summary>Notes the longest time without an acknowledged write of each group within [<paramref name="from"/>, <paramref name="to"/>].</summary>
     public void NoteUnavailability(TimeSpan from, TimeSpan to, string what)

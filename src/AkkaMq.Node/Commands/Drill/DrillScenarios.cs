@@ -285,12 +285,7 @@ public static class DrillScenarios
         run.Add(TimelineKind.Recovered, string.Join("; ", masters));
         foreach (var group in run.Cluster.Groups)
         {
-            if (!await run.Load.WaitForGroupAcksAsync(group, faultAt, 20, DrillRun.StepDeadline, ct).ConfigureAwait(false))
-            {
-                run.Problem($"{group} did not take writes again after every node came back");
-            }
-
-            run.AddRecoveryEvents(group, faultAt);
+            await run.ExpectWritesAgainAsync(group, faultAt, ct).ConfigureAwait(false);
         }
 
         run.NoteUnavailability(faultAt, run.Clock.Elapsed, "power-loss");
@@ -353,12 +348,7 @@ public static class DrillScenarios
         }
 
         // Writes sent before the answer may still be acknowledged by the old master: the new one's come after it.
-        if (!await run.Load.WaitForGroupAcksAsync(group, switchedAt, 20, DrillRun.StepDeadline, ct).ConfigureAwait(false))
-        {
-            run.Problem($"{group} acknowledged fewer than 20 writes after the switch-over");
-        }
-
-        run.AddRecoveryEvents(group, switchedAt);
+        await run.ExpectWritesAgainAsync(group, switchedAt, ct).ConfigureAwait(false);
         run.NoteUnavailability(faultAt, run.Clock.Elapsed, "switch-over");
     }
 
@@ -402,12 +392,7 @@ public static class DrillScenarios
     /// <summary>After the repair: the group takes writes again (a few sent after the fault acknowledged), then its recovery events and unavailability are noted.</summary>
     private static async Task FinishAsync(DrillRun run, TimeSpan faultAt, string what, CancellationToken ct, string group = DrillRun.FailedGroup)
     {
-        if (!await run.Load.WaitForGroupAcksAsync(group, faultAt, 20, DrillRun.StepDeadline, ct).ConfigureAwait(false))
-        {
-            run.Problem($"{group} acknowledged fewer than 20 writes sent after the fault within {DrillRun.StepDeadline.TotalSeconds:0}s of the repair");
-        }
-
-        run.AddRecoveryEvents(group, faultAt);
+        await run.ExpectWritesAgainAsync(group, faultAt, ct).ConfigureAwait(false);
         run.NoteUnavailability(faultAt, run.Clock.Elapsed, what);
     }
 
