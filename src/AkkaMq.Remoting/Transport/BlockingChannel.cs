@@ -24,6 +24,7 @@ public sealed class BlockingChannel : IDisposable
     private readonly ArrayBufferWriter<byte> _request = new(4096);
     private byte[] _answer = new byte[64 * 1024];
     private int _nextOpaque;
+    private int _timeoutMillis = -1;
     private volatile bool _disposed;
 
     private BlockingChannel(Socket socket, string address, int maxFrameLength)
@@ -68,8 +69,46 @@ public sealed class BlockingChannel : IDisposable
         }
     }
 
-    /// <summary>A non-blocking connect, then polls for the outcome in short slices so that a stop is seen.</summary>
+    /// <summary>
+    /// Connects within <paramref name="timeout"/>, leaving the socket in the kernel's blocking mode. On
+    /// Linux a blocking connect ends after the socket's send timeout, and a stop shuts the socket down,
+    /// which ends a connect in progress (at the latest at its timeout). Elsewhere the connect is non-blocking and polled in short slices.
+    /// </summary>
+    /// <remarks>
+    /// .NET keeps a socket in non-blocking mode at the kernel once it has been non-blocking and then
+    /// emulates every later blocking call with its event thread (one more thread woken per answer),
+    /// so on Linux the socket is never made non-blocking.
+    /// </remarks>
     private static void ConnectWithin(Socket socket, IPEndPoint endPoint, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            PollConnect(socket, endPoint, timeout, cancellationToken);
+            return;
+        }
+
+        socket.SendTimeout = Millis(timeout);
+        // A stop that comes before the connect starts is seen by the check; one that comes during it
+        // ends it; one in between leaves it to end at its timeout.
+        using var stop = cancellationToken.UnsafeRegister(static state => ShutdownQuietly((Socket)state!), socket);
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            socket.Connect(endPoint);
+        }
+        catch (SocketException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TimedOut)
+        {
+            throw new TimeoutException();
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private static void PollConnect(Socket socket, IPEndPoint endPoint, TimeSpan timeout, CancellationToken cancellationToken)
     {
         socket.Blocking = false;
         try
@@ -112,12 +151,10 @@ public sealed class BlockingChannel : IDisposable
         request.Opaque = ++_nextOpaque;
         _request.ResetWrittenCount();
         FrameEncoder.Write(_request, request);
-        int waitMillis = (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue);
         try
         {
-            _socket.SendTimeout = waitMillis;
+            SetTimeouts(Millis(timeout));
             SendAll(_request.WrittenSpan);
-            _socket.ReceiveTimeout = waitMillis;
             ReceiveExactly(0, PrefixLength);
             int length = BinaryPrimitives.ReadInt32BigEndian(_answer);
             if (length < 4 || (long)length + PrefixLength > _maxFrameLength)
@@ -166,16 +203,33 @@ public sealed class BlockingChannel : IDisposable
         }
 
         _disposed = true;
+        ShutdownQuietly(_socket);
+        _socket.Dispose();
+    }
+
+    private static void ShutdownQuietly(Socket socket)
+    {
         try
         {
-            _socket.Shutdown(SocketShutdown.Both);
+            socket.Shutdown(SocketShutdown.Both);
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            // Already reset by the peer: closing below is all that is left.
+            // Already reset by the peer, or not connected yet: closing is all that is left.
         }
+    }
 
-        _socket.Dispose();
+    private static int Millis(TimeSpan timeout) => (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue);
+
+    /// <summary>Both directions' timeouts (each a system call), set only when they change.</summary>
+    private void SetTimeouts(int millis)
+    {
+        if (millis != _timeoutMillis)
+        {
+            _socket.SendTimeout = millis;
+            _socket.ReceiveTimeout = millis;
+            _timeoutMillis = millis;
+        }
     }
 
     private void SendAll(ReadOnlySpan<byte> bytes)

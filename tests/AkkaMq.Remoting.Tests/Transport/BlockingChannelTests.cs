@@ -126,6 +126,90 @@ public sealed class BlockingChannelTests
         Assert.Throws<RemotingConnectionException>(() => BlockingChannel.Connect("localhost:x", Loopback.Timeout, MaxFrame, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task The_socket_stays_blocking_in_the_kernel_so_no_event_thread_carries_the_answers()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        int clientPort = 0;
+        await using var server = Loopback.StartServer(new DelegateHandler((connection, request, _) =>
+        {
+            clientPort = connection.RemoteEndPoint.Port;
+            return ValueTask.FromResult<RemotingCommand?>(request.CreateResponse(ResponseCode.Success));
+        }));
+        using var channel = BlockingChannel.Connect(Loopback.AddressOf(server), Loopback.Timeout, MaxFrame, CancellationToken.None);
+
+        await Task.Run(() => channel.Invoke(RemotingCommand.CreateRequest(300), Loopback.Timeout));
+
+        // .NET answers a blocking call on a socket that is non-blocking in the kernel with its event thread.
+        Assert.False(IsNonBlockingInKernel(clientPort), "the channel's socket is non-blocking in the kernel");
+    }
+
+    /// <summary>O_NONBLOCK of this process's TCP socket bound to 127.0.0.1:<paramref name="localPort"/> (/proc/net/tcp, /proc/self/fdinfo).</summary>
+    private static bool IsNonBlockingInKernel(int localPort)
+    {
+        string local = "0100007F:" + localPort.ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
+        string inode = File.ReadLines("/proc/net/tcp").Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Single(fields => fields[1] == local)[9];
+        string fd = Directory.EnumerateFileSystemEntries("/proc/self/fd")
+            .Single(path => new FileInfo(path).LinkTarget == "socket:[" + inode + "]");
+        string flags = File.ReadLines("/proc/self/fdinfo/" + Path.GetFileName(fd)).Single(line => line.StartsWith("flags:", StringComparison.Ordinal));
+        int value = Convert.ToInt32(flags["flags:".Length..].Trim(), 8);
+        const int ONonBlock = 0x800;
+        return (value & ONonBlock) != 0;
+    }
+
+    [Fact]
+    public async Task A_connect_that_gets_no_answer_times_out_and_a_stop_ends_it_sooner()
+    {
+        // A listener whose accept queue is full drops new connection requests, as an unreachable host would.
+        using var full = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        full.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        full.Listen(0);
+        string address = "127.0.0.1:" + ((IPEndPoint)full.LocalEndPoint!).Port;
+        var queued = new List<BlockingChannel>();
+        try
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            RemotingConnectionException? timedOut = null;
+            // The queue takes one or two connections before it is full.
+            for (int i = 0; i < 4 && timedOut is null; i++)
+            {
+                watch.Restart();
+                try
+                {
+                    queued.Add(BlockingChannel.Connect(address, TimeSpan.FromMilliseconds(300), MaxFrame, CancellationToken.None));
+                }
+                catch (RemotingConnectionException e)
+                {
+                    timedOut = e;
+                }
+            }
+
+            Assert.NotNull(timedOut);
+            Assert.Contains(address, timedOut.Message);
+            Assert.Contains("timed out", timedOut.Message);
+            Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(250), Loopback.Timeout);
+
+            using var stop = new CancellationTokenSource();
+            watch.Restart();
+            var connecting = Task.Run(() => BlockingChannel.Connect(address, TimeSpan.FromSeconds(60), MaxFrame, stop.Token));
+            // Stopped while it connects (or before it starts: either way it ends without waiting out its timeout).
+            await Task.Delay(200);
+            await stop.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connecting.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"the stop took {watch.Elapsed}");
+        }
+        finally
+        {
+            queued.ForEach(channel => channel.Dispose());
+        }
+    }
+
     private static byte[] Pattern(int size)
     {
         var bytes = new byte[size];
