@@ -19,7 +19,8 @@ public sealed record BrokerActorSetup(
     SendQueue? SendQueue = null,
     Action? BeforeFlush = null,
     Membership.BrokerMembership? Membership = null,
-    Action? AfterAppend = null);
+    Action? AfterAppend = null,
+    Replication.ReplicatedArrivals? ReplicatedArrivals = null);
 
 /// <summary>
 /// The broker group member of this node (/user/node/broker): parent and supervisor of every
@@ -149,6 +150,7 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
 
     private void ReloadFromLog()
     {
+        _setup.ReplicatedArrivals?.Reloading();
         _reloadScheduled = false;
         _lastReload = Environment.TickCount64;
         if (_setup.Membership is not { IsMaster: false })
@@ -174,6 +176,7 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
         {
             partition = Context.ActorOf(QueuePartitionActor.Props(_setup.Store, topic, queueId, _setup.Time), QueuePartitionActor.ActorName(topic, queueId));
             _partitions[(topic, queueId)] = partition;
+            _setup.ReplicatedArrivals?.PartitionsExist();
         }
 
         return partition;

@@ -35,6 +35,9 @@ internal sealed class BrokerContext
 
     public required IActorRef StoreActor { get; init; }
 
+    /// <summary>Which appends of replicated records the broker actor is told of (shared with it).</summary>
+    public required Replication.ReplicatedArrivals ReplicatedArrivals { get; init; }
+
     /// <summary>Bounds the sends waiting for the store (<see cref="Broker.SendQueue"/>); unbounded when null.</summary>
     public SendQueue? SendQueue { get; init; }
 

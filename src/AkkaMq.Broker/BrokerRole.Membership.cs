@@ -92,11 +92,12 @@ public sealed partial class BrokerRole
     /// <summary>
     /// Records copied from the master now occupy [<paramref name="fromOffset"/>, <paramref name="toOffset"/>) of
     /// the log: held long-polling pulls are answered if their queue grew, and offsets and subscription
-    /// groups are re-read from the log (at most once a second). Cheap; any thread.
+    /// groups are re-read from the log (at most once a second). The broker actor is told only when it needs
+    /// to be (<see cref="Replication.ReplicatedArrivals"/>). Cheap; any thread.
     /// </summary>
     public void OnReplicatedAppend(long fromOffset, long toOffset)
     {
-        if (toOffset > fromOffset && Volatile.Read(ref _disposed) == 0)
+        if (toOffset > fromOffset && Volatile.Read(ref _disposed) == 0 && _context.ReplicatedArrivals.ShouldNotify())
         {
             _context.Broker.Tell(ReplicatedDataArrived.Instance, ActorRefs.NoSender);
         }

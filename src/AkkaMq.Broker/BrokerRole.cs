@@ -158,8 +158,9 @@ public sealed partial class BrokerRole : IAsyncDisposable
             : new Membership.MembershipState(settings.BrokerId, false, 0, null));
         store.AcceptsLocalAppends = membership.IsMaster;
         var replication = options.ServeReplication ? StartReplication(store, settings.Replication, loggers, options.Time) : null;
+        var arrivals = new Replication.ReplicatedArrivals();
         var setup = new BrokerActorSetup(store, settings, storeHost, subscriptions, groupFeed, options.Time, log, sendQueue, options.BeforeFlush, membership,
-            replication is null ? null : replication.Server.NotifyAppended);
+            replication is null ? null : replication.Server.NotifyAppended, arrivals);
         var broker = await spawn(BrokerActor.Props(setup), ActorName).ConfigureAwait(false);
         var actors = await broker.Ask<BrokerActors>(GetBrokerActors.Instance, BrokerContext.AskTimeout, ct).ConfigureAwait(false);
         var context = new BrokerContext
@@ -188,6 +189,7 @@ public sealed partial class BrokerRole : IAsyncDisposable
             Membership = membership,
             ReplicationStatus = options.ReplicationStatus ?? (replication is null ? null : replication.Status),
             InSync = replication?.InSync,
+            ReplicatedArrivals = arrivals,
         };
         foreach (var server in servers)
         {

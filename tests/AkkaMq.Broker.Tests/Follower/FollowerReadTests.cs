@@ -95,6 +95,23 @@ public sealed class FollowerReadTests
     }
 
     [Fact]
+    public async Task OffsetsReplicatedInQuickSuccession_AllReachTheFollower_TheLastAnswered()
+    {
+        await using var pair = await FollowerPair.StartAsync();
+        Assert.Equal((int)ResponseCode.Success, (await pair.Master.BrokerAsync(Requests.SendV2("OS", "m", 0))).Code);
+
+        // Appends told to the broker while a reload is pending are folded into it; the last commit must still arrive.
+        for (int offset = 1; offset <= 5; offset++)
+        {
+            Assert.Equal((int)ResponseCode.Success, (await pair.Master.BrokerAsync(FollowerPair.UpdateOffset("G", "OS", 0, offset))).Code);
+            await pair.Master.Broker.FlushAsync();
+            pair.Replicate();
+        }
+
+        await FollowerPair.WaitUntilAsync(async () => await QueryAsync(pair, "G", "OS", 0) == 5, "the follower to answer offset 5");
+    }
+
+    [Fact]
     public async Task SubscriptionGroups_DeclaredOnTheMaster_AreListedByTheFollower_WhichDeclaresNone()
     {
         await using var pair = await FollowerPair.StartAsync();
