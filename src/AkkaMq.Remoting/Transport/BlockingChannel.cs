@@ -72,7 +72,8 @@ public sealed class BlockingChannel : IDisposable
     /// <summary>
     /// Connects within <paramref name="timeout"/>, leaving the socket in the kernel's blocking mode. On
     /// Linux a blocking connect ends after the socket's send timeout, and a stop shuts the socket down,
-    /// which ends a connect in progress (at the latest at its timeout). Elsewhere the connect is non-blocking and polled in short slices.
+    /// which ends a connect in progress (at the latest at its timeout). Elsewhere the connect is
+    /// non-blocking and polled in short slices.
     /// </summary>
     /// <remarks>
     /// .NET keeps a socket in non-blocking mode at the kernel once it has been non-blocking and then
