@@ -24,7 +24,12 @@ public sealed partial class ControllerActor
         Command<ElectMaster>(Elect);
         Command<GetSyncStateSet>(m => Sender.Tell(SyncState(m.Group), Self));
         Command<Terminated>(t => Offline(e => Equals(e.Ref, t.ActorRef), "its member actor stopped"));
-        Command<ClusterEvent.MemberRemoved>(m => Offline(e => e.NodeAddress == m.Member.Address.ToString(), "its node left the cluster"));
+        Command<ClusterEvent.MemberRemoved>(m =>
+        {
+            string address = m.Member.Address.ToString();
+            ForgetReachability(address);
+            Offline(e => e.NodeAddress == address, "its node left the cluster");
+        });
         Command<ClusterEvent.UnreachableMember>(m => Reachability(m.Member.Address.ToString(), reachable: false));
         Command<ClusterEvent.ReachableMember>(m => Reachability(m.Member.Address.ToString(), reachable: true));
         Command<ClusterEvent.IMemberEvent>(_ => { });
@@ -245,6 +250,24 @@ public sealed partial class ControllerActor
 
         _log.LogInformation("Node {Address} is {State}", address, reachable ? "reachable again" : "unreachable");
         ElectWhereNeeded(reachable ? $"node {address} is reachable again" : $"node {address} is unreachable");
+    }
+
+    /// <summary>
+    /// A removed node's unreachability ends with it: the failure detector often marks a stopped node unreachable
+    /// before it is removed, and no event says "reachable" afterwards, so a node started again at the same address
+    /// would otherwise never be a candidate.
+    /// </summary>
+    private void ForgetReachability(string address)
+    {
+        if (!_unreachable.Remove(address))
+        {
+            return;
+        }
+
+        foreach (var member in _groups.Values.SelectMany(g => g.Members.Values).Where(e => e.NodeAddress == address))
+        {
+            member.Reachable = true;
+        }
     }
 
     /// <summary>Elects in every group whose recorded master does not serve (when a candidate is there).</summary>

@@ -172,6 +172,48 @@ public sealed class ControllerElectionTests : ControllerTestKit
 
     private static string Ids(IEnumerable<long> ids) => string.Join(",", ids);
 
+    [Fact]
+    public void ANodeStartedAgainWhereAnUnreachableOneWasRemoved_CanBeElected()
+    {
+        var controller = StartController();
+        var m0 = CreateTestProbe();
+        Assert.True(Ask<BrokerGroupAssignment>(controller, Join(0, "node-a", m0.Ref, lastEpoch: 0)).IsMaster);
+        var nodeB = new Address("akka.tcp", Sys.Name, "127.0.0.1", 2552);
+        var m1 = CreateTestProbe();
+        Ask<BrokerGroupAssignment>(controller, Join(1, "node-b", m1.Ref, "10.0.0.2") with { NodeAddress = nodeB.ToString() });
+        Widen(controller, [m0, m1], [0, 1]);
+
+        // node-b stops: the failure detector marks it unreachable before it is removed (a graceful stop can do
+        // that too). Its next incarnation comes back on the same address and catches up.
+        var gone = ClusterMember(nodeB, Akka.Cluster.MemberStatus.Down);
+        controller.Tell(new Akka.Cluster.ClusterEvent.UnreachableMember(gone), TestActor);
+        controller.Tell(new Akka.Cluster.ClusterEvent.MemberRemoved(ClusterMember(nodeB, Akka.Cluster.MemberStatus.Removed), Akka.Cluster.MemberStatus.Down), TestActor);
+        AwaitOffline(controller, 1);
+        var again = CreateTestProbe();
+        var set = Ask<BrokerGroupAssignment>(controller, Join(1, "node-b", again.Ref, "10.0.0.2", lastEpoch: 1, maxOffset: 4096) with { NodeAddress = nodeB.ToString() }).SyncStateSet!;
+        if (Ids(set.Members) != "0,1")
+        {
+            // Back in the in-sync set once the master sees it caught up.
+            Ask<SyncStateSetChanged>(controller, new AlterSyncStateSet("broker-a", 0, 1, set.SyncStateSetEpoch, [0, 1]));
+            again.ExpectMsg<BrokerGroupAssignment>(Patience);
+        }
+
+        Assert.Equal(ControlAccepted.Instance, Ask<ControlAccepted>(controller, new ReportStoreFailure("broker-a", 0, 1, "read-only file system")));
+
+        var elected = again.ExpectMsg<BrokerGroupAssignment>(Patience);
+        Assert.Equal((true, 1L, 2), (elected.IsMaster, elected.MasterBrokerId, elected.MasterEpoch));
+    }
+
+    /// <summary>A cluster member as the cluster's events carry it (Akka.Cluster builds them internally only).</summary>
+    private static Akka.Cluster.Member ClusterMember(Address address, Akka.Cluster.MemberStatus status)
+    {
+        var create = typeof(Akka.Cluster.Member).GetMethod("Create", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static,
+            [typeof(Akka.Cluster.UniqueAddress), typeof(int), typeof(Akka.Cluster.MemberStatus), typeof(System.Collections.Immutable.ImmutableHashSet<string>), typeof(Akka.Util.AppVersion)])
+            ?? throw new InvalidOperationException("Akka.Cluster.Member.Create(UniqueAddress, int, MemberStatus, roles, AppVersion) is gone");
+        return (Akka.Cluster.Member)create.Invoke(null, [new Akka.Cluster.UniqueAddress(address, 1), 1, status,
+            System.Collections.Immutable.ImmutableHashSet.Create("broker"), Akka.Util.AppVersion.Zero])!;
+    }
+
     private (TestProbe M0, TestProbe M1, TestProbe M2) JoinThree(IActorRef controller)
     {
         var probes = (CreateTestProbe(), CreateTestProbe(), CreateTestProbe());
