@@ -42,6 +42,9 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
 
     private bool _reloadScheduled;
 
+    // Set by ReleaseAllHolds (the broker stops accepting): no pull is held from then on.
+    private bool _holdsReleased;
+
     /// <summary>Set by Akka before PreStart; cancelled with the actor.</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -68,12 +71,24 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
                 partition.Tell(m, Self);
             }
         });
+        Receive<HoldPull>(m =>
+        {
+            if (_holdsReleased)
+            {
+                // Stopping: a pull that would wait keeps its connection, and so the stop, waiting; answer it now.
+                m.Wake.TrySetResult(false);
+                return;
+            }
+
+            Partition(m.Topic, m.QueueId).Forward(m);
+        });
         Receive<IQueuePartitionMessage>(m => Partition(m.Topic, m.QueueId).Forward(m));
         Receive<ReplicatedDataArrived>(_ => OnReplicatedData());
         Receive<ReloadReplicatedState>(_ => ReloadFromLog());
         Receive<StartMember>(m => Sender.Tell(new MemberStarted(Context.ActorOf(m.Props, "member")), Self));
         Receive<ReleaseAllHolds>(m =>
         {
+            _holdsReleased = true;
             foreach (var partition in _partitions.Values)
             {
                 partition.Tell(m, Self);

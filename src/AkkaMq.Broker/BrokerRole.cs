@@ -99,6 +99,9 @@ public sealed partial class BrokerRole : IAsyncDisposable
     /// <summary>The transactions actor (tests ask it how many halves are open).</summary>
     internal IActorRef Transactions => _context.Transactions;
 
+    /// <summary>The broker actor (tests tell it what the shutdown phases tell it).</summary>
+    internal IActorRef BrokerActorRef => _context.Broker;
+
     /// <summary>Why the broker's store stopped taking writes (a fatal disk error), or null while it works.</summary>
     public string? StoreFailure => _context.Store.FatalError;
 

@@ -64,6 +64,23 @@ public sealed class PullTests
     }
 
     [Fact]
+    public async Task LongPoll_IsNotHeldOnceTheBrokerStopsAccepting()
+    {
+        await using var node = await BrokerFixture.StartAsync();
+        await node.BrokerAsync(Requests.SendV2("P6", "only", 0));
+
+        // What the shutdown's first phase tells the broker: held pulls are answered, and a pull arriving after
+        // that must not wait either (its connection would hold the stop up until the server gives up on it).
+        node.Broker.BrokerActorRef.Tell(ReleaseAllHolds.Instance, Akka.Actor.ActorRefs.NoSender);
+        var watch = Stopwatch.StartNew();
+        var response = await node.BrokerAsync(Requests.Pull("G", "P6", 0, 1, sysFlag: 0x2 | 0x4, suspendMillis: 8000));
+        watch.Stop();
+
+        AssertPull(response, ResponseCode.PullNotFound, next: 1, min: 0, max: 1);
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(4));
+    }
+
+    [Fact]
     public async Task LongPoll_AnswersPullNotFoundAtTheSuspendTimeout()
     {
         await using var node = await BrokerFixture.StartAsync();
