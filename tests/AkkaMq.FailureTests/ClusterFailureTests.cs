@@ -38,6 +38,8 @@ public sealed class ClusterFailureTests(ITestOutputHelper output)
 
         Assert.Equal(3, result.Timeline.Count(e => e.Kind == TimelineKind.Fault));
         Assert.Equal(3, result.Timeline.Count(e => e.Kind == TimelineKind.Recovered));
+        // broker-a's master, stopped with its follower back in the in-sync set, hands the group over.
+        Assert.Contains(result.Timeline, e => e.Kind == TimelineKind.Election && e.What.Contains("master of broker-a, epoch 2", StringComparison.Ordinal));
         Assert.True(result.Verdict.LongestUnavailable < StepTarget, $"a group went {result.Verdict.LongestUnavailable.TotalSeconds:F1}s without an acknowledged write");
     }
 

@@ -246,9 +246,22 @@ public static class DrillScenarios
         {
             var node = order[step];
             var from = run.Clock.Elapsed;
-            var role = (await run.Cluster.HealthOfAsync(node, ct).ConfigureAwait(false))?.Groups.FirstOrDefault()?.Role ?? "unknown role";
-            run.Add(TimelineKind.Fault, $"step {step + 1} of {order.Count}: {node.Name} ({role} of {node.Group}) stopping gracefully (SIGTERM)");
+            var served = (await run.Cluster.HealthOfAsync(node, ct).ConfigureAwait(false))?.Groups.FirstOrDefault();
+            // A master whose group has a follower (restarted and back in the in-sync set in an earlier step)
+            // hands the group over: its group must get a new master before the node is started again.
+            bool handsOver = served is { Role: "master" } && run.Cluster.Nodes.Any(n => n != node && n.Group == node.Group);
+            if (handsOver)
+            {
+                run.WatchFault(node, served!.MasterEpoch);
+            }
+
+            run.Add(TimelineKind.Fault, $"step {step + 1} of {order.Count}: {node.Name} ({served?.Role ?? "unknown role"} of {node.Group}) stopping gracefully (SIGTERM)");
             await node.StopAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
+            if (handsOver)
+            {
+                await run.WaitForElectionAsync(node.Group, node, served!.MasterEpoch, ct).ConfigureAwait(false);
+            }
+
             run.Add(TimelineKind.Repair, $"{node.Name} starting again on its store");
             await run.RestartAsync(node, ct).ConfigureAwait(false);
             await run.WaitForRejoinAsync(node, ct).ConfigureAwait(false);
