@@ -51,6 +51,8 @@ public sealed class MasterFailureTests(ITestOutputHelper output)
 
         Assert.Equal(0, exit);
         Assert.Contains("verdict: PASSED", text, StringComparison.Ordinal);
+        // The second failover goes back to the node that crashed first and was started again.
+        Assert.Matches(new Regex(@"Election\s+node-\w master of broker-a, epoch 3"), text);
         foreach (var kind in new[] { "Fault", "Detection", "Election", "FirstAck", "ConsumerResumed", "Repair", "Recovered" })
         {
             Assert.Matches(new Regex(@"^\s+\d+\.\d{3}s\s+" + kind + @"\s", RegexOptions.Multiline), text);

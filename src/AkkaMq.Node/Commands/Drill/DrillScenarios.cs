@@ -13,7 +13,7 @@ public static class DrillScenarios
     private static readonly Dictionary<string, Scenario> Catalogue = new(StringComparer.Ordinal)
     {
         ["disk-loss"] = new("The master of broker-a loses its disk under load; it comes back on an empty disk, copies the log and rejoins.", DiskLossAsync),
-        ["kill-master"] = new("kill -9 of broker-a's master under load; it is started again on its store and rejoins as a follower.", KillMasterAsync),
+        ["kill-master"] = new("kill -9 of broker-a's master under load; it is started again on its store and rejoins as a follower; then the same for the new master, so the group fails over back to the restarted node.", KillMasterAsync),
         ["kill-controller"] = new("kill -9 of the node hosting the Controller under load; the Controller moves, the node comes back.", KillControllerAsync),
         ["pause-master"] = new("SIGSTOP of broker-a's master (a long GC pause, a frozen VM), SIGCONT later: it must come back as a follower, not a second master.", PauseMasterAsync),
         ["partition-master"] = new("broker-a's master is cut off from every other node and from the clients, then the link comes back.", PartitionMasterAsync),
@@ -106,7 +106,20 @@ public static class DrillScenarios
         await AfterMasterLossAsync(run, master, epoch, faultAt, ct).ConfigureAwait(false);
         run.Add(TimelineKind.Repair, $"{master.Name} starting again on its store");
         await run.RestartAsync(master, ct).ConfigureAwait(false);
-        await run.WaitForRejoinAsync(master, ct).ConfigureAwait(false);
+        if (!await run.WaitForRejoinAsync(master, ct).ConfigureAwait(false))
+        {
+            await FinishAsync(run, faultAt, "kill-master", ct).ConfigureAwait(false);
+            return;
+        }
+
+        // A node started again after a crash must be electable: the new master goes the same way, and the group
+        // fails over back to the restarted node.
+        var (second, secondEpoch) = await run.MasterAsync(DrillRun.FailedGroup, ct).ConfigureAwait(false);
+        await KillAsync(run, second, secondEpoch, $"master of {second.Group}, epoch {secondEpoch} (the group's second failover)", ct).ConfigureAwait(false);
+        await AfterMasterLossAsync(run, second, secondEpoch, faultAt, ct).ConfigureAwait(false);
+        run.Add(TimelineKind.Repair, $"{second.Name} starting again on its store");
+        await run.RestartAsync(second, ct).ConfigureAwait(false);
+        await run.WaitForRejoinAsync(second, ct).ConfigureAwait(false);
         await FinishAsync(run, faultAt, "kill-master", ct).ConfigureAwait(false);
     }
 
