@@ -115,8 +115,8 @@ public static class DrillScenarios
         // A node started again after a crash must be electable: the new master goes the same way, and the group
         // fails over back to the restarted node.
         var (second, secondEpoch) = await run.MasterAsync(DrillRun.FailedGroup, ct).ConfigureAwait(false);
-        await KillAsync(run, second, secondEpoch, $"master of {second.Group}, epoch {secondEpoch} (the group's second failover)", ct).ConfigureAwait(false);
-        await AfterMasterLossAsync(run, second, secondEpoch, faultAt, ct).ConfigureAwait(false);
+        var secondFaultAt = await KillAsync(run, second, secondEpoch, $"master of {second.Group}, epoch {secondEpoch} (the group's second failover)", ct).ConfigureAwait(false);
+        await AfterMasterLossAsync(run, second, secondEpoch, secondFaultAt, ct).ConfigureAwait(false);
         run.Add(TimelineKind.Repair, $"{second.Name} starting again on its store");
         await run.RestartAsync(second, ct).ConfigureAwait(false);
         await run.WaitForRejoinAsync(second, ct).ConfigureAwait(false);
