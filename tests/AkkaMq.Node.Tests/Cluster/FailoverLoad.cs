@@ -226,6 +226,11 @@ public sealed class FailoverLoad : IAsyncDisposable
                     history.Add((now, wrapper.ConsumerOffset));
                 }
             }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                // The load stopped while a round was asking: the watch is over.
+                break;
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The group's broker may be failing over right now: the next round asks again.
