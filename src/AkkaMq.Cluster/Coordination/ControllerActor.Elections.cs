@@ -26,8 +26,11 @@ public sealed partial class ControllerActor
         Command<Terminated>(t => Offline(e => Equals(e.Ref, t.ActorRef), "its member actor stopped"));
         Command<ClusterEvent.MemberRemoved>(m =>
         {
+            // A removed node's unreachability ends with it: the failure detector often marks a stopped node
+            // unreachable before it is removed, and no event says "reachable" afterwards, so a node started again
+            // at the same address would otherwise never be a candidate.
             string address = m.Member.Address.ToString();
-            ForgetReachability(address);
+            SetReachable(address, reachable: true);
             Offline(e => e.NodeAddress == address, "its node left the cluster");
         });
         Command<ClusterEvent.UnreachableMember>(m => Reachability(m.Member.Address.ToString(), reachable: false));
@@ -238,9 +241,21 @@ public sealed partial class ControllerActor
 
     private void Reachability(string address, bool reachable)
     {
-        if (reachable ? !_unreachable.Remove(address) : !_unreachable.Add(address))
+        if (!SetReachable(address, reachable))
         {
             return;
+        }
+
+        _log.LogInformation("Node {Address} is {State}", address, reachable ? "reachable again" : "unreachable");
+        ElectWhereNeeded(reachable ? $"node {address} is reachable again" : $"node {address} is unreachable");
+    }
+
+    /// <summary>Records whether <paramref name="address"/>'s node is reachable, on its members too; false when nothing changed.</summary>
+    private bool SetReachable(string address, bool reachable)
+    {
+        if (reachable ? !_unreachable.Remove(address) : !_unreachable.Add(address))
+        {
+            return false;
         }
 
         foreach (var member in _groups.Values.SelectMany(g => g.Members.Values).Where(e => e.NodeAddress == address))
@@ -248,26 +263,7 @@ public sealed partial class ControllerActor
             member.Reachable = reachable;
         }
 
-        _log.LogInformation("Node {Address} is {State}", address, reachable ? "reachable again" : "unreachable");
-        ElectWhereNeeded(reachable ? $"node {address} is reachable again" : $"node {address} is unreachable");
-    }
-
-    /// <summary>
-    /// A removed node's unreachability ends with it: the failure detector often marks a stopped node unreachable
-    /// before it is removed, and no event says "reachable" afterwards, so a node started again at the same address
-    /// would otherwise never be a candidate.
-    /// </summary>
-    private void ForgetReachability(string address)
-    {
-        if (!_unreachable.Remove(address))
-        {
-            return;
-        }
-
-        foreach (var member in _groups.Values.SelectMany(g => g.Members.Values).Where(e => e.NodeAddress == address))
-        {
-            member.Reachable = true;
-        }
+        return true;
     }
 
     /// <summary>Elects in every group whose recorded master does not serve (when a candidate is there).</summary>

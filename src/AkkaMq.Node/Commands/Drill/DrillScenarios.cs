@@ -101,26 +101,26 @@ public static class DrillScenarios
 
     private static async Task KillMasterAsync(DrillRun run, CancellationToken ct)
     {
+        var (faultAt, rejoined) = await KillAndRestartMasterAsync(run, string.Empty, ct).ConfigureAwait(false);
+        if (rejoined)
+        {
+            // A node started again after a crash must be electable: the new master goes the same way, and the group
+            // fails over back to the restarted node.
+            await KillAndRestartMasterAsync(run, " (the group's second failover)", ct).ConfigureAwait(false);
+        }
+
+        await FinishAsync(run, faultAt, "kill-master", ct).ConfigureAwait(false);
+    }
+
+    /// <summary>kill -9 of broker-a's master, the election after it, and the node started again on its store until it rejoins.</summary>
+    private static async Task<(TimeSpan FaultAt, bool Rejoined)> KillAndRestartMasterAsync(DrillRun run, string what, CancellationToken ct)
+    {
         var (master, epoch) = await run.MasterAsync(DrillRun.FailedGroup, ct).ConfigureAwait(false);
-        var faultAt = await KillAsync(run, master, epoch, $"master of {master.Group}, epoch {epoch}", ct).ConfigureAwait(false);
+        var faultAt = await KillAsync(run, master, epoch, $"master of {master.Group}, epoch {epoch}{what}", ct).ConfigureAwait(false);
         await AfterMasterLossAsync(run, master, epoch, faultAt, ct).ConfigureAwait(false);
         run.Add(TimelineKind.Repair, $"{master.Name} starting again on its store");
         await run.RestartAsync(master, ct).ConfigureAwait(false);
-        if (!await run.WaitForRejoinAsync(master, ct).ConfigureAwait(false))
-        {
-            await FinishAsync(run, faultAt, "kill-master", ct).ConfigureAwait(false);
-            return;
-        }
-
-        // A node started again after a crash must be electable: the new master goes the same way, and the group
-        // fails over back to the restarted node.
-        var (second, secondEpoch) = await run.MasterAsync(DrillRun.FailedGroup, ct).ConfigureAwait(false);
-        var secondFaultAt = await KillAsync(run, second, secondEpoch, $"master of {second.Group}, epoch {secondEpoch} (the group's second failover)", ct).ConfigureAwait(false);
-        await AfterMasterLossAsync(run, second, secondEpoch, secondFaultAt, ct).ConfigureAwait(false);
-        run.Add(TimelineKind.Repair, $"{second.Name} starting again on its store");
-        await run.RestartAsync(second, ct).ConfigureAwait(false);
-        await run.WaitForRejoinAsync(second, ct).ConfigureAwait(false);
-        await FinishAsync(run, faultAt, "kill-master", ct).ConfigureAwait(false);
+        return (faultAt, await run.WaitForRejoinAsync(master, ct).ConfigureAwait(false));
     }
 
     private static async Task DiskLossAsync(DrillRun run, CancellationToken ct)
@@ -262,17 +262,17 @@ public static class DrillScenarios
             var served = (await run.Cluster.HealthOfAsync(node, ct).ConfigureAwait(false))?.Groups.FirstOrDefault();
             // A master whose group has a follower (restarted and back in the in-sync set in an earlier step)
             // hands the group over: its group must get a new master before the node is started again.
-            bool handsOver = served is { Role: "master" } && run.Cluster.Nodes.Any(n => n != node && n.Group == node.Group);
-            if (handsOver)
+            int? handOverFrom = served is { Role: "master" } && run.Cluster.Nodes.Any(n => n != node && n.Group == node.Group) ? served.MasterEpoch : null;
+            if (handOverFrom is { } epoch)
             {
-                run.WatchFault(node, served!.MasterEpoch);
+                run.WatchFault(node, epoch);
             }
 
             run.Add(TimelineKind.Fault, $"step {step + 1} of {order.Count}: {node.Name} ({served?.Role ?? "unknown role"} of {node.Group}) stopping gracefully (SIGTERM)");
             await node.StopAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
-            if (handsOver)
+            if (handOverFrom is { } before)
             {
-                await run.WaitForElectionAsync(node.Group, node, served!.MasterEpoch, ct).ConfigureAwait(false);
+                await run.WaitForElectionAsync(node.Group, node, before, ct).ConfigureAwait(false);
             }
 
             run.Add(TimelineKind.Repair, $"{node.Name} starting again on its store");
